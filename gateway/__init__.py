@@ -1,0 +1,1 @@
+"""The parts of the mailtoticket pipeline, one job per module."""

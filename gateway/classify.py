@@ -1,0 +1,54 @@
+"""Parameters of a new ticket from the settings' rules.
+
+`valors_defecte` tests headers, `paraules_clau` tests the subject's words;
+every matching rule applies, later rules winning over earlier ones, and the
+keyword rules come after (and so win over) the header rules.
+"""
+import re
+import unicodedata
+
+ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender",
+                   "delivered-to", "x-original-to", "resent-from", "resent-to")
+
+
+def header_values(message, name):
+    """The decoded values of a header and, for address headers, each bare
+    address too: a rule on 'To' may name the decoded header or an address."""
+    values = list(message.headers(name))
+    if name.lower() in ADDRESS_HEADERS:
+        values += message.addresses(name)
+    return values
+
+
+def header_defaults(message, rules):
+    result = {}
+    for rule in rules:
+        pattern = re.compile(rule["match"], re.IGNORECASE)
+        if any(pattern.match(value)
+               for header in rule["order"]
+               for value in header_values(message, header)):
+            result.update(rule["defaults"])
+    return result
+
+
+def fold(text):
+    """Lower-case, accents removed: 'Impressóra' and 'IMPRESSORA' are one word."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def keyword_defaults(subject, rules):
+    folded = fold(subject)
+    result = {}
+    for rule in rules:
+        for word in rule["paraules"]:
+            if re.search(r"(?<!\w)%s(?!\w)" % re.escape(fold(word)), folded):
+                result.update(rule["defaults"])
+                break
+    return result
+
+
+def new_ticket_defaults(message, settings):
+    result = header_defaults(message, settings["valors_defecte"])
+    result.update(keyword_defaults(message.subject, settings["paraules_clau"]))
+    return result

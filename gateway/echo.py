@@ -1,0 +1,24 @@
+"""Write the message back on stdout with the X-Mailtoticket header on top.
+
+The message goes out byte for byte as it came; the one added line ends as
+the message's own lines end, so a CRLF message stays CRLF throughout.
+"""
+
+
+def line_ending(raw):
+    first = raw.find(b"\n")
+    if first > 0 and raw[first - 1:first] == b"\r":
+        return b"\r\n"
+    return b"\n"
+
+
+def with_header(raw, value):
+    """The raw message with `X-Mailtoticket: value` prepended (None: as is)."""
+    if value is None:
+        return raw
+    return b"X-Mailtoticket: " + value.encode("ascii") + line_ending(raw) + raw
+
+
+def write(stream, raw, value):
+    stream.write(with_header(raw, value))
+    stream.flush()

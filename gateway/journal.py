@@ -1,0 +1,229 @@
+"""The journal: what each message has already done, so that nothing is done
+twice.
+
+fetchmail offers a message again whenever the MDA did not exit 0: after an
+outage, a crash, a timeout whose call went through all the same. Each step
+of a message's work (ticket created, attachment uploaded, description
+rewritten, comment added) is written here, durably, as soon as it
+succeeds; a redelivery skips what is recorded and finishes the rest on the
+same ticket.
+
+Entries are keyed by the GN6 instance and the message's identity: its
+Message-ID with a digest of its body and of its headers other than the trace
+headers a redelivery adds or changes. Two different messages sharing a
+Message-ID (broken mailers) are two entries.
+
+Two deliveries of one message at once (two fetchmails, a retry racing a
+slow run) take the same lock: the second waits for the first, then finds
+the work done.
+"""
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import re
+import sqlite3
+import time
+
+from gateway.errors import TemporaryFailure
+
+log = logging.getLogger("mailtoticket.journal")
+
+# Headers that differ between deliveries of the same message.
+TRACE_HEADER = re.compile(
+    rb"(received|x-received|delivered-to|x-original-to|return-path|envelope-to"
+    rb"|x-envelope-(from|to)|x-rcpt-to|x-spam-[-\w]*|x-virus-[-\w]*"
+    rb"|x-amavis-[-\w]*|x-quarantine-id|authentication-results|arc-[-\w]*"
+    rb"|x-mailtoticket|status|x-status|x-uid|x-keywords|x-imapbase|lines"
+    rb"|content-length|x-fetchmail-[-\w]*|x-original-arrival-time"
+    rb"|x-ms-exchange-[-\w]*|x-forefront-[-\w]*|x-microsoft-antispam[-\w]*"
+    rb"|x-greylist)$", re.IGNORECASE)
+
+LOCK_STRIPES = 256
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    instance TEXT NOT NULL, key TEXT NOT NULL, message_id TEXT,
+    state TEXT NOT NULL DEFAULT '{}', outcome TEXT, reason TEXT,
+    created REAL NOT NULL, updated REAL NOT NULL,
+    PRIMARY KEY (instance, key));
+CREATE TABLE IF NOT EXISTS tickets (
+    instance TEXT NOT NULL, codi TEXT NOT NULL, key TEXT NOT NULL,
+    PRIMARY KEY (instance, codi));
+CREATE TABLE IF NOT EXISTS new_tickets (
+    instance TEXT NOT NULL, sender TEXT NOT NULL, created REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS new_tickets_by_sender
+    ON new_tickets (instance, sender, created);
+"""
+
+
+def message_key(raw, message_id):
+    """The message's identity, stable across redeliveries."""
+    split = re.search(rb"\r?\n\r?\n", raw)
+    head_end, body_start = (split.start(), split.end()) if split else (len(raw), len(raw))
+    digest = hashlib.sha256()
+    for field in unfolded_fields(raw[:head_end]):
+        name = field.split(b":", 1)[0].strip()
+        if not TRACE_HEADER.match(name):
+            digest.update(field.rstrip() + b"\n")
+    digest.update(b"\n")
+    digest.update(memoryview(raw)[body_start:])
+    return "%s %s" % (message_id or "-", digest.hexdigest()[:40])
+
+
+def unfolded_fields(head):
+    fields = []
+    for line in re.split(rb"\r?\n", head):
+        if line[:1] in (b" ", b"\t") and fields:
+            fields[-1] += b" " + line.strip()
+        elif line:
+            fields.append(line)
+    return fields
+
+
+class Journal:
+    """The SQLite journal of one GN6 instance.
+
+    readonly: for --dry-run; reads what is there, writes nothing anywhere
+    (steps are remembered in memory for the run only).
+    """
+
+    def __init__(self, path, instance, readonly=False):
+        self.path = path
+        self.instance = instance
+        self.readonly = readonly
+        self.db = self._connect()
+
+    def _connect(self):
+        try:
+            if self.readonly:
+                if not os.path.exists(self.path):
+                    db = sqlite3.connect(":memory:", isolation_level=None)
+                    db.executescript(SCHEMA)
+                    return db
+                return sqlite3.connect("file:%s?mode=ro" % self.path, uri=True,
+                                       isolation_level=None, timeout=30)
+            os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.executescript(SCHEMA)
+            return db
+        except (sqlite3.Error, OSError) as e:
+            raise TemporaryFailure("journal %s unusable: %s" % (self.path, e))
+
+    def entry(self, key, message_id, wait, deadline=None):
+        return Entry(self, key, message_id, wait, deadline)
+
+    def execute(self, sql, *args):
+        try:
+            return self.db.execute(sql, args)
+        except sqlite3.Error as e:
+            raise TemporaryFailure("journal %s: %s" % (self.path, e))
+
+    def write(self, sql, *args):
+        if not self.readonly:
+            self.execute(sql, *args)
+
+    # -- tickets and senders, across messages
+    def owner_of(self, codi):
+        row = self.execute("SELECT key FROM tickets WHERE instance=? AND codi=?",
+                           self.instance, str(codi)).fetchone()
+        return row[0] if row else None
+
+    def claim_ticket(self, codi, key):
+        self.write("INSERT OR IGNORE INTO tickets (instance, codi, key) VALUES (?,?,?)",
+                   self.instance, str(codi), key)
+
+    def note_new_ticket(self, sender):
+        self.write("INSERT INTO new_tickets (instance, sender, created) VALUES (?,?,?)",
+                   self.instance, sender or "", time.time())
+
+    def new_tickets_since(self, sender, since):
+        return self.execute(
+            "SELECT COUNT(*) FROM new_tickets WHERE instance=? AND sender=? AND created>=?",
+            self.instance, sender or "", since).fetchone()[0]
+
+
+class Entry:
+    """One message's record, held under its lock for the delivery."""
+
+    def __init__(self, journal, key, message_id, wait, deadline):
+        self.journal = journal
+        self.key = key
+        self.message_id = message_id
+        self.wait = wait
+        self.deadline = deadline
+        self.state = {}
+        self.outcome = None
+        self.reason = None
+        self._lock = None
+
+    def __enter__(self):
+        if not self.journal.readonly:
+            self._acquire()
+        row = self.journal.execute(
+            "SELECT state, outcome, reason FROM entries WHERE instance=? AND key=?",
+            self.journal.instance, self.key).fetchone()
+        if row:
+            self.state = json.loads(row[0])
+            self.outcome, self.reason = row[1], row[2]
+        else:
+            now = time.time()
+            self.journal.write(
+                "INSERT INTO entries (instance, key, message_id, created, updated)"
+                " VALUES (?,?,?,?,?)", self.journal.instance, self.key,
+                self.message_id, now, now)
+        return self
+
+    def __exit__(self, *exc):
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None
+
+    def _acquire(self):
+        """Wait (bounded) for any other delivery of this message to finish.
+        Locks are striped over a fixed set of files, so none pile up."""
+        stripe = int(hashlib.sha256(
+            (self.journal.instance + self.key).encode("utf-8", "surrogatepass")
+        ).hexdigest(), 16) % LOCK_STRIPES
+        folder = self.journal.path + ".locks"
+        try:
+            os.makedirs(folder, exist_ok=True)
+            self._lock = open(os.path.join(folder, "%03d.lock" % stripe), "a+b")
+        except OSError as e:
+            raise TemporaryFailure("journal lock unusable: %s" % e)
+        limit = self.wait
+        if self.deadline is not None:
+            limit = min(limit, self.deadline.remaining() - 2)
+        give_up = time.monotonic() + max(limit, 0)
+        while True:
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= give_up:
+                    self._lock.close()
+                    self._lock = None
+                    raise TemporaryFailure(
+                        "another delivery of this message is still running")
+                time.sleep(0.05)
+
+    # -- steps
+    def get(self, step, default=None):
+        return self.state.get(step, default)
+
+    def record(self, step, value=True):
+        """Make a step durable before going on to the next one."""
+        self.state[step] = value
+        self.journal.write(
+            "UPDATE entries SET state=?, updated=? WHERE instance=? AND key=?",
+            json.dumps(self.state), time.time(), self.journal.instance, self.key)
+        log.debug("journal: %s = %r", step, value)
+
+    def finish(self, outcome, reason=""):
+        self.outcome, self.reason = outcome, reason
+        self.journal.write(
+            "UPDATE entries SET outcome=?, reason=?, updated=? WHERE instance=? AND key=?",
+            outcome, reason, time.time(), self.journal.instance, self.key)

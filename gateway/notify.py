@@ -1,0 +1,40 @@
+"""Tell the admin, by mail, that a message went to the quarantine.
+
+Once per message (the journal remembers it), with the run's log and the
+original message attached. A mail server that is down only costs a log
+line: the quarantine copy is what keeps the message, not this mail.
+"""
+import logging
+
+log = logging.getLogger("mailtoticket.notify")
+
+
+def admin_mail(settings, subject, text, raw, log_text):
+    from email.message import EmailMessage
+    mail = EmailMessage()
+    mail["From"] = settings["notificar_errors_from"]
+    mail["To"] = ", ".join(settings["notificar_errors_to"])
+    mail["Subject"] = subject
+    mail["Auto-Submitted"] = "auto-generated"   # never ticketed back (RFC 3834)
+    mail.set_content(text)
+    mail.add_attachment(log_text.encode("utf-8"), maintype="text", subtype="plain",
+                        filename="mailtoticket.log")
+    mail.add_attachment(raw, maintype="application", subtype="octet-stream",
+                        filename="original.eml")
+    return mail
+
+
+def send(settings, subject, text, raw, log_text, timeout=10):
+    """Returns True if the mail server took the mail."""
+    if not settings["notificar_errors"] or not settings["notificar_errors_to"]:
+        return False
+    import smtplib
+    host, _, port = settings["servidor_mail"].partition(":")
+    try:
+        with smtplib.SMTP(host, int(port or 25), timeout=timeout) as smtp:
+            smtp.send_message(admin_mail(settings, subject, text, raw, log_text))
+        return True
+    except (OSError, smtplib.SMTPException) as e:
+        log.warning("could not mail the admin through %s: %s",
+                    settings["servidor_mail"], e)
+        return False

@@ -1,0 +1,32 @@
+"""What happened to a message: the X-Mailtoticket value and the exit code.
+
+The names are public (mail-server rules filter on the header), see
+../shared/settings-contract.md.
+"""
+from dataclasses import dataclass
+
+SUCCESS = "SUCCESS"
+SKIP = "SKIP"
+REJECT = "REJECT"
+ERROR = "ERROR"
+
+EX_OK = 0
+EX_TEMPFAIL = 75  # sysexits.h; fetchmail, postfix pipe(8) and procmail retry
+
+
+@dataclass
+class Outcome:
+    header: str | None      # None: temporary failure, no header needed
+    reason: str = ""
+
+    @property
+    def exit_code(self):
+        return EX_TEMPFAIL if self.header is None else EX_OK
+
+    @property
+    def quarantined(self):
+        return self.header in (REJECT, ERROR)
+
+
+def temporary(reason):
+    return Outcome(None, reason)

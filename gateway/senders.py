@@ -1,0 +1,111 @@
+"""Who sent the message: an address resolved to a user id (cn).
+
+The algorithm is the contract's (../shared/gn6-contract.md), in order:
+canonicalise; the settings map; the local part as a commonName for the
+institution's own domains; the directory (several matches told apart by
+emailPreferent); the settings patterns. Reply-To is tried before From: web
+forms send as a generic user with the real requester in Reply-To.
+
+A directory outage propagates as a temporary failure: "unknown" must only
+ever mean the directory answered and knew nobody.
+"""
+import logging
+import re
+from dataclasses import dataclass
+
+log = logging.getLogger("mailtoticket.senders")
+
+
+@dataclass
+class Sender:
+    address: str | None     # the canonical address tickets are written for
+    user: str | None        # the resolved cn, None if unknown
+    how: str = ""           # which step resolved it (for logs and --dry-run)
+
+
+class Senders:
+    def __init__(self, settings, identitat):
+        """identitat: a callable returning the directory client (built lazily:
+        a message resolved from the settings alone never loads its WSDL)."""
+        self.settings = settings
+        self._identitat_factory = identitat
+        self._identitat = None
+        self._cache = {}
+
+    @property
+    def identitat(self):
+        if self._identitat is None:
+            self._identitat = self._identitat_factory()
+        return self._identitat
+
+    def canonical(self, address):
+        address = (address or "").strip().lower()
+        for pattern, replacement in self.settings["reescriptura_mails"].items():
+            address = re.sub(pattern, replacement, address)
+        return address
+
+    def resolve(self, address):
+        """(user or None, how) for one address."""
+        address = self.canonical(address)
+        if not address:
+            return None, ""
+        if address not in self._cache:
+            self._cache[address] = self._resolve(address)
+        return self._cache[address]
+
+    def _resolve(self, address):
+        user = self.settings["mails_addicionals"].get(address)
+        if user:
+            return user, "mails_addicionals"
+        local, _, domain = address.rpartition("@")
+        if local and self._own_domain(domain):
+            persona = self.identitat.obtenir_dades_persona(local)
+            if persona:
+                return persona.get("commonName") or local, "own-domain commonName"
+        user = self._from_directory(address)
+        if user:
+            return user, "llistaPersones"
+        for pattern, template in self.settings["patrons_mail_addicionals"].items():
+            match = re.match(pattern, address)
+            if match:
+                return _fill(template, match), "patrons_mail_addicionals"
+        return None, ""
+
+    def _own_domain(self, domain):
+        return any(domain == d.lower() or domain.endswith("." + d.lower())
+                   for d in self.settings["dominis_propis"])
+
+    def _from_directory(self, address):
+        cns = self.identitat.llista_persones(address)
+        if len(cns) == 1:
+            return cns[0]
+        for cn in cns:
+            persona = self.identitat.obtenir_dades_persona(cn)
+            if persona and self.canonical(persona.get("emailPreferent")) == address:
+                return cn
+        if cns:
+            log.info("%s matches %s, none with it as emailPreferent: taking %s",
+                     address, ", ".join(cns), cns[0])
+            return cns[0]
+        return None
+
+    def sender_of(self, message, override=None):
+        """The message's sender: Reply-To before From (or `override`, the
+        original sender of a forward). Unknown senders keep their address."""
+        candidates = [override] if override else [message.reply_to_address,
+                                                  message.from_address]
+        candidates = [self.canonical(a) for a in candidates if a]
+        for address in candidates:
+            user, how = self.resolve(address)
+            if user:
+                return Sender(address, user, how)
+        return Sender(candidates[0] if candidates else None, None, "unknown")
+
+
+def _fill(template, match):
+    if "%s" not in template:
+        return template
+    try:
+        return template % match.group(1)
+    except (IndexError, TypeError):
+        return template

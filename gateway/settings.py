@@ -1,0 +1,223 @@
+"""Load, complete and check the settings.
+
+A settings file is a Python file defining a dict named `settings`, a YAML
+file holding the same mapping, or the name of an importable module (as the
+original tool took it). Keys it leaves out take the values of
+settings_sample.py. Everything is checked before the first message is
+touched, and a wrong key is named: an admin reading the log at 3 a.m. should
+not have to guess which line of the file is wrong.
+"""
+import importlib
+import logging
+import os
+import re
+import runpy
+import sys
+
+from gateway.errors import SettingsError
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+log = logging.getLogger("mailtoticket.settings")
+
+# Keys whose value (or each item / each dict key) must compile as a regex.
+REGEX_KEYS = ("regex_reply", "regex_message_id", "regex_privat")
+REGEX_LIST_KEYS = ("filtrar_attachments_per_nom",)
+REGEX_DICT_KEYS = ("patrons_mail_addicionals", "reescriptura_mails")
+ADDRESS_PATTERN_KEYS = ("mails_no_ticket", "mails_sempre_ticket")
+# Keys whose default is None: a path or URL, or nothing.
+OPTIONAL_TEXT_KEYS = ("endpoint_gn6", "endpoint_identitat", "wsdl_cache",
+                      "log_file", "quarantine_dir", "journal")
+# Keys that accept one string where the sample has a list.
+ONE_OR_MANY_KEYS = ("mail_suport", "notificar_errors_to", "dominis_propis")
+
+
+class Settings(dict):
+    """The settings mapping, plus where it came from."""
+
+    path = None  # the file it was read from (None for a module)
+
+    @property
+    def base_dir(self):
+        return os.path.dirname(os.path.abspath(self.path)) if self.path else HERE
+
+    def resolve_path(self, value):
+        """A relative path in the settings is relative to the settings file."""
+        if value is None or os.path.isabs(value) or "://" in value:
+            return value
+        return os.path.join(self.base_dir, value)
+
+    @property
+    def journal_path(self):
+        return self.resolve_path(self["journal"] or "mailtoticket.sqlite")
+
+    @property
+    def quarantine_path(self):
+        if self["quarantine_dir"]:
+            return self.resolve_path(self["quarantine_dir"])
+        if self["log_file"]:
+            return os.path.join(
+                os.path.dirname(self.resolve_path(self["log_file"])), "quarantine")
+        return os.path.join(os.path.dirname(self.journal_path), "quarantine")
+
+    @property
+    def instance(self):
+        """Identifies the GN6 instance: journal entries are kept per instance."""
+        return "%s|%s" % (self["url_gn6"], self["domini"])
+
+
+def defaults():
+    if HERE not in sys.path:
+        sys.path.insert(0, HERE)
+    import settings_sample
+    return dict(settings_sample.settings)
+
+
+def locate(name=None):
+    """Which settings to read: -c, then $MAILTOTICKET_SETTINGS, then
+    settings_default.py beside the script."""
+    name = name or os.environ.get("MAILTOTICKET_SETTINGS")
+    if name:
+        return name
+    candidate = os.path.join(HERE, "settings_default.py")
+    if os.path.exists(candidate):
+        return candidate
+    raise SettingsError(
+        "no settings: give -c SETTINGS, set MAILTOTICKET_SETTINGS or create %s"
+        % candidate)
+
+
+def read(name):
+    """The raw mapping from a .py file, a YAML file or a module name."""
+    try:
+        if name.endswith((".yaml", ".yml")):
+            import yaml
+            with open(name, "rb") as f:
+                data = yaml.safe_load(f)
+            if data is None:
+                data = {}
+            path = name
+        elif name.endswith(".py") or os.sep in name:
+            data = runpy.run_path(name).get("settings")
+            path = name
+        else:
+            if HERE not in sys.path:
+                sys.path.insert(0, HERE)
+            module = importlib.import_module(name)
+            data = getattr(module, "settings", None)
+            path = getattr(module, "__file__", None)
+    except SettingsError:
+        raise
+    except FileNotFoundError:
+        raise SettingsError("settings file not found: %s" % name)
+    except Exception as e:  # a syntax error in the file is the admin's to see
+        raise SettingsError("cannot read settings %s: %s: %s"
+                            % (name, type(e).__name__, e))
+    if not isinstance(data, dict):
+        raise SettingsError("settings %s must define a mapping named 'settings'"
+                            % name)
+    return data, path
+
+
+def load(name=None):
+    name = locate(name)
+    data, path = read(name)
+    base = defaults()
+    unknown = sorted(set(data) - set(base))
+    for key in unknown:
+        log.warning("settings: unknown key %r ignored (misspelt?)", key)
+    merged = Settings(base)
+    merged.update(data)
+    merged.path = path
+    check(merged, base)
+    return merged
+
+
+def check(settings, base):
+    """Refuse wrong types and invalid regexes, naming the key."""
+    for key, default in base.items():
+        value = settings[key]
+        if key in ONE_OR_MANY_KEYS and isinstance(value, str):
+            settings[key] = value = [value] if value else []
+        _check_type(key, value, default)
+    for key in REGEX_KEYS:
+        _compile(key, settings[key])
+    for key in REGEX_LIST_KEYS:
+        for item in settings[key]:
+            _compile(key, item)
+    for key in REGEX_DICT_KEYS:
+        for pattern in settings[key]:
+            _compile(key, pattern)
+    for key in ADDRESS_PATTERN_KEYS:
+        for item in settings[key]:
+            if not isinstance(item, str):
+                raise SettingsError("settings key %r: %r is not a string" % (key, item))
+            if item.startswith("^"):
+                _compile(key, item)
+    _check_rules(settings)
+    _check_log_level(settings["log_level"])
+    if not all(isinstance(f, str) and "." in f for f in settings["filtres"]):
+        raise SettingsError("settings key 'filtres': dotted class paths expected")
+
+
+def _check_type(key, value, default):
+    if default is None or key in OPTIONAL_TEXT_KEYS:
+        ok = value is None or isinstance(value, str)
+        expected = "a string or None"
+    elif key == "log_level":
+        ok = isinstance(value, (str, int)) and not isinstance(value, bool)
+        expected = "a level name or number"
+    elif isinstance(default, bool):
+        ok = isinstance(value, bool)
+        expected = "true or false"
+    elif isinstance(default, (int, float)):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+        expected = "a non-negative number"
+    else:
+        ok = isinstance(value, type(default))
+        expected = "a %s" % type(default).__name__
+    if not ok:
+        raise SettingsError("settings key %r must be %s, not %r" % (key, expected, value))
+
+
+def _compile(key, pattern):
+    if not isinstance(pattern, str):
+        raise SettingsError("settings key %r: %r is not a regex string" % (key, pattern))
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise SettingsError("settings key %r: invalid regex %r: %s" % (key, pattern, e))
+
+
+def _check_rules(settings):
+    from soa.parameters import ALTA_TIQUET
+    for i, rule in enumerate(settings["valors_defecte"]):
+        where = "valors_defecte[%d]" % i
+        if not isinstance(rule, dict) or not isinstance(rule.get("order"), list) \
+                or not isinstance(rule.get("match"), str):
+            raise SettingsError("settings key %r: needs 'order' (a list of headers), "
+                                "'match' (a regex) and 'defaults'" % where)
+        _compile(where, rule["match"])
+        _check_defaults(where, rule.get("defaults"), ALTA_TIQUET)
+    for i, rule in enumerate(settings["paraules_clau"]):
+        where = "paraules_clau[%d]" % i
+        if not isinstance(rule, dict) or not isinstance(rule.get("paraules"), list):
+            raise SettingsError("settings key %r: needs 'paraules' (a list of words) "
+                                "and 'defaults'" % where)
+        _check_defaults(where, rule.get("defaults"), ALTA_TIQUET)
+
+
+def _check_defaults(where, defaults, allowed):
+    if not isinstance(defaults, dict):
+        raise SettingsError("settings key %r: 'defaults' must be a mapping" % where)
+    for name, value in defaults.items():
+        if name not in allowed:
+            raise SettingsError("settings key %r: %r is not an AltaTiquet parameter"
+                                % (where, name))
+        if not isinstance(value, str):
+            raise SettingsError("settings key %r: value of %r must be a string"
+                                % (where, name))
+
+
+def _check_log_level(level):
+    if isinstance(level, str) and not isinstance(logging.getLevelName(level.upper()), int):
+        raise SettingsError("settings key 'log_level': unknown level %r" % level)

@@ -1,0 +1,44 @@
+"""Attachments onto a ticket, and the HTML that points at them.
+
+Inline images are uploaded like any attachment, then every `cid:` in the
+HTML is pointed at the uploaded file's GN6 address; the other attachments
+are listed as links, and what was not uploaded is listed with the reason.
+"""
+import html
+
+from soa.parameters import FILE_URL
+
+
+def upload(delivery, codi, usuari):
+    """Upload every selected attachment once; [(attachment, codiAnnex)]."""
+    to_upload, _ = delivery.attachments
+    uploaded = []
+    for index, attachment in enumerate(to_upload):
+        codi_annex = delivery.step(
+            "annex:%s:%d:%s" % (codi, index, attachment.name),
+            lambda: delivery.tiquets.annexar_fitxer_tiquet(
+                codi, usuari, attachment.name, attachment.base64()))
+        delivery.say("attachment %s (%d bytes) on ticket %s: annex %s",
+                     attachment.name, attachment.size, codi, codi_annex)
+        uploaded.append((attachment, codi_annex))
+    return uploaded
+
+
+def with_attachments(description, uploaded, skipped):
+    """The description with cid: images pointing at GN6, and the lists."""
+    from gateway.body import rewrite_cids
+    cids = {a.content_id: FILE_URL % codi for a, codi in uploaded if a.content_id}
+    if cids:
+        description = rewrite_cids(description, cids)
+    listed = [(a, codi) for a, codi in uploaded
+              if not (a.inline and a.content_id and a.content_id in cids)]
+    parts = [description]
+    if listed:
+        items = "".join('<li><a href="%s">%s</a></li>' % (
+            html.escape(FILE_URL % codi), html.escape(a.name)) for a, codi in listed)
+        parts.append("<p>Attachments:</p><ul>%s</ul>" % items)
+    if skipped:
+        items = "".join("<li>%s: %s</li>" % (html.escape(a.name), html.escape(reason))
+                        for a, reason in skipped)
+        parts.append("<p>Attachments not uploaded:</p><ul>%s</ul>" % items)
+    return "\n".join(parts)

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""mailtoticket: one mail on stdin becomes a GN6 ticket, or a comment on one.
+
+Run as fetchmail's MDA (see fetchmailrc.example):
+
+    mailtoticket.py [-c SETTINGS] [--dry-run] [--replay FILE...]
+
+The message is echoed on stdout with an `X-Mailtoticket:` header saying what
+happened. Exit 0 acknowledges the message (fetchmail deletes it) and is only
+given once the work is durable: the ticket work done and journalled, or the
+message kept in the quarantine. Exit 75 means "try again at the next poll".
+The names are public: ../shared/settings-contract.md.
+"""
+import argparse
+import logging
+import os
+import sys
+
+from gateway import echo, logs
+from gateway.deadline import Deadline
+from gateway.errors import PermanentFailure, Rejected, SettingsError, TemporaryFailure
+from gateway.outcome import ERROR, REJECT, SKIP, SUCCESS, EX_TEMPFAIL, Outcome, temporary
+
+log = logging.getLogger("mailtoticket")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    records = logs.setup()
+    raw = b"" if args.replay else sys.stdin.buffer.read()
+    try:
+        from gateway import settings as settings_module
+        settings = settings_module.load(args.settings)
+    except SettingsError as e:
+        log.error("%s; message left in the mailbox", e)
+        if not args.replay:
+            echo.write(sys.stdout.buffer, raw, None)
+        return EX_TEMPFAIL
+    logs.to_file(settings)
+    if args.replay:
+        return replay(args.replay, settings, records)
+    account = _stderr_account if args.dry_run else None
+    result = deliver(raw, settings, records, account=account)
+    if account:
+        account("outcome: %s %s" % (result.header or "temporary failure (exit 75)",
+                                    result.reason))
+    if not settings["no_escriure_sortida"]:
+        echo.write(sys.stdout.buffer, raw, result.header)
+    return result.exit_code
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description="Turn the mail on stdin into a GN6 ticket or comment.")
+    parser.add_argument("-c", dest="settings", metavar="SETTINGS",
+                        help="settings: a .py or .yaml file, or a module name")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="read only: tell on stderr what would be done")
+    parser.add_argument("--replay", nargs="+", metavar="FILE",
+                        help="process messages kept in the quarantine again")
+    return parser.parse_args(argv)
+
+
+def deliver(raw, settings, records, account=None, replaying=False):
+    """What happened to one message; never raises."""
+    deadline = Deadline(settings["temps_maxim_execucio"])
+    deadline.arm_alarm()
+    try:
+        return handle(raw, settings, deadline, records, account, replaying)
+    except TemporaryFailure as e:
+        log.warning("temporary failure, the message stays in the mailbox: %s", e)
+        return temporary(str(e))
+    except Exception as e:  # a bug outside the chain: keep the message, say why
+        log.exception("internal error")
+        return keep_after_bug(raw, settings, records, e)
+    finally:
+        Deadline.disarm_alarm()
+
+
+def handle(raw, settings, deadline, records, account, replaying):
+    from gateway import automatic
+    from gateway.journal import Journal, message_key
+    from gateway.message import Message
+    from gateway.senders import Senders
+    from soa.identitat import GestioIdentitat
+
+    message = Message(raw)
+    log.info("message %s from %s: %r", message.message_id, message.from_address,
+             message.subject)
+    senders = Senders(settings, lambda: GestioIdentitat(settings, deadline))
+    reason = automatic.skip_reason(message, settings, senders.canonical)
+    if reason:
+        log.info("SKIP: %s", reason)
+        return Outcome(SKIP, reason)
+
+    journal = Journal(settings.journal_path, settings.instance, readonly=bool(account))
+    key = message_key(raw, message.message_id)
+    with journal.entry(key, message.message_id, settings["espera_bloqueig"],
+                       deadline) as entry:
+        if entry.outcome and not (replaying and entry.outcome in (REJECT, ERROR)):
+            log.info("already handled (%s): nothing done again", entry.outcome)
+            return Outcome(entry.outcome, "already handled")
+        result = ticket_work(message, settings, deadline, journal, entry, senders,
+                             account)
+        if result.quarantined:
+            quarantine(raw, settings, entry, result, records, account)
+        if not account:
+            entry.finish(result.header, result.reason)
+        log.info("%s: %s", result.header, result.reason)
+        return result
+
+
+def ticket_work(message, settings, deadline, journal, entry, senders, account):
+    """Run the filter chain; SUCCESS, REJECT or ERROR (temporary failures raise)."""
+    from gateway.delivery import Delivery
+    from soa.errors import Refusal
+    from soa.tiquets import GestioTiquets
+
+    if not message.is_readable():
+        return Outcome(REJECT, "unreadable message: no sender, no content, or not mail")
+    tiquets = GestioTiquets(settings, deadline)
+    if account:
+        from gateway.dryrun import DryRunTiquets
+        tiquets = DryRunTiquets(tiquets, account)
+    sender = resolve_sender(message, settings, senders)
+    delivery = Delivery(message, settings, journal, entry, tiquets, senders, sender,
+                        dry_run=bool(account), account=account)
+    delivery.say("sender %s resolved to %s (%s)", sender.address, sender.user,
+                 sender.how)
+    try:
+        for dotted in settings["filtres"]:
+            filtre = load_filter(dotted)(delivery)
+            if filtre.es_aplicable():
+                delivery.say("filter %s applies", filtre)
+                filtre.filtrar()
+                return Outcome(SUCCESS, "handled by %s" % filtre)
+        return Outcome(REJECT, "no filter applies (sender %s, user %s)"
+                       % (sender.address, sender.user))
+    except Refusal as e:
+        return Outcome(ERROR, str(e))
+    except Rejected as e:
+        return Outcome(REJECT, str(e))
+    except PermanentFailure as e:
+        return Outcome(ERROR, str(e))
+    except TemporaryFailure:
+        raise
+    except Exception as e:  # a bug must not lose the message: keep it, say why
+        log.exception("internal error")
+        return Outcome(ERROR, "internal error: %s: %s" % (type(e).__name__, e))
+
+
+def resolve_sender(message, settings, senders):
+    """Reply-To before From; for a forward from a `reenviaments` address,
+    the original sender."""
+    from gateway.addresses import matches
+    sender = senders.sender_of(message)
+    forwarders = settings["reenviaments"]
+    if forwarders and (matches(sender.address, forwarders) or
+                       matches(senders.canonical(message.from_address), forwarders)):
+        from gateway.forward import original_sender
+        original = original_sender(message)
+        if original:
+            log.info("forward from %s: the original sender %s is the requester",
+                     sender.address, original)
+            return senders.sender_of(message, override=original)
+    return sender
+
+
+def load_filter(dotted):
+    import filtres
+    try:
+        return filtres.load(dotted)
+    except (ImportError, AttributeError, ValueError) as e:
+        raise SettingsError("settings key 'filtres': cannot load %r: %s" % (dotted, e))
+
+
+def quarantine(raw, settings, entry, result, records, account):
+    """Keep the message (durably, before the exit 0), and tell the admin once."""
+    from gateway import notify, quarantine as q
+    if account:
+        account("would keep the message in the quarantine %s" % settings.quarantine_path)
+        return
+    path = q.keep(settings.quarantine_path, raw, entry.key, result.header,
+                  result.reason, records.text())
+    log.warning("%s: %s; kept in %s", result.header, result.reason, path)
+    if not entry.get("notified"):
+        subject = "mailtoticket %s: %s" % (result.header, result.reason[:120])
+        text = ("A message was not ticketed and is kept in the quarantine:\n\n"
+                "  %s\n\nReason: %s\n\nOnce the cause is fixed, process it again "
+                "with:\n\n  mailtoticket.py -c SETTINGS --replay %s\n"
+                % (path, result.reason, path))
+        if notify.send(settings, subject, text, raw, records.text()):
+            entry.record("notified", True)
+
+
+def keep_after_bug(raw, settings, records, error):
+    import hashlib
+    from gateway import quarantine as q
+    reason = "internal error: %s: %s" % (type(error).__name__, error)
+    try:
+        q.keep(settings.quarantine_path, raw, hashlib.sha256(raw).hexdigest(),
+               ERROR, reason, records.text())
+    except TemporaryFailure as e:
+        return temporary("%s (and %s)" % (reason, e))
+    return Outcome(ERROR, reason)
+
+
+def replay(paths, settings, records):
+    """--replay: messages from the quarantine, again, exactly once."""
+    from gateway import quarantine as q
+    code = 0
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                raw = f.read()
+        except OSError as e:
+            log.error("cannot read %s: %s", path, e)
+            code = EX_TEMPFAIL
+            continue
+        result = deliver(raw, settings, records, replaying=True)
+        print("%s: %s %s" % (path, result.header or "TEMPORARY FAILURE", result.reason))
+        if result.header == SUCCESS and in_folder(path, settings.quarantine_path):
+            q.mark_replayed(path)
+        if result.header is None:
+            code = EX_TEMPFAIL
+    return code
+
+
+def in_folder(path, folder):
+    return os.path.isdir(folder) and os.path.samefile(
+        os.path.dirname(os.path.abspath(path)), folder)
+
+
+def _stderr_account(text):
+    sys.stderr.write("mailtoticket --dry-run: %s\n" % text)
+    sys.stderr.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

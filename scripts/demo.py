@@ -1,0 +1,66 @@
+"""The demo: mail.txt through mailtoticket.py against the reference server.
+
+Starts the reference GN6 + identity server on a free loopback port, writes
+a settings file pointing at it (demo-run/settings.yaml), pipes the sample
+message through the real script as fetchmail would, prints what the script
+echoed and the ticket now on the server, and stops the server.
+"""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from soa.server.control import ReferenceServer  # noqa: E402
+
+
+def settings_for(server, folder):
+    return {
+        "url_gn6": server.gn6_wsdl_url,
+        "url_identitat": server.identitat_wsdl_url,
+        "username_soa": "mailtoticket", "password_soa": "soa-secret",
+        "username_gn6": "gn6user", "password_gn6": "gn6-secret", "domini": "suport",
+        "equip_resolutor_nous": "SUPORT_N1",
+        "usuari_extern": "usuari.extern",
+        "mail_suport": ["suport@upc.edu"],
+        "filtres": ["filtres.reply.FiltreReply", "filtres.nou.FiltreNou",
+                    "filtres.nou_extern.FiltreNouExtern"],
+        "log_file": str(folder / "mailtoticket.log"),
+        "journal": str(folder / "journal.sqlite"),
+        "quarantine_dir": str(folder / "quarantine"),
+    }
+
+
+def main():
+    folder = REPO / "demo-run"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    message = (REPO / "mail.txt").read_bytes()
+    with ReferenceServer(db=folder / "gn6.sqlite") as server:
+        print("== reference server on %s" % server.url)
+        settings = folder / "settings.yaml"
+        settings.write_text(json.dumps(settings_for(server, folder), indent=2))
+        command = [sys.executable, str(REPO / "mailtoticket.py"), "-c", str(settings)]
+        print("== cat mail.txt | %s" % " ".join(command))
+        run = subprocess.run(command, input=message, capture_output=True, timeout=90)
+        sys.stdout.write(run.stdout.decode("utf-8", "replace"))
+        if run.stderr:
+            sys.stdout.write("-- stderr:\n" + run.stderr.decode("utf-8", "replace"))
+        print("== exit code %d" % run.returncode)
+        print("== tickets on the server")
+        tickets = server.tickets()
+        for ticket in tickets:
+            print(json.dumps({k: ticket[k] for k in (
+                "codi", "assumpte", "estat", "solicitant", "emailSolicitant",
+                "equipResolutor", "urgencia", "dataCreacio", "descripcio")},
+                indent=2, ensure_ascii=False))
+        print("== settings, log and journal are in %s" % folder)
+    ok = run.returncode == 0 and run.stdout.startswith(b"X-Mailtoticket: SUCCESS") and tickets
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

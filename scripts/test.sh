@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: system packages for the
+# end-to-end mailbox tests (fetchmail, dovecot, procmail), a venv, pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+for pair in fetchmail:fetchmail dovecot:dovecot-imapd procmail:procmail; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "installing ${need[*]}" >&2
+        apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
+    else
+        echo "missing ${need[*]}: the mailbox tests will be skipped (run as root to install)" >&2
+    fi
+fi
+python=$(bash scripts/venv.sh)
+exec "$python" -m pytest -q "$@"

@@ -1,0 +1,25 @@
+"""How a SOAP call can fail.
+
+The contract insists on telling two things apart. A bus failure (Fault,
+timeout, connection refused, HTTP 5xx, a garbled answer) says nothing about
+the message: it is temporary, and the message must stay in the mailbox. A
+GN6 answer with codiRetorn != "1" is GN6's word on this request: an answer,
+which the caller either handles (a closed ticket refuses a comment) or
+reports as an error.
+"""
+from gateway.errors import TemporaryFailure
+
+
+class BusFailure(TemporaryFailure):
+    """The bus or the service did not answer properly; try again later."""
+
+
+class Refusal(Exception):
+    """GN6 answered, and the answer is no (codiRetorn != "1")."""
+
+    def __init__(self, operation, codi, descripcio):
+        self.operation = operation
+        self.codi = codi
+        self.descripcio = descripcio
+        super().__init__("%s refused by GN6: codiRetorn=%s %s"
+                         % (operation, codi, descripcio or ""))

@@ -1,0 +1,66 @@
+"""Shared fixtures: a real reference server, settings files that point at it."""
+import itertools
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from soa.server.control import ReferenceServer  # noqa: E402
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The reference server with the demo fixture, one per test module."""
+    with ReferenceServer() as srv:
+        yield srv
+
+
+@pytest.fixture(autouse=True)
+def _normal_bus(request):
+    """Every test starts with the bus healthy."""
+    if "server" in request.fixturenames:
+        request.getfixturevalue("server").set_mode("normal")
+    yield
+
+
+def base_settings(server, folder):
+    return {
+        "url_gn6": server.gn6_wsdl_url,
+        "url_identitat": server.identitat_wsdl_url,
+        "username_soa": "mailtoticket",
+        "password_soa": "soa-secret",
+        "username_gn6": "gn6user",
+        "password_gn6": "gn6-secret",
+        "domini": "suport",
+        "equip_resolutor_nous": "SUPORT_N1",
+        "usuari_extern": "usuari.extern",
+        "mail_suport": ["suport@upc.edu"],
+        "timeout_soa": 5,
+        "temps_maxim_execucio": 30,
+        "log_file": str(folder / "mailtoticket.log"),
+        "log_level": "DEBUG",
+        "journal": str(folder / "journal.sqlite"),
+        "quarantine_dir": str(folder / "quarantine"),
+    }
+
+
+@pytest.fixture
+def settings_file(server, tmp_path):
+    """settings_file(**overrides) -> path of a YAML settings file for `server`,
+    with log, journal and quarantine in the test's own folder."""
+    def write(folder=None, **overrides):
+        folder = Path(folder) if folder else tmp_path
+        folder.mkdir(parents=True, exist_ok=True)
+        data = base_settings(server, folder)
+        data.update(overrides)
+        path = folder / ("settings-%d.yaml" % next(_counter))
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        return path
+    return write

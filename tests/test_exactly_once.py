@@ -1,0 +1,260 @@
+"""Nothing lost, nothing doubled: exit 75 whenever the bus fails, the journal
+finishes what a previous delivery left undone, the quarantine keeps what is
+not ticketed."""
+import base64
+import json
+import os
+import subprocess
+import sys
+from email.message import EmailMessage
+
+import pytest
+
+from support import SCRIPT, REPO, header, mail, run_mailtoticket
+
+
+def with_attachments(subject, files):
+    msg = EmailMessage()
+    msg["From"] = "jaume.moral@upc.edu"
+    msg["To"] = "suport@upc.edu"
+    msg["Subject"] = subject
+    msg["Message-ID"] = "<%s@test.example>" % subject.replace(" ", "-")
+    msg.set_content("See the attached files.")
+    for name, data in files.items():
+        msg.add_attachment(data, maintype="application", subtype="octet-stream",
+                           filename=name)
+    return bytes(msg)
+
+
+def count(server, subject):
+    return len([t for t in server.tickets() if t["assumpte"] == subject])
+
+
+def test_bus_down_exits_75_with_no_ticket_then_one_ticket_once_it_is_back(
+        server, settings_file):
+    settings = settings_file()
+    raw = mail(subject="Outage then back")
+    server.set_mode("outage")
+
+    down = run_mailtoticket(raw, settings)
+
+    assert down.returncode == 75
+    assert count(server, "Outage then back") == 0
+    server.set_mode("normal")
+    back = run_mailtoticket(raw, settings)
+    assert back.returncode == 0 and header(back) == "SUCCESS"
+    assert count(server, "Outage then back") == 1
+
+
+def test_the_same_message_twice_makes_one_ticket(server, settings_file):
+    settings = settings_file()
+    raw = mail(subject="Delivered twice")
+
+    first = run_mailtoticket(raw, settings)
+    # fetchmail adds a fresh Received header on every delivery
+    second = run_mailtoticket(b"Received: from imap by fetchmail; again\n" + raw, settings)
+
+    assert header(first) == header(second) == "SUCCESS"
+    assert count(server, "Delivered twice") == 1
+
+
+def test_two_different_messages_sharing_a_message_id_are_both_ticketed(server, settings_file):
+    settings = settings_file()
+    one = mail(subject="Constant id one", message_id="<constant@broken.mailer>")
+    two = mail(subject="Constant id two", message_id="<constant@broken.mailer>")
+
+    run_mailtoticket(one, settings)
+    run_mailtoticket(two, settings)
+
+    assert count(server, "Constant id one") == 1
+    assert count(server, "Constant id two") == 1
+
+
+def test_bus_dying_right_after_alta_tiquet_then_retry_uploads_to_the_same_ticket(
+        server, settings_file):
+    settings = settings_file()
+    files = {"report.pdf": os.urandom(5000), "photo.jpg": os.urandom(7000)}
+    raw = with_attachments("Died after alta", files)
+    server.set_mode("outage", after="AltaTiquet")
+
+    died = run_mailtoticket(raw, settings)
+
+    assert died.returncode == 75
+    assert count(server, "Died after alta") == 1          # GN6 did create it
+    server.set_mode("normal")
+    retry = run_mailtoticket(raw, settings)
+    assert header(retry) == "SUCCESS", retry.stderr
+    tickets = [t for t in server.tickets() if t["assumpte"] == "Died after alta"]
+    assert len(tickets) == 1
+    annexos = tickets[0]["annexos"]
+    assert sorted(a["nomFitxer"] for a in annexos) == ["photo.jpg", "report.pdf"]
+    for annex in annexos:
+        assert server.annex_bytes(annex["codiAnnex"]) == files[annex["nomFitxer"]]
+
+
+def test_bus_dying_at_the_description_rewrite_finishes_it_on_the_same_ticket(server, settings_file):
+    settings = settings_file()
+    files = {"a.bin": b"A" * 100, "b.bin": b"B" * 100, "c.bin": b"C" * 100}
+    raw = with_attachments("Died at rewrite", files)
+    server.set_mode("fault", after="ModificarTiquet")   # the description rewrite
+
+    died = run_mailtoticket(raw, settings)
+
+    assert died.returncode == 75
+    server.set_mode("normal")
+    retry = run_mailtoticket(raw, settings)
+    assert header(retry) == "SUCCESS"
+    tickets = [t for t in server.tickets() if t["assumpte"] == "Died at rewrite"]
+    assert len(tickets) == 1
+    assert sorted(a["nomFitxer"] for a in tickets[0]["annexos"]) == ["a.bin", "b.bin", "c.bin"]
+    assert "fileId=" in tickets[0]["descripcio"]
+
+
+def test_a_hanging_bus_gives_up_with_exit_75_within_a_minute(server, settings_file):
+    raw = mail(subject="Hanging bus")
+    server.set_mode("hang", hang_seconds=120)
+    try:
+        # the settings contract's defaults: 20 s per call, the run within 60 s
+        result = run_mailtoticket(raw, settings_file(timeout_soa=20, temps_maxim_execucio=50),
+                                  timeout=60)
+    finally:
+        server.set_mode("normal")
+
+    assert result.returncode == 75
+    assert result.stdout == raw
+
+
+def test_a_soap_fault_is_a_temporary_failure(server, settings_file):
+    server.set_mode("fault")
+
+    result = run_mailtoticket(mail(subject="Fault"), settings_file())
+
+    assert result.returncode == 75
+    assert count(server, "Fault") == 0
+
+
+def test_an_identity_outage_never_makes_a_known_user_unknown(server, settings_file):
+    # Only the directory fails: its WSDL is fetched from a closed port.
+    settings = settings_file(url_identitat="http://127.0.0.1:9/Personesv6?wsdl",
+                             filtres=["filtres.reply.FiltreReply", "filtres.nou.FiltreNou",
+                                      "filtres.nou_extern.FiltreNouExtern"])
+
+    result = run_mailtoticket(mail(subject="Directory down"), settings)
+
+    assert result.returncode == 75
+    assert count(server, "Directory down") == 0   # not ticketed as usuari.extern
+
+
+def test_six_simultaneous_deliveries_of_one_message_make_one_ticket(server, settings_file):
+    settings = settings_file()
+    raw = mail(subject="Six at once")
+    procs = [subprocess.Popen([sys.executable, str(SCRIPT), "-c", str(settings)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, cwd=str(REPO)) for _ in range(6)]
+    results = [p.communicate(raw, timeout=120) for p in procs]
+
+    assert all(p.returncode in (0, 75) for p in procs)
+    assert any(out.startswith(b"X-Mailtoticket: SUCCESS") for out, _ in results)
+    assert count(server, "Six at once") == 1
+
+
+def test_twelve_different_messages_four_at_a_time_make_twelve_tickets(server, settings_file):
+    settings = settings_file()
+    subjects = ["Parallel %d" % i for i in range(12)]
+    pending = list(subjects)
+    while pending:
+        batch, pending = pending[:4], pending[4:]
+        procs = [subprocess.Popen([sys.executable, str(SCRIPT), "-c", str(settings)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, cwd=str(REPO)) for _ in batch]
+        for proc, subject in zip(procs, batch):
+            out, _ = proc.communicate(mail(subject=subject), timeout=120)
+            assert out.startswith(b"X-Mailtoticket: SUCCESS")
+
+    assert all(count(server, s) == 1 for s in subjects)
+
+
+def test_rejected_message_is_quarantined_then_replayed_into_a_ticket(
+        server, settings_file, tmp_path):
+    raw = mail(subject="Replay me", sender="newcomer@example.org")
+    result = run_mailtoticket(raw, settings_file(folder=tmp_path))
+    assert header(result) == "REJECT"
+    quarantine = tmp_path / "quarantine"
+    kept = sorted(quarantine.glob("*.eml"))
+    assert len(kept) == 1 and kept[0].read_bytes() == raw
+    reason = json.loads(kept[0].with_suffix(".json").read_text())
+    assert reason["outcome"] == "REJECT" and "no filter applies" in reason["reason"]
+
+    # the admin teaches the settings who the sender is, and replays
+    learnt = settings_file(folder=tmp_path,
+                           mails_addicionals={"newcomer@example.org": "anna.puig"})
+    replay = subprocess.run([sys.executable, str(SCRIPT), "-c", str(learnt),
+                             "--replay", str(kept[0])], capture_output=True, timeout=120,
+                            cwd=str(REPO))
+    assert replay.returncode == 0, replay.stderr
+    assert b"SUCCESS" in replay.stdout
+    assert count(server, "Replay me") == 1
+    assert server.tickets()[-1]["solicitant"] == "anna.puig"
+    assert not list(quarantine.glob("*.eml"))            # moved aside
+    again = subprocess.run([sys.executable, str(SCRIPT), "-c", str(learnt), "--replay",
+                            str(quarantine / "replayed" / kept[0].name)],
+                           capture_output=True, timeout=120, cwd=str(REPO))
+    assert again.returncode == 0
+    assert count(server, "Replay me") == 1               # exactly once
+
+
+def test_dry_run_leaves_server_journal_and_quarantine_untouched(
+        server, settings_file, tmp_path):
+    settings = settings_file(folder=tmp_path)
+    calls_before = server.calls()
+
+    new = run_mailtoticket(mail(subject="Dry run"), settings, "--dry-run")
+    unknown = run_mailtoticket(mail(subject="Dry reject", sender="x@example.org"),
+                               settings, "--dry-run")
+
+    writes = {"AltaTiquet", "ModificarTiquet", "AfegirComentariTiquet",
+              "AnnexarFitxerTiquet", "AfegirSolicitantTiquet"}
+    new_calls = server.calls()[len(calls_before):]
+    assert not [c for c in new_calls if c["op"] in writes]
+    assert count(server, "Dry run") == 0
+    assert not (tmp_path / "journal.sqlite").exists()
+    assert not (tmp_path / "quarantine").exists()
+    account = new.stderr.decode()
+    assert "resolved to jaume.moral" in account
+    assert "FiltreNou" in account
+    assert "would call AltaTiquet(solicitant='jaume.moral'" in account
+    assert "assumpte='Dry run'" in account
+    assert header(new) == "SUCCESS" and header(unknown) == "REJECT"
+
+
+def test_loop_guard_quarantines_past_the_limit_per_sender(server, settings_file, tmp_path):
+    settings = settings_file(folder=tmp_path, limit_tiquets_per_remitent=3,
+                             finestra_limit_minuts=60)
+    results = [run_mailtoticket(mail(subject="Loop %d" % i, sender="anna.puig@gmail.com"),
+                                settings) for i in range(5)]
+
+    assert [header(r) for r in results] == ["SUCCESS"] * 3 + ["REJECT"] * 2
+    assert sum(count(server, "Loop %d" % i) for i in range(5)) == 3
+    reasons = [json.loads(p.read_text()) for p in (tmp_path / "quarantine").glob("*.json")]
+    assert len(reasons) == 2 and all("loop guard" in r["reason"] for r in reasons)
+
+
+def test_unwritable_quarantine_is_a_temporary_failure(server, settings_file, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the quarantine folder should be")
+
+    result = run_mailtoticket(mail(sender="stranger@example.org"),
+                              settings_file(quarantine_dir=str(blocker / "q")))
+
+    assert result.returncode == 75
+
+
+def test_unwritable_journal_is_a_temporary_failure(server, settings_file, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+
+    result = run_mailtoticket(mail(subject="No journal"),
+                              settings_file(journal=str(blocker / "journal.sqlite")))
+
+    assert result.returncode == 75
+    assert count(server, "No journal") == 0
