@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: system packages for the
-# end-to-end mailbox tests (fetchmail, dovecot, procmail), a venv, pytest.
+# end-to-end mailbox tests (fetchmail, dovecot, sieve, procmail), a venv, pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for pair in fetchmail:fetchmail dovecot:dovecot-imapd procmail:procmail; do
+for pair in fetchmail:fetchmail dovecot:dovecot-imapd sieve-test:dovecot-sieve procmail:procmail; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -7,6 +7,15 @@ connection and never answers would hold fetchmail (and the cron lock) for
 ever; here each call gets min(timeout_soa, what is left of the run).
 zeep is imported when the first call is made, not before: a message that is
 skipped never pays for it.
+
+Memory: an argument of STREAM_MIN_CHARS or more (an attachment's base64) is
+not put into zeep's lxml tree, which would copy it into the tree and again
+into the serialised request. zeep builds and serialises the request with a
+short placeholder in its place; the bytes go out as zeep's serialisation
+with the value spliced in at the placeholder, streamed from the one string
+the caller already holds. The wire format is zeep's own: only values that
+XML serialisation leaves unchanged are spliced, anything else goes through
+zeep as usual.
 """
 import logging
 import os
@@ -17,6 +26,15 @@ log = logging.getLogger("mailtoticket.soa")
 
 # One day: the WSDL of a service changes with a deployment, not per message.
 WSDL_CACHE_SECONDS = 24 * 3600
+
+# Arguments at least this long are streamed into the request, not put into
+# zeep's tree; they are sent in pieces of STREAM_CHUNK characters.
+STREAM_MIN_CHARS = 1024 * 1024
+STREAM_CHUNK = 1024 * 1024
+
+# Text that lxml writes into XML exactly as it is: tab, newline and
+# printable ASCII except & < > (escaped). \r is written as &#13;.
+_VERBATIM = bytes([9, 10]) + bytes(c for c in range(32, 127) if chr(c) not in "&<>")
 
 
 class SoapService:
@@ -51,20 +69,25 @@ class SoapService:
                      zexc.XMLParseError, requests.RequestException,
                      etree.XMLSyntaxError, OSError)
         timeout = self.deadline.timeout(self.timeout)
+        args, spliced = _placeholders(args)
         try:
             service = self._client(timeout)
             self._transport.operation_timeout = timeout
+            self._transport.spliced = spliced
             result = getattr(service, operation)(*args)
         except temporary as e:
             raise BusFailure("%s: %s: %s" % (operation, type(e).__name__,
                                              _short(e))) from None
+        finally:
+            if self._transport is not None:
+                self._transport.spliced = None
         return serialize_object(result, dict)
 
     def _client(self, timeout):
         if self._service is None:
             from zeep import Client
-            from zeep.transports import Transport
             from zeep.wsse.username import UsernameToken
+            Transport = _splicing_transport()
             cache = None
             if self.cache_path:
                 from zeep.cache import SqliteCache
@@ -83,6 +106,104 @@ class SoapService:
                 self._service = client.service
             self._client_ref = client  # the service proxy needs it alive
         return self._service
+
+
+def _placeholders(args):
+    """(args with each long verbatim string replaced by a placeholder,
+    {placeholder: string})."""
+    spliced = {}
+    out = []
+    for value in args:
+        if isinstance(value, str) and len(value) >= STREAM_MIN_CHARS \
+                and _verbatim(value):
+            placeholder = "mailtoticket-spliced-%s" % os.urandom(16).hex()
+            spliced[placeholder] = value
+            value = placeholder
+        out.append(value)
+    return out, spliced
+
+
+def _verbatim(value):
+    """Whether lxml would serialise `value` unchanged (then the spliced
+    request is byte for byte the one zeep would send)."""
+    if not value.isascii():
+        return False
+    for start in range(0, len(value), STREAM_CHUNK):
+        if value[start:start + STREAM_CHUNK].encode("ascii").translate(None, _VERBATIM):
+            return False
+    return True
+
+
+class SplicedBody:
+    """A request body made of bytes and (verbatim, ASCII) strings, sent in
+    pieces: requests sends it with a Content-Length, from its __len__."""
+
+    def __init__(self, segments):
+        self.segments = segments
+
+    @classmethod
+    def build(cls, message, spliced):
+        """zeep's serialised `message` with each placeholder replaced by its
+        string; None unless each placeholder occurs exactly once."""
+        positions = []
+        for placeholder in spliced:
+            token = placeholder.encode("ascii")
+            at = message.find(token)
+            if at < 0 or message.find(token, at + 1) >= 0:
+                return None
+            positions.append((at, len(token), spliced[placeholder]))
+        segments, done = [], 0
+        for at, length, value in sorted(positions, key=lambda p: p[0]):
+            segments += [message[done:at], value]
+            done = at + length
+        segments.append(message[done:])
+        return cls(segments)
+
+    def __len__(self):
+        return sum(len(segment) for segment in self.segments)
+
+    def __iter__(self):
+        for segment in self.segments:
+            if isinstance(segment, bytes):
+                yield segment
+            else:
+                for start in range(0, len(segment), STREAM_CHUNK):
+                    yield segment[start:start + STREAM_CHUNK].encode("ascii")
+
+    def __bytes__(self):
+        return b"".join(self)
+
+    def __str__(self):  # zeep logs the request at DEBUG
+        return "<SOAP request of %d bytes, %d spliced>" % (
+            len(self), sum(1 for s in self.segments if isinstance(s, str)))
+
+
+_TRANSPORT = None
+
+
+def _splicing_transport():
+    """zeep's Transport, posting spliced requests when a call has any."""
+    global _TRANSPORT
+    if _TRANSPORT is None:
+        from zeep.transports import Transport
+        from zeep.wsdl.utils import etree_to_string
+
+        class SplicingTransport(Transport):
+            spliced = None  # {placeholder: string} of the call in progress
+
+            def post_xml(self, address, envelope, headers):
+                if not self.spliced:
+                    return super().post_xml(address, envelope, headers)
+                body = SplicedBody.build(etree_to_string(envelope), self.spliced)
+                if body is None:  # not found once each: zeep's own way
+                    for node in envelope.iter():
+                        if node.text in self.spliced:
+                            node.text = self.spliced[node.text]
+                    return super().post_xml(address, envelope, headers)
+                return self.post(address, body, headers)
+
+        _TRANSPORT = SplicingTransport
+    return _TRANSPORT
 
 
 def _short(error, limit=300):

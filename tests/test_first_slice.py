@@ -143,3 +143,33 @@ def test_python_settings_file_works_like_yaml(server, settings_file, tmp_path):
     result = run_mailtoticket(mail(subject="Python settings"), path)
 
     assert header(result) == "SUCCESS", result.stderr
+
+
+def test_bundled_wsdl_files_with_the_endpoint_overridden_reach_the_server(
+        server, settings_file):
+    settings = settings_file(
+        url_gn6=str(REPO / "soa" / "wsdl" / "GestioTiquets.wsdl"),
+        url_identitat=str(REPO / "soa" / "wsdl" / "Personesv6.wsdl"),
+        endpoint_gn6=server.url + "/GestioTiquets",
+        endpoint_identitat=server.url + "/Personesv6")
+
+    result = run_mailtoticket(mail(subject="Bundled WSDL"), settings)
+
+    assert header(result) == "SUCCESS", result.stderr
+    assert server.tickets()[-1]["assumpte"] == "Bundled WSDL"
+
+
+def test_wrong_instance_credentials_are_an_error_answer_not_a_retry(server, settings_file):
+    result = run_mailtoticket(mail(subject="Wrong instance password"),
+                              settings_file(password_gn6="wrong"))
+
+    assert result.returncode == 0
+    assert header(result) == "ERROR"
+    assert b"AltaTiquet refused by GN6" in result.stderr
+
+
+def test_wrong_bus_credentials_are_a_fault_so_the_message_stays(server, settings_file):
+    result = run_mailtoticket(mail(subject="Wrong bus password"),
+                              settings_file(password_soa="wrong"))
+
+    assert result.returncode == 75

@@ -1,0 +1,391 @@
+"""The ticket description: the mail's HTML sanitised, or its text as HTML.
+
+GN6 shows the description as HTML to the support staff, so whatever the
+sender wrote must not run, load or hide anything there. HTML goes through
+two passes:
+
+1. BeautifulSoup drops whole elements whose content must not survive as
+   text (script, style, head, iframe, object, svg...), replaces images that
+   load from the network (tracking pixels) with their alt text, and keeps
+   only what is inside <body>.
+2. bleach, with an allow-list of formatting tags and attributes, strips
+   everything else (keeping its text), checks URLs (a href: http, https,
+   mailto; img src: cid: and data:image only) and filters style
+   attributes through a small CSS allow-list (no url(), expression()...).
+
+bleach and bs4 are imported only when a message has an HTML part: their
+import costs more than the rest of a plain-text run.
+
+If cleaning leaves nothing visible, the raw HTML is never used: the text
+alternative is, or else the text extracted from the HTML, or else ''.
+"""
+
+import html as _html
+import re
+
+from gateway.message import clean_text, part_params, part_text
+
+__all__ = ["description_html", "rewrite_cids", "text_to_html",
+           "sanitize_html"]
+
+ALLOWED_TAGS = frozenset("""
+    a abbr address b big blockquote br caption center cite code col colgroup
+    dd del dfn div dl dt em figcaption figure font h1 h2 h3 h4 h5 h6 hr i img
+    ins kbd li mark ol p pre q s samp small span strike strong sub sup table
+    tbody td tfoot th thead tr tt u ul wbr
+""".split())
+
+# Elements dropped with everything inside them before bleach sees the HTML.
+_DROP_TAGS = [
+    "script", "style", "head", "title", "iframe", "frame", "frameset",
+    "noframes", "object", "applet", "svg", "math", "template", "xml",
+    "audio", "video", "canvas", "noembed", "select", "datalist",
+]
+# Void elements to drop. Their "content" can only come from a parser that
+# does not know they are void (libxml2 nests the rest of the document in
+# <embed>), so they are unwrapped: the tag goes, what follows stays.
+_DROP_VOID_TAGS = ["meta", "link", "base", "embed", "param", "source",
+                   "track"]
+
+_COMMON_ATTRIBUTES = frozenset("""
+    align valign dir lang title style width height bgcolor border
+""".split())
+_TAG_ATTRIBUTES = {
+    "a": {"href"},
+    "img": {"src", "alt"},
+    "font": {"color", "face", "size"},
+    "table": {"cellpadding", "cellspacing", "summary", "frame", "rules"},
+    "td": {"colspan", "rowspan", "nowrap", "headers", "scope"},
+    "th": {"colspan", "rowspan", "nowrap", "headers", "scope", "abbr"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "type", "reversed"},
+    "ul": {"type"},
+    "li": {"value", "type"},
+    "blockquote": {"cite", "type"},
+    "q": {"cite"},
+    "hr": {"size", "noshade"},
+}
+_PROTOCOLS = frozenset({"http", "https", "mailto", "cid", "data"})
+
+_URL_JUNK_RE = re.compile(r"[`\x00-\x20\x7f-\xa0\s]+")
+_DATA_IMAGE_RE = re.compile(r"data:image/(?:png|jpe?g|gif|webp|bmp);")
+
+
+def _normalised_url(value):
+    return _URL_JUNK_RE.sub("", value).lower()
+
+
+def _safe_href(value):
+    url = _normalised_url(value)
+    return url.startswith(("http:", "https:", "mailto:"))
+
+
+def _safe_img_src(value):
+    url = _normalised_url(value)
+    return url.startswith("cid:") or _DATA_IMAGE_RE.match(url) is not None
+
+
+def _allow_attribute(tag, name, value):
+    """bleach's attribute filter: the allow-lists above, URL checks."""
+    name = name.lower()
+    if name == "href":
+        return tag == "a" and _safe_href(value)
+    if name == "src":
+        return tag == "img" and _safe_img_src(value)
+    if name == "style":  # an empty one after filtering is just noise
+        return bool(_CSS.sanitize_css(value))
+    return name in _COMMON_ATTRIBUTES or name in _TAG_ATTRIBUTES.get(tag, ())
+
+
+_CSS_PROPERTIES = frozenset("""
+    color background-color font font-family font-size font-style
+    font-weight font-variant text-align text-decoration text-indent
+    text-transform line-height letter-spacing word-spacing white-space
+    word-wrap overflow-wrap word-break vertical-align direction
+    margin margin-top margin-right margin-bottom margin-left
+    padding padding-top padding-right padding-bottom padding-left
+    border border-top border-right border-bottom border-left border-color
+    border-style border-width border-collapse border-spacing border-radius
+    border-top-color border-right-color border-bottom-color border-left-color
+    border-top-style border-right-style border-bottom-style border-left-style
+    border-top-width border-right-width border-bottom-width border-left-width
+    width height min-width max-width min-height max-height
+    list-style-type table-layout caption-side empty-cells
+""".split())
+_CSS_COMMENT_RE = re.compile(r"/\*.*?(?:\*/|$)", re.S)
+_CSS_DANGER_RE = re.compile(
+    r"url\s*\(|expression|javascript|vbscript|behavior|binding|@import|"
+    r"image-set|image\s*\(|[\\<>]", re.I)
+
+
+class _CssSanitizer:
+    """Stand-in for bleach's CSSSanitizer (which needs tinycss2): keeps
+    the declarations of an allow-listed property whose value cannot load
+    or run anything."""
+
+    def sanitize_css(self, style):
+        style = _CSS_COMMENT_RE.sub("", style or "")
+        kept = []
+        for declaration in style.split(";"):
+            prop, colon, value = declaration.partition(":")
+            prop = prop.strip().lower()
+            value = value.strip()
+            if not colon or prop not in _CSS_PROPERTIES or not value:
+                continue
+            if _CSS_DANGER_RE.search(value):
+                continue
+            kept.append("%s: %s" % (prop, value))
+        return "; ".join(kept)
+
+
+_CSS = _CssSanitizer()
+_cleaner = None
+
+
+def _get_cleaner():
+    global _cleaner
+    if _cleaner is None:
+        from bleach.sanitizer import Cleaner
+        _cleaner = Cleaner(
+            tags=ALLOWED_TAGS, attributes=_allow_attribute,
+            protocols=_PROTOCOLS, strip=True, strip_comments=True,
+            css_sanitizer=_CSS)
+    return _cleaner
+
+
+def _soup(markup):
+    from bs4 import BeautifulSoup
+    try:
+        return BeautifulSoup(markup, "lxml")
+    except Exception:  # lxml missing (FeatureNotFound) or choking
+        return BeautifulSoup(markup, "html.parser")
+
+
+# Deeper elements are flattened to their text: real mail never nests this
+# deep, and html5lib (inside bleach) is quadratic in the depth (20,000
+# nested <div>s take 15 s there, of a run's 60).
+_MAX_HTML_DEPTH = 100
+
+
+def _flatten_deep(root):
+    from bs4.element import NavigableString, Tag
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for child in list(node.contents):
+            if not isinstance(child, Tag):
+                continue
+            if depth + 1 >= _MAX_HTML_DEPTH:
+                child.replace_with(NavigableString(child.get_text()))
+            else:
+                stack.append((child, depth + 1))
+
+
+def _prune(markup):
+    """Pass 1 (see the module doc): (body fragment as HTML, its text)."""
+    from bs4.element import (CData, Comment, Declaration, Doctype,
+                             ProcessingInstruction)
+    soup = _soup(markup)
+    for element in soup.find_all(_DROP_TAGS):
+        element.decompose()
+    for element in soup.find_all(_DROP_VOID_TAGS):
+        element.unwrap()
+    specials = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
+    for node in soup.find_all(string=lambda s: isinstance(s, specials)):
+        node.extract()
+    _flatten_deep(soup)
+    for img in soup.find_all("img"):
+        if _safe_img_src(img.get("src") or ""):
+            continue
+        alt = img.get("alt")
+        alt = " ".join(alt) if isinstance(alt, list) else (alt or "")
+        if alt.strip():
+            img.replace_with(alt)
+        else:
+            img.decompose()
+    body = soup.body if soup.body is not None else soup
+    return body.decode_contents(), body.get_text("\n")
+
+
+def sanitize_html(markup):
+    """Safe HTML for GN6 from untrusted HTML. Raises only on absurd input
+    (deep nesting may exhaust the stack); description_html() copes."""
+    fragment, _ = _prune(markup)
+    return _get_cleaner().clean(fragment).strip()
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+_INVISIBLE_RE = re.compile("[\\s\u00a0\u200b-\u200d\u2060\ufeff]+")
+_DEAD_BLOCK_RE = re.compile(
+    r"<(script|style|head|title|xml)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_BLOCK_BREAK_RE = re.compile(
+    r"<br\b[^>]*>|</(?:p|div|tr|li|h[1-6]|table|blockquote|pre)\s*>", re.I)
+_XML_BAD_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BLANK_LINES_RE = re.compile(r"\n\s*\n(\s*\n)+")
+
+
+def _visible(cleaned):
+    """Whether sanitised HTML shows anything: text or an image."""
+    if "<img" in cleaned:
+        return True
+    text = _html.unescape(_TAG_RE.sub("", cleaned))
+    return bool(_INVISIBLE_RE.sub("", text))
+
+
+def _regex_text(markup):
+    """Visible text of HTML without a parser (the fallback of fallbacks)."""
+    markup = _DEAD_BLOCK_RE.sub("", markup)
+    markup = _BLOCK_BREAK_RE.sub("\n", markup)
+    return _html.unescape(_TAG_RE.sub("", markup))
+
+
+def _tidy_text(text):
+    lines = [line.rstrip() for line in text.splitlines()]
+    return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _xml_safe(text):
+    return _XML_BAD_RE.sub("", clean_text(text))
+
+
+def _keep_spaces(line):
+    """Runs of spaces and indentation survive HTML's whitespace collapsing."""
+    line = re.sub(r" {2,}",
+                  lambda m: "&nbsp;" * (len(m.group(0)) - 1) + " ", line)
+    if line.startswith(" "):
+        line = "&nbsp;" + line[1:]
+    return line
+
+
+def text_to_html(text):
+    """Plain text as HTML: escaped, line breaks as <br>, runs of spaces
+    kept; URLs stay plain text (no links are made)."""
+    if not text:
+        return ""
+    text = _xml_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.expandtabs(4).rstrip().lstrip("\n")
+    lines = [_keep_spaces(line) for line in _html.escape(text).split("\n")]
+    return "<br>\n".join(lines)
+
+
+def _quoted(depth, content):
+    return (">" * depth + " " + content) if depth else content
+
+
+def _unflow(text, delsp):
+    """Undo RFC 3676 format=flowed: join soft-broken lines of the same
+    quote depth."""
+    out = []
+    buf = None
+    buf_depth = 0
+    for line in text.split("\n"):
+        line = line.rstrip("\r")
+        depth = len(line) - len(line.lstrip(">"))
+        content = line[depth:]
+        if content.startswith(" "):
+            content = content[1:]  # space-stuffing
+        flowed = content.endswith(" ") and content != "-- "
+        if flowed and delsp:
+            content = content[:-1]
+        if buf is not None and depth != buf_depth:
+            out.append(_quoted(buf_depth, buf))
+            buf = None
+        if buf is None:
+            buf, buf_depth = content, depth
+        else:
+            buf += content
+        if not flowed:
+            out.append(_quoted(buf_depth, buf))
+            buf = None
+    if buf is not None:
+        out.append(_quoted(buf_depth, buf))
+    return "\n".join(out)
+
+
+def _plain_text(message):
+    """The text/plain body parts, decoded, format=flowed undone, joined."""
+    texts = []
+    for leaf in message.leaves():
+        if not leaf.is_body or leaf.content_type != "text/plain":
+            continue
+        text = part_text(leaf.part)
+        _, params = part_params(leaf.part, "Content-Type")
+        if params.get("format", "").lower() == "flowed":
+            text = _unflow(text.replace("\r\n", "\n"),
+                           params.get("delsp", "").lower() == "yes")
+        texts.append(text)
+    return "\n".join(texts)
+
+
+def description_html(message):
+    """The ticket description as safe HTML ('' if the mail has no body).
+
+    The HTML alternative if there is one (sanitised), else the text part
+    as HTML. Never raises and never returns unsanitised HTML.
+    """
+    try:
+        return _description(message)
+    except Exception:
+        try:
+            return text_to_html(_plain_text(message))
+        except Exception:
+            return ""
+
+
+def _description(message):
+    htmls = [h for h in message.html_bodies() if h.strip()]
+    if not htmls:
+        text = _plain_text(message)
+        return text_to_html(text) if text.strip() else ""
+    cleaned = []
+    visible_texts = []
+    for markup in htmls:
+        try:
+            fragment, visible = _prune(markup)
+            cleaned.append(_get_cleaner().clean(fragment).strip())
+        except Exception:  # RecursionError on absurdly nested markup...
+            cleaned.append("")
+            visible = _regex_text(markup)
+        visible_texts.append(visible)
+    result = _xml_safe("\n".join(c for c in cleaned if c))
+    if _visible(result):
+        return result
+    text = _plain_text(message)
+    if _INVISIBLE_RE.sub("", text):
+        return text_to_html(text)
+    visible = _tidy_text("\n".join(visible_texts))
+    if _INVISIBLE_RE.sub("", visible):
+        return text_to_html(visible)
+    return ""
+
+
+_CID_SRC_RE = re.compile(
+    r"""(\bsrc\s*=\s*)(?:"\s*cid:([^"]*)"|'\s*cid:([^']*)'|cid:([^\s>"']+))""",
+    re.I)
+
+
+def _cid_key(value):
+    from urllib.parse import unquote
+    value = _html.unescape(value).strip()
+    return unquote(value).strip().strip("<>").strip().lower()
+
+
+def rewrite_cids(html, cid_to_url):
+    """Point every src="cid:X" at the uploaded attachment's URL.
+
+    Content-IDs match case-insensitively, with or without <>, %-escaped
+    or not; a cid with no URL in the map is left as it is.
+    """
+    if not html or not cid_to_url:
+        return html
+    urls = {_cid_key(k): v for k, v in cid_to_url.items() if k and v}
+
+    def replace(match):
+        value = next(g for g in match.groups()[1:] if g is not None)
+        url = urls.get(_cid_key(value))
+        if url is None:
+            return match.group(0)
+        return '%s"%s"' % (match.group(1), _html.escape(url, quote=True))
+
+    return _CID_SRC_RE.sub(replace, html)

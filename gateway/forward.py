@@ -1,0 +1,150 @@
+"""Who originally wrote a forwarded message.
+
+Two kinds of forward exist in the wild: as an attachment (a message/rfc822
+part, whose own From is the answer) and inline (the mailer quotes the
+original below a marker line such as "---------- Forwarded message
+---------" and a header block whose From:/De: line is the answer).
+
+A delivery report (multipart/report) also carries a message/rfc822 part,
+but it is not a forward: it gives None.
+"""
+
+import html as _html
+import re
+
+from email.parser import BytesParser as _BytesParser
+
+from gateway.message import (
+    parse_addresses, part_header, part_transfer_encoding)
+
+__all__ = ["original_sender"]
+
+# Marker lines that start an inline forward (or a quoted original), in the
+# languages the users write in and those mailers ship with.
+_MARKER_RE = re.compile(
+    r"""^[\s>*]*(?:
+        -{2,}\s*(?:
+            Forwarded\ message | Forwarded\ Message | Original\ Message |
+            Missatge\ original | Missatge\ reenviat | Mensaje\ original |
+            Mensaje\ reenviado | Message\ transf[ée]r[ée] |
+            Message\ d'origine | Message\ original |
+            Weitergeleitete\ Nachricht | Urspr[üu]ngliche\ Nachricht |
+            Messaggio\ originale | Messaggio\ inoltrato
+        )\s*-{2,}
+      | (?:Begin\ forwarded\ message | Inicio\ del\ mensaje\ reenviado |
+         Inici\ del\ missatge\ reenviat | D[ée]but\ du\ message\ r[ée]exp[ée]di[ée] |
+         Anfang\ der\ weitergeleiteten\ Nachricht)\s*:
+    )\s*$""",
+    re.I | re.M | re.X)
+
+# The From line of the quoted header block (Gmail bolds it in text parts:
+# "*From:* ..."; Outlook writes "From: Name [mailto:addr]").
+_FROM_RE = re.compile(
+    r"^[\s>]*\**\s*(?:From|De|Von|Da|Van|Od|Fr[åa]n|Fra)\s*:\**\s*(.+)$",
+    re.I | re.M)
+_ANGLE_RE = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+?)\s*>", re.I)
+_MAILTO_RE = re.compile(r"\[\s*mailto:([^\]\s]+@[^\]\s]+)\s*\]", re.I)
+_BARE_RE = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_LOOKAHEAD_LINES = 12
+
+_TAG_RE = re.compile(r"<[^>]*>")
+_DEAD_BLOCK_RE = re.compile(
+    r"<(script|style|head|title)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_BREAK_RE = re.compile(
+    r"<br\b[^>]*>|</?(?:p|div|tr|li|blockquote|table|h[1-6])\b[^>]*>", re.I)
+
+
+def original_sender(message):
+    """The lower-cased address of the original sender of a forwarded
+    message, or None if the message is not a forward. Never raises."""
+    try:
+        if message.content_type == "multipart/report":
+            return None
+        return _attached_sender(message) or _inline_sender(message)
+    except Exception:
+        return None
+
+
+def _attached_sender(message):
+    for leaf in message.leaves():
+        if leaf.content_type not in ("message/rfc822", "message/global"):
+            continue
+        inner = _inner_message(message, leaf)
+        if inner is None:
+            continue
+        for value in _from_values(inner):
+            pairs = parse_addresses(value)
+            if pairs:
+                return pairs[0][1]
+    return None
+
+
+def _inner_message(message, leaf):
+    """The parsed message inside a message/rfc822 part. A mailer that
+    base64/QP-encodes the part (against RFC 2046) gets it re-parsed from
+    the decoded bytes, since the email package parses the encoded text."""
+    if part_transfer_encoding(leaf.part) in ("base64", "quoted-printable"):
+        from gateway.attachments import message_bytes
+        try:
+            return _BytesParser().parsebytes(message_bytes(message, leaf),
+                                             headersonly=True)
+        except Exception:
+            return None
+    try:
+        payload = leaf.part.get_payload()
+    except Exception:
+        return None
+    if isinstance(payload, list) and payload:
+        return payload[0]
+    return None
+
+
+def _from_values(part):
+    value = part_header(part, "From")
+    return [value] if value else []
+
+
+def _address_in(line):
+    line = _html.unescape(line)
+    for regex in (_ANGLE_RE, _MAILTO_RE, _BARE_RE):
+        match = regex.search(line)
+        if match:
+            address = match.group(1) if regex.groups else match.group(0)
+            address = address.strip().strip(".,;:").lower()
+            if _BARE_RE.fullmatch(address):
+                return address
+    return None
+
+
+def _html_to_text(markup):
+    markup = _DEAD_BLOCK_RE.sub("", markup)
+    markup = _BREAK_RE.sub("\n", markup)
+    return _html.unescape(_TAG_RE.sub("", markup))
+
+
+def _inline_sender(message):
+    texts = [message.text_body()]
+    texts.extend(_html_to_text(h) for h in message.html_bodies())
+    for text in texts:
+        if not text:
+            continue
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        marker = _MARKER_RE.search(text)
+        if marker is None:
+            continue
+        following = text[marker.end():].lstrip("\n").split("\n")
+        block = "\n".join(following[:_LOOKAHEAD_LINES])
+        match = _FROM_RE.search(block)
+        if match is None:
+            continue
+        address = _address_in(match.group(1))
+        if address is None:
+            # "From: Name" then "<addr>" on the next line: flattened HTML.
+            after = block[match.end():].split("\n")
+            if len(after) > 1 and after[1].lstrip(" >").startswith(
+                    ("<", "&lt;", "[mailto:")):
+                address = _address_in(after[1])
+        if address:
+            return address
+    return None
