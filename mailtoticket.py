@@ -93,7 +93,8 @@ def handle(raw, settings, deadline, records, account, replaying):
         log.info("SKIP: %s", reason)
         return Outcome(SKIP, reason)
 
-    journal = Journal(settings.journal_path, settings.instance, readonly=bool(account))
+    journal = Journal(settings.journal_path, settings.instance, readonly=bool(account),
+                      keep_days=settings["dies_journal"])
     key = message_key(raw, message.message_id)
     with journal.entry(key, message.message_id, settings["espera_bloqueig"],
                        deadline) as entry:

@@ -114,6 +114,9 @@ settings = {
     # SQLite journal that makes redelivery safe (None: mailtoticket.sqlite
     # beside the settings file).
     "journal": None,
+    # Days the journal remembers a finished message (a redelivery comes
+    # within hours; older entries are pruned now and then).
+    "dies_journal": 90,
     # Seconds a delivery waits for another delivery of the same message to
     # finish before giving up with a temporary failure.
     "espera_bloqueig": 30,

@@ -351,7 +351,7 @@ def select(attachments, settings):
         reason = None
         for text, regex in patterns:
             if regex.search(attachment.name):
-                reason = "filtered by name (matches %r)" % text
+                reason = "filtered by name (matches '%s')" % text
                 break
         if reason is None and attachment.size > limit:
             size = _mib(attachment.size / _MIB)

@@ -20,10 +20,10 @@ If cleaning leaves nothing visible, the raw HTML is never used: the text
 alternative is, or else the text extracted from the HTML, or else ''.
 """
 
-import html as _html
 import re
 
-from gateway.message import clean_text, part_params, part_text
+from gateway.message import (
+    clean_text, escape, html_to_text, part_params, part_text, unescape)
 
 __all__ = ["description_html", "rewrite_cids", "text_to_html",
            "sanitize_html"]
@@ -217,32 +217,27 @@ def sanitize_html(markup):
 
 _TAG_RE = re.compile(r"<[^>]*>")
 _INVISIBLE_RE = re.compile("[\\s\u00a0\u200b-\u200d\u2060\ufeff]+")
-_DEAD_BLOCK_RE = re.compile(
-    r"<(script|style|head|title|xml)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_BLOCK_BREAK_RE = re.compile(
-    r"<br\b[^>]*>|</(?:p|div|tr|li|h[1-6]|table|blockquote|pre)\s*>", re.I)
 _XML_BAD_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_BLANK_LINES_RE = re.compile(r"\n\s*\n(\s*\n)+")
 
 
 def _visible(cleaned):
     """Whether sanitised HTML shows anything: text or an image."""
     if "<img" in cleaned:
         return True
-    text = _html.unescape(_TAG_RE.sub("", cleaned))
+    # bleach's output escapes every "<" that is not a tag, so this regex
+    # cannot go quadratic on it.
+    text = unescape(_TAG_RE.sub("", cleaned))
     return bool(_INVISIBLE_RE.sub("", text))
 
 
-def _regex_text(markup):
-    """Visible text of HTML without a parser (the fallback of fallbacks)."""
-    markup = _DEAD_BLOCK_RE.sub("", markup)
-    markup = _BLOCK_BREAK_RE.sub("\n", markup)
-    return _html.unescape(_TAG_RE.sub("", markup))
-
-
 def _tidy_text(text):
-    lines = [line.rstrip() for line in text.splitlines()]
-    return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
+    """Trailing blanks off, at most one empty line in a row."""
+    out = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
 
 
 def _xml_safe(text):
@@ -265,7 +260,7 @@ def text_to_html(text):
         return ""
     text = _xml_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.expandtabs(4).rstrip().lstrip("\n")
-    lines = [_keep_spaces(line) for line in _html.escape(text).split("\n")]
+    lines = [_keep_spaces(line) for line in escape(text).split("\n")]
     return "<br>\n".join(lines)
 
 
@@ -318,6 +313,19 @@ def _plain_text(message):
     return "\n".join(texts)
 
 
+# HTML beyond these sizes is not sanitised: bleach (html5lib) is
+# superlinear in the number of tags and entities (a megabyte of "&lt;"
+# takes two minutes) and a run has 60 seconds. Such a mail gets its text
+# alternative, or the text of its HTML, as for HTML that cleans to nothing.
+_MAX_HTML_CHARS = 2 * 1024 * 1024
+_MAX_HTML_MARKUP = 50_000  # "<" and "&" in the HTML
+
+
+def _too_big(markup):
+    return len(markup) > _MAX_HTML_CHARS or \
+        markup.count("<") + markup.count("&") > _MAX_HTML_MARKUP
+
+
 def description_html(message):
     """The ticket description as safe HTML ('' if the mail has no body).
 
@@ -341,12 +349,16 @@ def _description(message):
     cleaned = []
     visible_texts = []
     for markup in htmls:
+        if _too_big(markup):
+            cleaned.append("")
+            visible_texts.append(html_to_text(markup))
+            continue
         try:
             fragment, visible = _prune(markup)
             cleaned.append(_get_cleaner().clean(fragment).strip())
         except Exception:  # RecursionError on absurdly nested markup...
             cleaned.append("")
-            visible = _regex_text(markup)
+            visible = html_to_text(markup)
         visible_texts.append(visible)
     result = _xml_safe("\n".join(c for c in cleaned if c))
     if _visible(result):
@@ -367,7 +379,7 @@ _CID_SRC_RE = re.compile(
 
 def _cid_key(value):
     from urllib.parse import unquote
-    value = _html.unescape(value).strip()
+    value = unescape(value).strip()
     return unquote(value).strip().strip("<>").strip().lower()
 
 
@@ -386,6 +398,6 @@ def rewrite_cids(html, cid_to_url):
         url = urls.get(_cid_key(value))
         if url is None:
             return match.group(0)
-        return '%s"%s"' % (match.group(1), _html.escape(url, quote=True))
+        return '%s"%s"' % (match.group(1), escape(url))
 
     return _CID_SRC_RE.sub(replace, html)

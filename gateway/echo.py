@@ -20,5 +20,8 @@ def with_header(raw, value):
 
 
 def write(stream, raw, value):
-    stream.write(with_header(raw, value))
+    # Two writes, not with_header(): no copy of a message that may be 35 MB.
+    if value is not None:
+        stream.write(b"X-Mailtoticket: " + value.encode("ascii") + line_ending(raw))
+    stream.write(raw)
     stream.flush()

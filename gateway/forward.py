@@ -9,50 +9,45 @@ A delivery report (multipart/report) also carries a message/rfc822 part,
 but it is not a forward: it gives None.
 """
 
-import html as _html
 import re
 
 from email.parser import BytesParser as _BytesParser
 
 from gateway.message import (
-    parse_addresses, part_header, part_transfer_encoding)
+    find_addresses, html_to_text, parse_addresses, part_header,
+    part_transfer_encoding, unescape)
 
 __all__ = ["original_sender"]
 
 # Marker lines that start an inline forward (or a quoted original), in the
-# languages the users write in and those mailers ship with.
+# languages the users write in and those mailers ship with. Only [ \t] as
+# blanks: "\s" would cross lines and go quadratic on runs of empty lines.
 _MARKER_RE = re.compile(
-    r"""^[\s>*]*(?:
-        -{2,}\s*(?:
-            Forwarded\ message | Forwarded\ Message | Original\ Message |
+    r"""^[ \t>*]*(?:
+        -{2,}[ \t]*(?:
+            Forwarded\ message | Original\ Message |
             Missatge\ original | Missatge\ reenviat | Mensaje\ original |
             Mensaje\ reenviado | Message\ transf[ée]r[ée] |
             Message\ d'origine | Message\ original |
             Weitergeleitete\ Nachricht | Urspr[üu]ngliche\ Nachricht |
             Messaggio\ originale | Messaggio\ inoltrato
-        )\s*-{2,}
+        )[ \t]*-{2,}
       | (?:Begin\ forwarded\ message | Inicio\ del\ mensaje\ reenviado |
-         Inici\ del\ missatge\ reenviat | D[ée]but\ du\ message\ r[ée]exp[ée]di[ée] |
-         Anfang\ der\ weitergeleiteten\ Nachricht)\s*:
-    )\s*$""",
+         Inici\ del\ missatge\ reenviat |
+         D[ée]but\ du\ message\ r[ée]exp[ée]di[ée] |
+         Anfang\ der\ weitergeleiteten\ Nachricht)[ \t]*:
+    )[ \t]*$""",
     re.I | re.M | re.X)
 
 # The From line of the quoted header block (Gmail bolds it in text parts:
 # "*From:* ..."; Outlook writes "From: Name [mailto:addr]").
 _FROM_RE = re.compile(
-    r"^[\s>]*\**\s*(?:From|De|Von|Da|Van|Od|Fr[åa]n|Fra)\s*:\**\s*(.+)$",
+    r"^[ \t>]*\**[ \t]*(?:From|De|Von|Da|Van|Od|Fr[åa]n|Fra)[ \t]*:\**[ \t]*(.+)$",
     re.I | re.M)
-_ANGLE_RE = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+?)\s*>", re.I)
-_MAILTO_RE = re.compile(r"\[\s*mailto:([^\]\s]+@[^\]\s]+)\s*\]", re.I)
-_BARE_RE = re.compile(
-    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_ANGLE_RE = re.compile(r"<[ \t]*(?:mailto:)?([^<>\s]+@[^<>\s]+)[ \t]*>", re.I)
+_MAILTO_RE = re.compile(r"\[[ \t]*mailto:([^\]\s]+@[^\]\s]+)[ \t]*\]", re.I)
 _LOOKAHEAD_LINES = 12
-
-_TAG_RE = re.compile(r"<[^>]*>")
-_DEAD_BLOCK_RE = re.compile(
-    r"<(script|style|head|title)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_BREAK_RE = re.compile(
-    r"<br\b[^>]*>|</?(?:p|div|tr|li|blockquote|table|h[1-6])\b[^>]*>", re.I)
+_MAX_LINE = 2000
 
 
 def original_sender(message):
@@ -106,26 +101,21 @@ def _from_values(part):
 
 
 def _address_in(line):
-    line = _html.unescape(line)
-    for regex in (_ANGLE_RE, _MAILTO_RE, _BARE_RE):
+    """The address in a From line: <addr>, [mailto:addr], or bare."""
+    line = unescape(line[:_MAX_LINE])
+    for regex in (_ANGLE_RE, _MAILTO_RE):
         match = regex.search(line)
         if match:
-            address = match.group(1) if regex.groups else match.group(0)
-            address = address.strip().strip(".,;:").lower()
-            if _BARE_RE.fullmatch(address):
-                return address
-    return None
-
-
-def _html_to_text(markup):
-    markup = _DEAD_BLOCK_RE.sub("", markup)
-    markup = _BREAK_RE.sub("\n", markup)
-    return _html.unescape(_TAG_RE.sub("", markup))
+            found = find_addresses(match.group(1))
+            if found:
+                return found[0]
+    found = find_addresses(line)
+    return found[0] if found else None
 
 
 def _inline_sender(message):
     texts = [message.text_body()]
-    texts.extend(_html_to_text(h) for h in message.html_bodies())
+    texts.extend(html_to_text(h) for h in message.html_bodies())
     for text in texts:
         if not text:
             continue

@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import random
 import re
 import sqlite3
 import time
@@ -41,6 +42,9 @@ TRACE_HEADER = re.compile(
     rb"|x-greylist)$", re.IGNORECASE)
 
 LOCK_STRIPES = 256
+# Old entries are pruned now and then (about one run in PRUNE_ONE_IN), so the
+# file stays small without a cron job of its own.
+PRUNE_ONE_IN = 100
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -89,11 +93,22 @@ class Journal:
     (steps are remembered in memory for the run only).
     """
 
-    def __init__(self, path, instance, readonly=False):
+    def __init__(self, path, instance, readonly=False, keep_days=90):
         self.path = path
         self.instance = instance
         self.readonly = readonly
         self.db = self._connect()
+        if not readonly and keep_days and random.randrange(PRUNE_ONE_IN) == 0:
+            self.prune(keep_days)
+
+    def prune(self, keep_days):
+        """Forget messages older than keep_days: a redelivery comes within
+        hours, not months. Open work (no outcome yet) is kept."""
+        before = time.time() - keep_days * 86400
+        self.write("DELETE FROM tickets WHERE key IN (SELECT key FROM entries"
+                   " WHERE updated < ? AND outcome IS NOT NULL)", before)
+        self.write("DELETE FROM entries WHERE updated < ? AND outcome IS NOT NULL", before)
+        self.write("DELETE FROM new_tickets WHERE created < ?", before)
 
     def _connect(self):
         try:

@@ -176,7 +176,9 @@ def _unescape_surrogates(value):
 
 # ------------------------------------------------------- header decoding
 
-_ENCODED_WORD_RE = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?(.*?)\?=")
+# The encoded text stops at the first "?" (RFC 2047 forbids it there); a
+# lazy ".*?" would make a hostile header quadratic.
+_ENCODED_WORD_RE = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]+")
 _FOLD_RE = re.compile(r"\r\n|\r|\n")
 
@@ -292,23 +294,45 @@ def part_headers(part, name):
 
 # ------------------------------------------------- structured parameters
 
-_PARAM_RE = re.compile(
-    r"""\s*([^\s=;"]+)\s*=\s*("(?:[^"\\]|\\.)*"?|[^;]*)\s*(?:;|$)""", re.S)
+_QUOTED_RE = re.compile(r'"((?:[^"\\]|\\.)*)"?', re.S)
 
 
 def _split_params(value):
-    """'type/sub; a=1; b="x;y"' -> ('type/sub', [(a, '1'), (b, 'x;y')])."""
+    """'type/sub; a=1; b="x;y"' -> ('type/sub', [(a, '1'), (b, 'x;y')]).
+
+    A hand-written scanner rather than one regex: it stays linear on
+    hostile input (a megabyte of parameter without "=", say).
+    """
     value = _FOLD_RE.sub("", value)
     head, _, rest = value.partition(";")
     params = []
-    for match in _PARAM_RE.finditer(rest):
-        key, val = match.group(1).lower(), match.group(2).strip()
-        if val.startswith('"'):
-            val = val[1:-1] if val.endswith('"') and len(val) > 1 else val[1:]
+    pos, size = 0, len(rest)
+    equals = -1
+    while pos < size:
+        if equals < pos:
+            equals = rest.find("=", pos)
+            if equals < 0:
+                break
+        semi = rest.find(";", pos, equals)
+        if semi >= 0:  # a parameter without a value: skip it
+            pos = semi + 1
+            continue
+        key = rest[pos:equals].strip().lower()
+        start = equals + 1
+        while start < size and rest[start] in " \t":
+            start += 1
+        if start < size and rest[start] == '"':
+            match = _QUOTED_RE.match(rest, start)
             # As email.utils.unquote: only \\ and \" are escapes (a bare
-            # backslash stays, old Outlook writes "C:\dir\file.doc").
-            val = val.replace("\\\\", "\\").replace('\\"', '"')
-        params.append((key, val))
+            # backslash stays: old Outlook writes "C:\dir\file.doc").
+            val = match.group(1).replace("\\\\", "\\").replace('\\"', '"')
+            end = rest.find(";", match.end())
+        else:
+            end = rest.find(";", start)
+            val = rest[start:end if end >= 0 else size].strip()
+        pos = size if end < 0 else end + 1
+        if key and not any(c.isspace() for c in key):
+            params.append((key, val))
     return head.strip(), params
 
 
@@ -321,7 +345,9 @@ def _rfc2231(params):
     simple = {}
     pieces = {}  # name -> {index: (encoded, value)}
     for key, val in params:
-        match = re.fullmatch(r"([^*]+)\*(?:(\d+)\*?)?", key)
+        # (at most 6 digits: int() refuses huge ones, and no name has that
+        # many continuations)
+        match = re.fullmatch(r"([^*]+)\*(?:(\d{1,6})\*?)?", key)
         if match is None:
             simple.setdefault(key, val)
             continue
@@ -470,8 +496,25 @@ def part_text(part):
 
 # ----------------------------------------------------------- addresses
 
-_ADDR_OK_RE = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.?[^@\s<>()\[\],;:\"\\]*")
-_ADDR_SCAN_RE = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_ADDR_OK_RE = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+")
+_ADDR_TOKEN_SPLIT_RE = re.compile(r"[\s<>()\[\],;:\"]+")
+_ADDR_FULL_RE = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_MAX_ADDRESS_HEADER = 65536  # longer address headers are cut (parse cost)
+
+
+def find_addresses(text):
+    """Things that look like addresses in free text, lower-cased, in
+    order. Token by token, so that it stays linear on any input."""
+    out = []
+    for token in _ADDR_TOKEN_SPLIT_RE.split(text):
+        if "@" in token:
+            token = token.strip(".'`").lower()
+            if token.startswith("mailto:"):
+                token = token[7:]
+            if _ADDR_FULL_RE.fullmatch(token):
+                out.append(token)
+    return out
 
 
 def valid_address(addr):
@@ -485,7 +528,7 @@ def parse_addresses(value):
     value; invalid entries skipped."""
     if not value:
         return []
-    value = _unescape_surrogates(value)
+    value = _unescape_surrogates(value[:_MAX_ADDRESS_HEADER])
     value = _CONTROL_RE.sub(" ", _FOLD_RE.sub("", value))
     out = []
     try:
@@ -499,8 +542,7 @@ def parse_addresses(value):
     if not out:
         # Mailers that write "Name addr@host" or worse: take what looks
         # like an address.
-        for match in _ADDR_SCAN_RE.finditer(value):
-            out.append(("", match.group(0).lower()))
+        out = [("", addr) for addr in find_addresses(value)]
     return out
 
 
@@ -509,10 +551,7 @@ def parse_addresses(value):
 _MSGID_RE = re.compile(r"<[^<>\s]+>")
 _RAW_CONTROL_RE = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _BINARY_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_TAG_RE = re.compile(r"<[^>]*>")
 _INVISIBLE_RE = re.compile("[\\s\u00a0\u200b-\u200d\u2060\ufeff]+")
-_HTML_DEAD_RE = re.compile(
-    r"<(script|style|head|title)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 _MAX_DEPTH = 200  # MIME nesting we follow; deeper parts are ignored
 
 
@@ -525,7 +564,7 @@ class Leaf:
     def __init__(self, part, path, content_type, disposition, filename,
                  is_body):
         self.part = part
-        self.path = path                # indices from the root, for raw()
+        self.path = path                # indices from the root (raw_part)
         self.content_type = content_type
         self.disposition = disposition  # 'attachment', 'inline' or ''
         self.filename = filename        # decoded, '' if none
@@ -549,7 +588,6 @@ class Message:
         self.email = self._parse(raw)
         self._leaves = None
         self._text_body = None
-        self._html_body = None
 
     @staticmethod
     def _parse(raw):
@@ -623,7 +661,7 @@ class Message:
     def _ids(value):
         if not value:
             return []
-        ids = [i for i in _MSGID_RE.findall(value)]
+        ids = _MSGID_RE.findall(value)
         if not ids:
             # Broken mailers write ids without brackets.
             ids = ["<%s>" % t.strip("<>") for t in value.split() if "@" in t]
@@ -664,10 +702,9 @@ class Message:
         while stack:
             part, path = stack.pop()
             ctype = part_content_type(part)
-            try:
-                payload = part.get_payload()
-            except Exception:
-                payload = None
+            # raw_payload(), not get_payload(): that would decode the body
+            # of every leaf (a copy of each attachment) just to look at it.
+            payload = raw_payload(part)
             if ctype.startswith("multipart/") and isinstance(payload, list):
                 if len(path) < _MAX_DEPTH:
                     for index in range(len(payload) - 1, -1, -1):
@@ -718,16 +755,13 @@ class Message:
             return False
 
     def _is_readable(self):
-        raw = self.raw
-        if not raw.strip():
-            return False
         try:
             keys = self.email.keys()
         except Exception:
             keys = []
-        if not keys:
+        if not keys:  # also empty or blank input
             return False
-        head = split_entity(raw[:262144])[0]
+        head = split_entity(self.raw[:262144])[0]
         if len(_RAW_CONTROL_RE.findall(head)) > len(head) * 0.05:
             return False
         from_values = part_headers(self.email, "From")
@@ -746,13 +780,84 @@ class Message:
                 if "<img" in html.lower():
                     has_body = True
                     break
-                visible = _TAG_RE.sub("", _HTML_DEAD_RE.sub("", html))
-                if _INVISIBLE_RE.sub("", visible):
+                if _INVISIBLE_RE.sub("", html_to_text(html)):
                     has_body = True
                     break
         if has_body or self.subject:
             return True
         return any(not leaf.is_body for leaf in self.leaves())
+
+
+# ------------------------------------------------------- HTML as text
+
+def unescape(text):
+    """html.unescape, imported on first use: html.entities costs more to
+    import than a plain-text mail needs."""
+    if "&" not in text:
+        return text
+    from html import unescape as _unescape
+    return _unescape(text)
+
+
+def escape(text):
+    """html.escape(text, quote=True) without importing html."""
+    return text.replace("&", "&amp;").replace("<", "&lt;") \
+        .replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;")
+
+
+_TAG_NAME_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]*)")
+_HIDDEN_ELEMENTS = frozenset(
+    "script style head title xml template svg math noembed noframes iframe"
+    " object select".split())
+_BREAK_ELEMENTS = frozenset(
+    "br p div tr li dt dd h1 h2 h3 h4 h5 h6 table blockquote pre hr"
+    " address".split())
+
+
+def html_to_text(markup):
+    """The visible text of HTML, line breaks where blocks end, without a
+    parser: linear on any input (the regexes and html.parser of the
+    standard library are quadratic on some hostile markup). Good enough
+    for looking at the text (is there any? a forward marker?), not for
+    display."""
+    out = []
+    lower = markup.lower()
+    pos, size = 0, len(markup)
+    while pos < size:
+        start = markup.find("<", pos)
+        if start < 0:
+            out.append(markup[pos:])
+            break
+        out.append(markup[pos:start])
+        if markup.startswith("<!--", start):
+            end = markup.find("-->", start + 4)
+            pos = size if end < 0 else end + 3
+            continue
+        match = _TAG_NAME_RE.match(markup, start)
+        if match is None:
+            if markup.startswith(("<!", "<?"), start):
+                end = markup.find(">", start)
+                pos = size if end < 0 else end + 1
+            else:  # a lone "<" is text
+                out.append("<")
+                pos = start + 1
+            continue
+        end = markup.find(">", match.end())
+        if end < 0:
+            break
+        name = match.group(1).lower()
+        closing = markup.startswith("</", start)
+        if name in _HIDDEN_ELEMENTS and not closing:
+            close = lower.find("</" + name, end)
+            if close < 0:
+                break
+            end = markup.find(">", close)
+            if end < 0:
+                break
+        elif name in _BREAK_ELEMENTS:
+            out.append("\n")
+        pos = end + 1
+    return clean_text(unescape("".join(out)))
 
 
 # ---------------------------------------------------- raw part location

@@ -4,7 +4,6 @@ import base64
 import hashlib
 import os
 import quopri
-import re
 
 from support import header, mail, run_mailtoticket
 

@@ -1,7 +1,6 @@
 """Nothing lost, nothing doubled: exit 75 whenever the bus fails, the journal
 finishes what a previous delivery left undone, the quarantine keeps what is
 not ticketed."""
-import base64
 import json
 import os
 import subprocess
@@ -239,22 +238,14 @@ def test_loop_guard_quarantines_past_the_limit_per_sender(server, settings_file,
     assert len(reasons) == 2 and all("loop guard" in r["reason"] for r in reasons)
 
 
-def test_unwritable_quarantine_is_a_temporary_failure(server, settings_file, tmp_path):
+@pytest.mark.parametrize("key", ["quarantine_dir", "journal"])
+def test_unwritable_journal_or_quarantine_is_a_temporary_failure(
+        server, settings_file, tmp_path, key):
     blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the quarantine folder should be")
+    blocker.write_text("a file where a folder should be")
 
-    result = run_mailtoticket(mail(sender="stranger@example.org"),
-                              settings_file(quarantine_dir=str(blocker / "q")))
+    result = run_mailtoticket(mail(subject="Unwritable %s" % key, sender="stranger@example.org"),
+                              settings_file(**{key: str(blocker / "inside")}))
 
     assert result.returncode == 75
-
-
-def test_unwritable_journal_is_a_temporary_failure(server, settings_file, tmp_path):
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x")
-
-    result = run_mailtoticket(mail(subject="No journal"),
-                              settings_file(journal=str(blocker / "journal.sqlite")))
-
-    assert result.returncode == 75
-    assert count(server, "No journal") == 0
+    assert result.stdout.startswith(b"From: stranger@example.org")

@@ -209,7 +209,8 @@ def test_text_body_latin1_bytes_with_wrong_utf8_declaration_keep_accents():
                                      "base64", "unicode_escape"])
 def test_text_body_unknown_or_wrong_charset_loses_no_text(charset):
     raw = mail("From: a@b.com\nContent-Type: text/plain; charset=%s\n"
-               "Content-Transfer-Encoding: 8bit" % charset, "Señor \\u00e9 ÀÉÎ".encode("latin-1"))
+               "Content-Transfer-Encoding: 8bit" % charset,
+               "Señor \\u00e9 ÀÉÎ".encode("latin-1"))
     html = description_html(Message(raw))
     assert "Señor \\u00e9 ÀÉÎ" in html
 
@@ -228,7 +229,8 @@ def test_text_body_utf8_declared_as_latin1_is_read_as_utf8():
 def test_text_body_transfer_encodings_and_other_charsets(cte, encode):
     text = "Привет, мир — Καλημέρα"
     raw = mail("From: a@b.com\nContent-Type: text/plain; charset=koi8-r\n"
-               "Content-Transfer-Encoding: %s" % cte, encode("Привет, мир".encode("koi8-r")))
+               "Content-Transfer-Encoding: %s" % cte,
+               encode("Привет, мир".encode("koi8-r")))
     assert "Привет, мир" in description_html(Message(raw))
     raw = mail("From: a@b.com\nContent-Type: text/plain; charset=utf-8\n"
                "Content-Transfer-Encoding: %s" % cte, encode(text.encode("utf-8")))
@@ -261,7 +263,8 @@ EVIL_HTML = b"""<html><head><title>Title</title>
 <script>alert('head')</script><meta http-equiv="refresh" content="0;url=http://evil">
 <link rel="stylesheet" href="http://evil/x.css"><base href="http://evil/"></head>
 <body onload="steal()">
-<p onclick="steal()" style="color: blue; background-image: url('http://evil/t.gif')">Visible text</p>
+<p onclick="steal()" style="color: blue; background-image: url('http://evil/t.gif')">
+Visible text</p>
 <a href="javascript:alert(1)">js link</a> <a href=" JaVaScRiPt:alert(2)">js2</a>
 <a href="vbscript:msgbox(1)">vb</a> <a href="https://ok.example/page?a=1&amp;b=2">good link</a>
 <a href="mailto:someone@example.com">mail link</a>
@@ -514,7 +517,8 @@ def test_select_by_name_hash_and_size():
 # ---------------------------------------------------------------- forward
 
 def test_forward_as_attachment_gives_inner_from():
-    assert original_sender(Message(read("outlook_attached_forward.eml"))) == "pere.puig@example.org"
+    m = Message(read("outlook_attached_forward.eml"))
+    assert original_sender(m) == "pere.puig@example.org"
 
 
 def test_gmail_inline_forward():
@@ -609,7 +613,8 @@ def test_deep_mime_nesting_never_raises():
     head = b"".join(b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
                     for i in range(depth))
     tail = b"".join(b"\r\n--b%d--" % i for i in reversed(range(depth)))
-    m = Message(raw.rstrip(b"\r\n") + b"\r\n" + head + b"Content-Type: text/plain\r\n\r\nhi" + tail)
+    body = b"Content-Type: text/plain\r\n\r\nhi"
+    m = Message(raw.rstrip(b"\r\n") + b"\r\n" + head + body + tail)
     m.is_readable(), description_html(m), attachments(m), original_sender(m)
 
 
@@ -662,3 +667,84 @@ def test_plain_text_mail_does_not_import_html_libraries():
 def test_html_mail_does_import_the_sanitiser():
     modules = imported_modules(read("gmail_inline_forward.eml"))
     assert "bleach" in modules and "bs4" in modules
+
+
+# ------------------------------------------------------ more behaviour
+
+def test_apple_style_text_split_around_an_image_is_joined():
+    raw = multipart([("Content-Type: text/plain; charset=utf-8", b"Before the picture"),
+                     ("Content-Type: image/png; name=shot.png\nContent-Disposition: inline;"
+                      " filename=shot.png\nContent-Transfer-Encoding: base64",
+                      base64.b64encode(PNG)),
+                     ("Content-Type: text/plain; charset=utf-8", b"after the picture")])
+    m = Message(raw)
+    out = description_html(m)
+    assert "Before the picture" in out and "after the picture" in out
+    assert [a.name for a in attachments(m)] == ["shot.png"]
+
+
+def test_multipart_without_usable_boundary_is_read_as_text():
+    raw = mail("From: a@b.com\nSubject: x\nContent-Type: multipart/mixed",
+               b"Please help, <nothing> works")
+    m = Message(raw)
+    assert m.is_readable()
+    assert description_html(m) == "Please help, &lt;nothing&gt; works"
+    assert attachments(m) == []
+
+
+def test_select_defaults_and_invalid_regex():
+    found = attachments(Message(multipart([("Content-Type: application/pdf; name=a.pdf", PDF)])))
+    assert select(found, {}) == (found, [])
+    assert select(found, {"filtrar_attachments_per_nom": ["(unclosed", "a\\.PDF$"]})[1] == [
+        (found[0], "filtered by name (matches 'a\\.PDF$')")]
+
+
+def test_select_just_over_the_limit_says_bytes():
+    data = b"x" * (1024 * 1024 + 1)
+    raw = multipart([("Content-Type: application/octet-stream; name=x.bin\n"
+                      "Content-Transfer-Encoding: base64", base64.b64encode(data))])
+    _, skipped = select(attachments(Message(raw)), {"max_attachment_mb": 1})
+    assert skipped[0][1] == "larger than 1 MiB (1048577 bytes)"
+
+
+def test_large_attachment_payload_and_base64():
+    data = os.urandom(6 * 1024 * 1024)
+    encoded = base64.encodebytes(data)        # 76-column lines, as mailers write
+    raw = multipart([("Content-Type: text/plain", b"big one"),
+                     ("Content-Type: application/zip; name=big.zip\n"
+                      "Content-Transfer-Encoding: base64", encoded)])
+    (big,) = attachments(Message(raw))
+    assert big.size == len(data)
+    assert big.payload() == data
+    assert big.base64() == base64.b64encode(data).decode()
+
+
+HOSTILE = {
+    "encoded-word starts": mail(b"From: a@b.com\nSubject: " + b"=?a?q?" * 50000, b"x"),
+    "parameters without =": mail(b"From: a@b.com\nContent-Type: text/plain; " + b"a;" * 150000,
+                                 b"x"),
+    "long parameter": mail(b"From: a@b.com\nContent-Type: text/plain; " + b"a" * 300000, b"x"),
+    "long address word": mail(b"From: " + b"a" * 300000, b"x"),
+    "nested comments": mail(b"From: " + b"(" * 50000, b"x"),
+    "references of <": mail(b"From: a@b.com\nReferences: " + b"<" * 300000, b"x"),
+    "html of <": mail(b"From: a@b.com\nContent-Type: text/html", b"<" * 300000),
+    "html of &lt;": mail(b"From: a@b.com\nContent-Type: text/html", b"&lt;" * 100000),
+    "html unclosed scripts": mail(b"From: a@b.com\nContent-Type: text/html", b"<script" * 50000),
+    "marker then blank lines": mail(b"From: a@b.com",
+                                    b"-------- Original Message --------\n" + b"\n" * 300000),
+    "many markers": mail(b"From: a@b.com", b"-----Original Message-----\nFrom: x\n" * 20000),
+    "format=flowed": mail(b"From: a@b.com\nContent-Type: text/plain; format=flowed",
+                          b"a \n" * 100000),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_is_processed_in_linear_time(name):
+    import time
+    start = time.monotonic()
+    m = Message(HOSTILE[name])
+    m.is_readable(), m.subject, m.from_address, m.references, m.addresses("To")
+    description_html(m), attachments(m), original_sender(m)
+    # Linear work on these sizes takes well under a second; the quadratic
+    # versions took minutes.
+    assert time.monotonic() - start < 8

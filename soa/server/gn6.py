@@ -63,6 +63,19 @@ def _check_instance(store, p):
     return inst, None
 
 
+def _ticket_of(store, p, **empty):
+    """(instance, ticket, None) for the request's ticket, or (None, None, the
+    error answer): the instance credentials first, then the ticket."""
+    inst, err = _check_instance(store, p)
+    if err:
+        return None, None, _answer(ERR_AUTH, err, **empty)
+    ticket = store.ticket(p["domini"], p["codiTiquet"])
+    if ticket is None:
+        return None, None, _answer(ERR_NOT_FOUND, "ticket %r not found" % p["codiTiquet"],
+                                   **empty)
+    return inst, ticket, None
+
+
 def _params(params, names):
     return {n: params.get(n, "") for n in ("username", "password", "domini") + names}
 
@@ -96,12 +109,9 @@ def alta_tiquet(store, params):
 
 def modificar_tiquet(store, params):
     p = _params(params, ("codiTiquet",) + MODIFICAR_PARAMS)
-    inst, err = _check_instance(store, p)
-    if err:
-        return _answer(ERR_AUTH, err)
-    ticket = store.ticket(p["domini"], p["codiTiquet"])
-    if ticket is None:
-        return _answer(ERR_NOT_FOUND, "ticket %r not found" % p["codiTiquet"])
+    inst, ticket, refused = _ticket_of(store, p)
+    if refused:
+        return refused
     if p["urgencia"] and p["urgencia"] not in URGENCIES:
         return _answer(ERR_INVALID, "invalid urgencia %r" % p["urgencia"])
     if p["solicitant"] and store.person(p["solicitant"].strip()) is None:
@@ -127,12 +137,9 @@ def modificar_tiquet(store, params):
 
 def afegir_comentari_tiquet(store, params):
     p = _params(params, ("codiTiquet", "usuari", "descripcio", "tipusComentari", "esNotificat"))
-    _, err = _check_instance(store, p)
-    if err:
-        return _answer(ERR_AUTH, err)
-    ticket = store.ticket(p["domini"], p["codiTiquet"])
-    if ticket is None:
-        return _answer(ERR_NOT_FOUND, "ticket %r not found" % p["codiTiquet"])
+    _, ticket, refused = _ticket_of(store, p)
+    if refused:
+        return refused
     if ticket["estat"] == TANCAT:
         return _answer(ERR_CLOSED, "ticket %s is closed" % ticket["codi"])
     if p["tipusComentari"] not in COMMENT_TYPES:
@@ -148,12 +155,9 @@ def afegir_comentari_tiquet(store, params):
 
 def annexar_fitxer_tiquet(store, params):
     p = _params(params, ("codiTiquet", "usuari", "nomFitxer"))
-    _, err = _check_instance(store, p)
-    if err:
-        return _answer(ERR_AUTH, err, codiAnnex="")
-    ticket = store.ticket(p["domini"], p["codiTiquet"])
-    if ticket is None:
-        return _answer(ERR_NOT_FOUND, "ticket %r not found" % p["codiTiquet"], codiAnnex="")
+    _, ticket, refused = _ticket_of(store, p, codiAnnex="")
+    if refused:
+        return refused
     if not p["nomFitxer"].strip():
         return _answer(ERR_INVALID, "nomFitxer is required", codiAnnex="")
     data = _decode_base64(params.get("fitxerBase64", ""))
@@ -179,12 +183,9 @@ def _decode_base64(text):
 
 def afegir_solicitant_tiquet(store, params):
     p = _params(params, ("codiTiquet", "solicitant"))
-    _, err = _check_instance(store, p)
-    if err:
-        return _answer(ERR_AUTH, err)
-    ticket = store.ticket(p["domini"], p["codiTiquet"])
-    if ticket is None:
-        return _answer(ERR_NOT_FOUND, "ticket %r not found" % p["codiTiquet"])
+    _, ticket, refused = _ticket_of(store, p)
+    if refused:
+        return refused
     cn = p["solicitant"].strip()
     if not cn or store.person(cn) is None:
         return _answer(ERR_UNKNOWN_PERSON, "unknown person %r" % p["solicitant"])
