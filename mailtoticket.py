@@ -237,5 +237,24 @@ def _stderr_account(text):
     sys.stderr.flush()
 
 
+def exit_now(code):
+    """Exit without the interpreter's teardown, which frees zeep's and
+    lxml's objects one by one (~30 ms of a ~200 ms run). By now every
+    journal write is committed, the quarantine fsynced and the message
+    echoed; the log and the standard streams are flushed here. Under a
+    tracer or profiler (coverage, cProfile) the normal exit is kept, so
+    that they can write their results."""
+    if not isinstance(code, int) or sys.gettrace() is not None \
+            or sys.getprofile() is not None:
+        sys.exit(code)
+    try:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:  # e.g. a closed pipe: let the normal exit report it
+        sys.exit(code)
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -45,8 +45,8 @@ class SoapService:
     wsdl: URL or file path of the WSDL; endpoint: service address that
     overrides the WSDL's (None: the WSDL's); credentials: (user, password)
     of the bus, sent as a WS-Security UsernameToken; timeout: seconds per
-    call; deadline: the run's Deadline; cache_path: SQLite file for zeep's
-    download cache (None: no cache).
+    call; deadline: the run's Deadline; cache_path: SQLite file of the
+    WSDL download cache, WsdlCache (None: no cache).
     """
 
     def __init__(self, wsdl, endpoint, credentials, timeout, deadline,
@@ -125,7 +125,7 @@ class WsdlCache:
 
     def _connect(self):
         import sqlite3
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=2, isolation_level=None)
         db.execute("CREATE TABLE IF NOT EXISTS wsdl (url TEXT PRIMARY KEY, "
                    "created REAL NOT NULL, content BLOB NOT NULL)")
         return db
