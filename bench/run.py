@@ -50,23 +50,12 @@ TARGET_RSS = 6.0
 
 
 def settings_for(server, folder, messages):
-    return {
-        "url_gn6": server.gn6_wsdl_url,
-        "url_identitat": server.identitat_wsdl_url,
-        "username_soa": "mailtoticket", "password_soa": "soa-secret",
-        "username_gn6": "gn6user", "password_gn6": "gn6-secret", "domini": "suport",
-        "equip_resolutor_nous": "SUPORT_N1",
-        "usuari_extern": "usuari.extern",
-        "mail_suport": ["suport@upc.edu"],
-        "filtres": ["filtres.reply.FiltreReply", "filtres.nou.FiltreNou",
-                    "filtres.nou_extern.FiltreNouExtern"],
-        "log_file": str(folder / "mailtoticket.log"),
-        "journal": str(folder / "journal.sqlite"),
-        "quarantine_dir": str(folder / "quarantine"),
-        "wsdl_cache": str(folder / "wsdl-cache.sqlite"),
+    return dict(
+        server.client_settings(folder),
+        filtres=["filtres.reply.FiltreReply", "filtres.nou.FiltreNou",
+                 "filtres.nou_extern.FiltreNouExtern"],
         # The guard stays on; one sender sends every message of the run.
-        "limit_tiquets_per_remitent": messages + 100,
-    }
+        limit_tiquets_per_remitent=messages + 100)
 
 
 # ------------------------------------------------------------------ messages

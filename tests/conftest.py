@@ -31,24 +31,8 @@ def _normal_bus(request):
 
 
 def base_settings(server, folder):
-    return {
-        "url_gn6": server.gn6_wsdl_url,
-        "url_identitat": server.identitat_wsdl_url,
-        "username_soa": "mailtoticket",
-        "password_soa": "soa-secret",
-        "username_gn6": "gn6user",
-        "password_gn6": "gn6-secret",
-        "domini": "suport",
-        "equip_resolutor_nous": "SUPORT_N1",
-        "usuari_extern": "usuari.extern",
-        "mail_suport": ["suport@upc.edu"],
-        "timeout_soa": 5,
-        "temps_maxim_execucio": 30,
-        "log_file": str(folder / "mailtoticket.log"),
-        "log_level": "DEBUG",
-        "journal": str(folder / "journal.sqlite"),
-        "quarantine_dir": str(folder / "quarantine"),
-    }
+    return dict(server.client_settings(folder), timeout_soa=5,
+                temps_maxim_execucio=30, log_level="DEBUG")
 
 
 @pytest.fixture

@@ -157,6 +157,25 @@ class ReferenceServer:
     def identitat_wsdl_url(self):
         return self.url + "/Personesv6?wsdl"
 
+    def client_settings(self, folder):
+        """mailtoticket settings that reach this server as the demo
+        fixture's bus user and GN6 instance, with the log, journal,
+        quarantine and WSDL cache in `folder` (demo, tests and bench)."""
+        folder = Path(folder)
+        return {
+            "url_gn6": self.gn6_wsdl_url,
+            "url_identitat": self.identitat_wsdl_url,
+            "username_soa": "mailtoticket", "password_soa": "soa-secret",
+            "username_gn6": "gn6user", "password_gn6": "gn6-secret", "domini": "suport",
+            "equip_resolutor_nous": "SUPORT_N1",
+            "usuari_extern": "usuari.extern",
+            "mail_suport": ["suport@upc.edu"],
+            "log_file": str(folder / "mailtoticket.log"),
+            "journal": str(folder / "journal.sqlite"),
+            "quarantine_dir": str(folder / "quarantine"),
+            "wsdl_cache": str(folder / "wsdl-cache.sqlite"),
+        }
+
     # ---- control and inspection --------------------------------------------
 
     def _request(self, method, path, payload=None, raw=False, timeout=30):
