@@ -15,9 +15,9 @@ import binascii
 import re
 from dataclasses import dataclass, field
 
-from gateway.message import (
-    decode_base64_text, part_header, part_payload, part_transfer_encoding,
-    raw_payload, split_entity)
+from gateway.headers import part_header, part_transfer_encoding
+from gateway.payload import decode_base64_text, part_payload, raw_payload
+from gateway.rawmime import split_entity
 
 __all__ = ["Attachment", "attachments", "select"]
 

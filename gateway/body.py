@@ -22,8 +22,10 @@ alternative is, or else the text extracted from the HTML, or else ''.
 
 import re
 
-from gateway.message import (
-    clean_text, escape, html_to_text, part_params, part_text, unescape)
+from gateway.charsets import clean_text
+from gateway.headers import part_params
+from gateway.htmltext import escape, html_to_text, unescape
+from gateway.payload import part_text
 
 __all__ = ["description_html", "rewrite_cids", "text_to_html",
            "sanitize_html"]

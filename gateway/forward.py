@@ -13,9 +13,9 @@ import re
 
 from email.parser import BytesParser as _BytesParser
 
-from gateway.message import (
-    find_addresses, html_to_text, parse_addresses, part_header,
-    part_transfer_encoding, unescape)
+from gateway.addresses import find_addresses, parse_addresses
+from gateway.headers import part_header, part_transfer_encoding
+from gateway.htmltext import html_to_text, unescape
 
 __all__ = ["original_sender"]
 
