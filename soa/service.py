@@ -95,7 +95,8 @@ class SoapService:
                 os.makedirs(os.path.dirname(self.cache_path) or ".", exist_ok=True)
                 cache = WsdlCache(self.cache_path, WSDL_CACHE_SECONDS)
             self._transport = Transport(cache=cache, timeout=timeout,
-                                        operation_timeout=timeout)
+                                        operation_timeout=timeout,
+                                        session=_shared_session())
             user, password = self.credentials
             client = Client(self.wsdl, transport=self._transport,
                             wsse=UsernameToken(user, password))
@@ -232,6 +233,17 @@ class SplicedBody:
 
 
 _TRANSPORT = None
+_SESSION = None
+
+
+def _shared_session():
+    """One HTTP session for both services: they usually sit behind the same
+    bus, so the second service reuses the first one's TLS connection."""
+    global _SESSION
+    if _SESSION is None:
+        import requests
+        _SESSION = requests.Session()
+    return _SESSION
 
 
 def _splicing_transport():
