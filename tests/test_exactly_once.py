@@ -111,13 +111,10 @@ def test_bus_dying_at_the_description_rewrite_finishes_it_on_the_same_ticket(ser
 
 def test_a_hanging_bus_gives_up_with_exit_75_within_a_minute(server, settings_file):
     raw = mail(subject="Hanging bus")
-    server.set_mode("hang", hang_seconds=120)
-    try:
+    with server.failing("hang", hang_seconds=120):
         # the settings contract's defaults: 20 s per call, the run within 60 s
         result = run_mailtoticket(raw, settings_file(timeout_soa=20, temps_maxim_execucio=50),
                                   timeout=60)
-    finally:
-        server.set_mode("normal")
 
     assert result.returncode == 75
     assert result.stdout == raw

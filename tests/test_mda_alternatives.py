@@ -131,11 +131,8 @@ def test_procmail_recipe_outage_is_a_tempfail_then_one_ticket(procmail, server):
     before = codes(server)
     raw = mail("Procmail outage %s" % word, KNOWN, "Body %s" % word)
 
-    server.set_mode("outage")
-    try:
+    with server.failing("outage"):
         code = procmail(raw)
-    finally:
-        server.set_mode("normal")
     assert code == EX_TEMPFAIL, procmail.log()
     assert new_tickets(server, before) == []
     assert procmail.folder("processats") == [] and procmail.folder("revisar") == []
@@ -321,11 +318,8 @@ def test_postfix_pipe_defers_while_the_bus_is_down(pipe, server):
     word = token()
     before = codes(server)
     raw = mail("Pipe outage %s" % word, KNOWN, "Body %s" % word)
-    server.set_mode("outage")
-    try:
+    with server.failing("outage"):
         result = pipe(raw)
-    finally:
-        server.set_mode("normal")
     assert result.returncode == EX_TEMPFAIL
     assert pipe_verdict(result.returncode) == "deferred"
     assert new_tickets(server, before) == []

@@ -12,6 +12,7 @@ without pulling in zeep or lxml.
         assert server.ticket("1000")["estat"] == "TIQUET_STATUS_OBERT"
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -196,6 +197,16 @@ class ReferenceServer:
         if hang_seconds is not None:
             payload["hang_seconds"] = hang_seconds
         return self._request("POST", "/_control", payload)
+
+    @contextlib.contextmanager
+    def failing(self, mode, after=None, hang_seconds=None):
+        """`with server.failing("outage"):` the bus fails inside the block
+        and is healthy again after it, whatever the block raised."""
+        self.set_mode(mode, after=after, hang_seconds=hang_seconds)
+        try:
+            yield self
+        finally:
+            self.set_mode("normal")
 
     def control(self):
         return self._request("GET", "/_control", timeout=2)
