@@ -17,7 +17,7 @@ import os
 import sys
 
 from gateway import echo, logs
-from gateway.deadline import Deadline
+from gateway.deadline import Deadline, RunInterrupted
 from gateway.errors import PermanentFailure, Rejected, SettingsError, TemporaryFailure
 from gateway.outcome import ERROR, REJECT, SKIP, SUCCESS, EX_TEMPFAIL, Outcome, temporary
 
@@ -37,9 +37,9 @@ def main(argv=None):
             echo.write(sys.stdout.buffer, raw, None)
         return EX_TEMPFAIL
     logs.to_file(settings)
-    if args.replay:
-        return replay(args.replay, settings, records)
     account = _stderr_account if args.dry_run else None
+    if args.replay:
+        return replay(args.replay, settings, records, account)
     result = deliver(raw, settings, records, account=account)
     if account:
         account("outcome: %s %s" % (result.header or "temporary failure (exit 75)",
@@ -67,7 +67,7 @@ def deliver(raw, settings, records, account=None, replaying=False):
     deadline.arm_alarm()
     try:
         return handle(raw, settings, deadline, records, account, replaying)
-    except TemporaryFailure as e:
+    except (TemporaryFailure, RunInterrupted) as e:
         log.warning("temporary failure, the message stays in the mailbox: %s", e)
         return temporary(str(e))
     except Exception as e:  # a bug outside the chain: keep the message, say why
@@ -102,7 +102,7 @@ def handle(raw, settings, deadline, records, account, replaying):
             log.info("already handled (%s): nothing done again", entry.outcome)
             return Outcome(entry.outcome, "already handled")
         result = ticket_work(message, settings, deadline, journal, entry, senders,
-                             account)
+                             account, replaying)
         if result.quarantined:
             quarantine(raw, settings, entry, result, records, account)
         if not account:
@@ -111,7 +111,8 @@ def handle(raw, settings, deadline, records, account, replaying):
         return result
 
 
-def ticket_work(message, settings, deadline, journal, entry, senders, account):
+def ticket_work(message, settings, deadline, journal, entry, senders, account,
+                replaying):
     """Run the filter chain; SUCCESS, REJECT or ERROR (temporary failures raise)."""
     from gateway.delivery import Delivery
     from soa.errors import Refusal
@@ -125,22 +126,20 @@ def ticket_work(message, settings, deadline, journal, entry, senders, account):
         tiquets = DryRunTiquets(tiquets, account)
     sender = resolve_sender(message, settings, senders)
     delivery = Delivery(message, settings, journal, entry, tiquets, senders, sender,
-                        dry_run=bool(account), account=account)
+                        dry_run=bool(account), account=account, replaying=replaying)
     delivery.say("sender %s resolved to %s (%s)", sender.address, sender.user,
                  sender.how)
     try:
-        for dotted in settings["filtres"]:
-            filtre = load_filter(dotted)(delivery)
-            if filtre.es_aplicable():
-                delivery.say("filter %s applies", filtre)
-                filtre.filtrar()
-                return Outcome(SUCCESS, "handled by %s" % filtre)
-        return Outcome(REJECT, "no filter applies (sender %s, user %s)"
-                       % (sender.address, sender.user))
+        filtre = resumed_filter(delivery) or chosen_filter(delivery)
+        if filtre is None:
+            return Outcome(REJECT, "no filter applies (sender %s, user %s)"
+                           % (sender.address, sender.user))
+        filtre.filtrar()
+        return Outcome(SUCCESS, "handled by %s" % filtre)
     except Refusal as e:
         return Outcome(ERROR, str(e))
     except Rejected as e:
-        return Outcome(REJECT, str(e))
+        return Outcome(REJECT, str(e), notice=getattr(e, "notice", None))
     except PermanentFailure as e:
         return Outcome(ERROR, str(e))
     except TemporaryFailure:
@@ -148,6 +147,32 @@ def ticket_work(message, settings, deadline, journal, entry, senders, account):
     except Exception as e:  # a bug must not lose the message: keep it, say why
         log.exception("internal error")
         return Outcome(ERROR, "internal error: %s: %s" % (type(e).__name__, e))
+
+
+def resumed_filter(delivery):
+    """The filter an earlier delivery of this message began writing with: it
+    finishes the work, whatever the chain would say now."""
+    started = delivery.entry.get("filtre")
+    if not started or not delivery.entry.has_progress():
+        return None  # nothing written yet: the chain decides afresh
+    filtre = load_filter(started["class"])(delivery)
+    filtre.restore(started["state"])
+    delivery.say("resuming %s from an earlier delivery", filtre)
+    return filtre
+
+
+def chosen_filter(delivery):
+    """The first filter of the chain that applies, its decision journalled
+    before it writes anything."""
+    for dotted in delivery.settings["filtres"]:
+        filtre = load_filter(dotted)(delivery)
+        if filtre.es_aplicable():
+            delivery.say("filter %s applies", filtre)
+            state = filtre.state()
+            delivery.entry.record("filtre", {"class": dotted, "state": state})
+            filtre.restore(state)
+            return filtre
+    return None
 
 
 def resolve_sender(message, settings, senders):
@@ -184,14 +209,7 @@ def quarantine(raw, settings, entry, result, records, account):
     path = q.keep(settings.quarantine_path, raw, entry.key, result.header,
                   result.reason, records.text())
     log.warning("%s: %s; kept in %s", result.header, result.reason, path)
-    if not entry.get("notified"):
-        subject = "mailtoticket %s: %s" % (result.header, result.reason[:120])
-        text = ("A message was not ticketed and is kept in the quarantine:\n\n"
-                "  %s\n\nReason: %s\n\nOnce the cause is fixed, process it again "
-                "with:\n\n  mailtoticket.py -c SETTINGS --replay %s\n"
-                % (path, result.reason, path))
-        if notify.send(settings, subject, text, raw, records.text()):
-            entry.record("notified", True)
+    notify.tell_admin_once(settings, entry, result, path, raw, records.text())
 
 
 def keep_after_bug(raw, settings, records, error):
@@ -206,8 +224,9 @@ def keep_after_bug(raw, settings, records, error):
     return Outcome(ERROR, reason)
 
 
-def replay(paths, settings, records):
-    """--replay: messages from the quarantine, again, exactly once."""
+def replay(paths, settings, records, account=None):
+    """--replay: messages from the quarantine, again, exactly once (with
+    --dry-run: what a replay would do, and nothing done)."""
     from gateway import quarantine as q
     code = 0
     for path in paths:
@@ -218,9 +237,11 @@ def replay(paths, settings, records):
             log.error("cannot read %s: %s", path, e)
             code = EX_TEMPFAIL
             continue
-        result = deliver(raw, settings, records, replaying=True)
+        records.lines.clear()   # each message's quarantine copy gets its own log
+        result = deliver(raw, settings, records, account=account, replaying=True)
         print("%s: %s %s" % (path, result.header or "TEMPORARY FAILURE", result.reason))
-        if result.header == SUCCESS and in_folder(path, settings.quarantine_path):
+        if result.header == SUCCESS and not account and \
+                in_folder(path, settings.quarantine_path):
             q.mark_replayed(path)
         if result.header is None:
             code = EX_TEMPFAIL

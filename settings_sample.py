@@ -120,7 +120,9 @@ settings = {
     # Seconds a delivery waits for another delivery of the same message to
     # finish before giving up with a temporary failure.
     "espera_bloqueig": 30,
-    # Loop guard: at most this many new tickets per sender per window.
+    # Loop guard: at most this many new tickets and comments per sender per
+    # window; past it the sender's mail is quarantined (REJECT) and the admin
+    # told once per window.
     "limit_tiquets_per_remitent": 30,
     "finestra_limit_minuts": 60,
     # Mail the admin (once per message) when a message goes to quarantine.

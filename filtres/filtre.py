@@ -10,6 +10,13 @@ class Filtre:
     `es_aplicable` may read from GN6 but never writes, except where a filter
     says so (reopening a closed ticket is how FiltreReplyReobrint finds out
     whether it applies).
+
+    Before the first write, the pipeline journals which filter applied and
+    its `state()` (the ticket number, the requester, the parameters: what
+    the decision was made of). A redelivery does not ask the chain again: it
+    `restore()`s that filter and finishes its `filtrar()`, so a ticket closed
+    meanwhile, or a directory that answers differently, cannot turn half a
+    comment into a new ticket.
     """
 
     def __init__(self, delivery):
@@ -20,6 +27,13 @@ class Filtre:
 
     def es_aplicable(self):
         raise NotImplementedError
+
+    def state(self):
+        """What `filtrar` works from, as JSON-able data."""
+        return {}
+
+    def restore(self, state):
+        """Take up `state` (from `state()`, maybe of an earlier delivery)."""
 
     def filtrar(self):
         raise NotImplementedError

@@ -12,7 +12,17 @@ class FiltreNou(Filtre):
         sender = self.delivery.sender
         return base_parameters(self.delivery, sender.user, sender.address)
 
-    def filtrar(self):
+    def state(self):
+        """The AltaTiquet parameters but the description, which is the
+        message's own (rebuilt the same on a redelivery) after any notes."""
         params = self.parameters()
         params.update(new_ticket_defaults(self.message, self.settings))
-        open_ticket(self.delivery, params)
+        params.pop("descripcio", None)  # a rule may not set it; the message does
+        return {"params": params, "notes": self.delivery.notes}
+
+    def restore(self, state):
+        self.params = dict(state["params"],
+                           descripcio="".join(state["notes"]) + self.delivery.description)
+
+    def filtrar(self):
+        open_ticket(self.delivery, self.params)

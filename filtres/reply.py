@@ -9,7 +9,7 @@ import logging
 import re
 
 from filtres.filtre import Filtre
-from gateway import uploads
+from gateway import loop_guard, uploads
 from soa.parameters import PRIVAT, PUBLIC, TANCAT
 
 log = logging.getLogger("mailtoticket.reply")
@@ -67,6 +67,12 @@ class FiltreReply(Filtre):
             return self.ticket.get("solicitant")
         return self.settings["usuari_extern"] or None
 
+    def state(self):
+        return {"codi": self.codi, "author": self.author}
+
+    def restore(self, state):
+        self.codi, self.author = state["codi"], state["author"]
+
     def filtrar(self):
         delivery = self.delivery
         private = bool(re.search(self.settings["regex_privat"], self.message.subject))
@@ -75,10 +81,15 @@ class FiltreReply(Filtre):
         else:
             tipus = PUBLIC
             notificat = "S" if self.settings["notificar_comentaris_afegits"] else "N"
+        comment = "comment:%s" % self.codi
+        if delivery.entry.get(comment) is None:
+            loop_guard.check(delivery)
         uploaded = uploads.upload(delivery, self.codi, self.author)
         _, skipped = delivery.attachments
         text = uploads.with_attachments(delivery.description, uploaded, skipped)
-        delivery.step("comment:%s" % self.codi, lambda: self.tiquets.afegir_comentari_tiquet(
-            self.codi, self.author, text, tipus, notificat))
+        if delivery.entry.get(comment) is None:
+            delivery.step(comment, lambda: self.tiquets.afegir_comentari_tiquet(
+                self.codi, self.author, text, tipus, notificat), repeatable=False)
+            loop_guard.note(delivery)
         delivery.say("%s comment by %s on ticket %s",
                      "private" if private else "public", self.author, self.codi)

@@ -2,9 +2,12 @@
 
 fetchmail waits for its MDA, and the next cron poll comes five minutes
 later: a run that hangs would hold the lock and block every later message.
-Each SOAP call gets min(timeout_soa, what is left of the run); past the end
-a run gives up with a temporary failure, and an alarm backs that up for
-anything that is not a SOAP call (a stuck disk, a stuck lock).
+A read gets min(timeout_soa, what is left of the run). A write is only
+started if a whole timeout_soa is left: a write cut short by the deadline
+may still be carried out by GN6 without our knowing, which is how doubles
+are made. Past the end a run gives up with a temporary failure, and an
+alarm backs that up for anything that is not a SOAP call (a stuck disk, a
+stuck lock).
 """
 import signal
 import time
@@ -16,6 +19,12 @@ class DeadlineExceeded(TemporaryFailure):
     pass
 
 
+class RunInterrupted(BaseException):
+    """Raised by the back-stop alarm. Not an Exception on purpose: the
+    parsing code's catch-alls (robust against any input) must not swallow
+    it and carry on as if nothing happened."""
+
+
 class Deadline:
     def __init__(self, seconds, clock=time.monotonic):
         self._clock = clock
@@ -25,18 +34,19 @@ class Deadline:
     def remaining(self):
         return self.end - self._clock()
 
-    def timeout(self, per_call):
-        """The timeout for one remote call; raises if no time is left."""
+    def timeout(self, per_call, write=False):
+        """The timeout for one remote call; raises if it cannot be given."""
         left = self.remaining()
-        if left <= 0.5:
+        if left <= 0.5 or (write and left < per_call):
             raise DeadlineExceeded(
-                "run gave up after %ss (temps_maxim_execucio)" % self.seconds)
-        return min(per_call, left)
+                "run gave up after %ss (temps_maxim_execucio)%s" % (
+                    self.seconds, ", before a write it could not wait for" if write else ""))
+        return per_call if write else min(per_call, left)
 
     def arm_alarm(self, grace=5):
         """Back-stop: interrupt the main thread a little after the end."""
         def expired(signum, frame):
-            raise DeadlineExceeded(
+            raise RunInterrupted(
                 "run interrupted after %ss (temps_maxim_execucio)" % self.seconds)
         signal.signal(signal.SIGALRM, expired)
         signal.alarm(int(self.seconds + grace))

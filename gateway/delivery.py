@@ -6,14 +6,17 @@ through `step`, which records each one durably and skips those a previous
 delivery of the same message already did.
 """
 import logging
+import time
 from functools import cached_property
+
+from gateway.errors import TemporaryFailure, Unconfirmed
 
 log = logging.getLogger("mailtoticket")
 
 
 class Delivery:
     def __init__(self, message, settings, journal, entry, tiquets, senders,
-                 sender, dry_run=False, account=None):
+                 sender, dry_run=False, account=None, replaying=False):
         self.message = message
         self.settings = settings
         self.journal = journal
@@ -22,6 +25,7 @@ class Delivery:
         self.senders = senders
         self.sender = sender
         self.dry_run = dry_run
+        self.replaying = replaying
         self._account = account
         self.notes = []          # HTML paragraphs to put on top of a new ticket
         self._tickets = {}
@@ -32,13 +36,35 @@ class Delivery:
         if self._account:
             self._account(text % args if args else text)
 
-    def step(self, name, action):
-        """Run `action` unless a previous delivery recorded `name`; record it."""
+    def step(self, name, action, repeatable=True):
+        """Run `action` unless a previous delivery recorded `name`; record it.
+
+        repeatable=False for writes that must not happen twice (a comment,
+        an upload): the intent is recorded first, and a redelivery that
+        finds an intent with no result stops with Unconfirmed rather than
+        guess (a replay, which a person asked for after checking, sends it).
+        """
         done = self.entry.get(name)
         if done is not None:
             log.info("journal: %s already done (%r), not repeated", name, done)
             return done
-        value = action()
+        intent = name + ":sent"
+        if not repeatable:
+            if self.entry.get(intent) and not self.replaying:
+                raise Unconfirmed(
+                    "an earlier delivery sent %s and never got the answer: it may "
+                    "already be on the ticket. Check the ticket; if it is missing, "
+                    "replay this message" % name)
+            self.entry.record(intent, time.time())
+        from soa.errors import Refusal
+        try:
+            value = action()
+        except (TemporaryFailure, Refusal) as e:
+            # Only a bus failure may have reached GN6 (BusFailure.sent); the
+            # deadline stops a call before it leaves, and a Refusal is GN6's no.
+            if not repeatable and not getattr(e, "sent", False):
+                self.entry.forget(intent)
+            raise
         self.entry.record(name, True if value is None else value)
         return value
 

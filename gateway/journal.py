@@ -55,10 +55,12 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE TABLE IF NOT EXISTS tickets (
     instance TEXT NOT NULL, codi TEXT NOT NULL, key TEXT NOT NULL,
     PRIMARY KEY (instance, codi));
-CREATE TABLE IF NOT EXISTS new_tickets (
+CREATE TABLE IF NOT EXISTS sender_writes (
     instance TEXT NOT NULL, sender TEXT NOT NULL, created REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS new_tickets_by_sender
-    ON new_tickets (instance, sender, created);
+CREATE INDEX IF NOT EXISTS sender_writes_by_sender
+    ON sender_writes (instance, sender, created);
+CREATE TABLE IF NOT EXISTS notices (
+    instance TEXT NOT NULL, topic TEXT NOT NULL, created REAL NOT NULL);
 """
 
 
@@ -108,7 +110,8 @@ class Journal:
         self.write("DELETE FROM tickets WHERE key IN (SELECT key FROM entries"
                    " WHERE updated < ? AND outcome IS NOT NULL)", before)
         self.write("DELETE FROM entries WHERE updated < ? AND outcome IS NOT NULL", before)
-        self.write("DELETE FROM new_tickets WHERE created < ?", before)
+        self.write("DELETE FROM sender_writes WHERE created < ?", before)
+        self.write("DELETE FROM notices WHERE created < ?", before)
 
     def _connect(self):
         try:
@@ -151,14 +154,25 @@ class Journal:
         self.write("INSERT OR IGNORE INTO tickets (instance, codi, key) VALUES (?,?,?)",
                    self.instance, str(codi), key)
 
-    def note_new_ticket(self, sender):
-        self.write("INSERT INTO new_tickets (instance, sender, created) VALUES (?,?,?)",
+    def note_sender_write(self, sender):
+        """A ticket opened or a comment added for `sender` (the loop guard)."""
+        self.write("INSERT INTO sender_writes (instance, sender, created) VALUES (?,?,?)",
                    self.instance, sender or "", time.time())
 
-    def new_tickets_since(self, sender, since):
+    def sender_writes_since(self, sender, since):
         return self.execute(
-            "SELECT COUNT(*) FROM new_tickets WHERE instance=? AND sender=? AND created>=?",
+            "SELECT COUNT(*) FROM sender_writes WHERE instance=? AND sender=? AND created>=?",
             self.instance, sender or "", since).fetchone()[0]
+
+    def noticed_since(self, topic, since):
+        """Whether the admin was already told about `topic` since then."""
+        return self.execute(
+            "SELECT COUNT(*) FROM notices WHERE instance=? AND topic=? AND created>=?",
+            self.instance, topic, since).fetchone()[0] > 0
+
+    def note_notice(self, topic):
+        self.write("INSERT INTO notices (instance, topic, created) VALUES (?,?,?)",
+                   self.instance, topic, time.time())
 
 
 class Entry:
@@ -236,6 +250,17 @@ class Entry:
             "UPDATE entries SET state=?, updated=? WHERE instance=? AND key=?",
             json.dumps(self.state), time.time(), self.journal.instance, self.key)
         log.debug("journal: %s = %r", step, value)
+
+    def has_progress(self):
+        """Whether anything was (or may have been) written to GN6."""
+        return any(step not in ("filtre", "notified") for step in self.state)
+
+    def forget(self, step):
+        """Undo the record of a step that turned out not to have happened."""
+        if self.state.pop(step, None) is not None:
+            self.journal.write(
+                "UPDATE entries SET state=?, updated=? WHERE instance=? AND key=?",
+                json.dumps(self.state), time.time(), self.journal.instance, self.key)
 
     def finish(self, outcome, reason=""):
         self.outcome, self.reason = outcome, reason

@@ -11,8 +11,9 @@ import datetime
 import logging
 import time
 
-from gateway import uploads
-from gateway.errors import Rejected
+from gateway import loop_guard, uploads
+from gateway.errors import TemporaryFailure
+from soa.errors import Refusal
 from soa.parameters import DATE_FORMAT, OBERT
 
 log = logging.getLogger("mailtoticket.new")
@@ -25,13 +26,19 @@ def open_ticket(delivery, params):
     if codi is None and entry.get("alta_sent"):
         codi = find_lost_ticket(delivery, params)
     if codi is None:
-        check_loop_guard(delivery)
-        entry.record("alta_sent", time.time())
+        loop_guard.check(delivery)
+        earlier = entry.get("alta_sent")
+        entry.record("alta_sent", earlier or time.time())
         delivery.say("creating ticket: requester %s, subject %r",
                      params.get("solicitant"), params.get("assumpte"))
-        codi = delivery.tiquets.alta_tiquet(**params)
+        try:
+            codi = delivery.tiquets.alta_tiquet(**params)
+        except (TemporaryFailure, Refusal) as e:
+            if not earlier and not getattr(e, "sent", False):
+                entry.forget("alta_sent")   # it never reached GN6, or GN6 said no
+            raise
         entry.record("ticket", codi)
-        journal.note_new_ticket(delivery.sender.address)
+        loop_guard.note(delivery)
     journal.claim_ticket(codi, entry.key)
     delivery.say("ticket %s", codi)
     add_cc_requesters(delivery, codi, params["solicitant"])
@@ -46,11 +53,13 @@ def open_ticket(delivery, params):
 
 def find_lost_ticket(delivery, params):
     """The ticket a previous AltaTiquet made though its answer was lost."""
-    today = datetime.date.today()
+    # From the day before the first attempt (GN6's clock may be behind
+    # ours) to today: a retry may come days later, after a long outage.
+    sent = datetime.date.fromtimestamp(delivery.entry.get("alta_sent"))
     candidates = delivery.tiquets.consulta_tiquets_dades(
         solicitant=params["solicitant"],
-        dataCreacioInici=(today - datetime.timedelta(days=1)).strftime(DATE_FORMAT),
-        dataCreacioFi=today.strftime(DATE_FORMAT))
+        dataCreacioInici=(sent - datetime.timedelta(days=1)).strftime(DATE_FORMAT),
+        dataCreacioFi=datetime.date.today().strftime(DATE_FORMAT))
     mine = [t for t in candidates
             if (t.get("assumpte") or "") == params["assumpte"]
             and (t.get("emailSolicitant") or "").lower()
@@ -62,21 +71,8 @@ def find_lost_ticket(delivery, params):
     codi = str(max(mine, key=lambda t: int(t["codi"]) if str(t["codi"]).isdigit() else 0)["codi"])
     log.warning("the answer to an earlier AltaTiquet was lost; ticket %s is it", codi)
     delivery.entry.record("ticket", codi)
-    delivery.journal.note_new_ticket(delivery.sender.address)
+    loop_guard.note(delivery)
     return codi
-
-
-def check_loop_guard(delivery):
-    settings = delivery.settings
-    limit = settings["limit_tiquets_per_remitent"]
-    window = settings["finestra_limit_minuts"] * 60
-    count = delivery.journal.new_tickets_since(delivery.sender.address,
-                                               time.time() - window)
-    if limit and count >= limit:
-        raise Rejected("loop guard: %s already opened %d tickets in %d minutes "
-                       "(limit_tiquets_per_remitent)" % (
-                           delivery.sender.address, count,
-                           settings["finestra_limit_minuts"]))
 
 
 def add_cc_requesters(delivery, codi, solicitant):
@@ -99,14 +95,13 @@ def add_cc_requesters(delivery, codi, solicitant):
 
 
 def base_parameters(delivery, solicitant, email):
-    """AltaTiquet parameters before the settings' rules."""
+    """AltaTiquet parameters before the settings' rules, but the description
+    (see FiltreNou.restore)."""
     message, settings = delivery.message, delivery.settings
-    notes = "".join(delivery.notes)
     return {
         "solicitant": solicitant,
         "emailSolicitant": email or "",
         "assumpte": message.subject.strip() or settings["assumpte_per_defecte"],
-        "descripcio": notes + delivery.description,
         "equipResolutor": settings["equip_resolutor_nous"],
         "estat": OBERT,
     }

@@ -5,6 +5,7 @@ original message attached. A mail server that is down only costs a log
 line: the quarantine copy is what keeps the message, not this mail.
 """
 import logging
+import time
 
 log = logging.getLogger("mailtoticket.notify")
 
@@ -38,3 +39,24 @@ def send(settings, subject, text, raw, log_text, timeout=10):
         log.warning("could not mail the admin through %s: %s",
                     settings["servidor_mail"], e)
         return False
+
+
+def tell_admin_once(settings, entry, outcome, path, raw, log_text):
+    """Mail the admin about a quarantined message: once per message (the
+    journal entry remembers it), and for a topic such as a tripped loop
+    guard, once per finestra_limit_minuts whatever the number of messages."""
+    if entry.get("notified"):
+        return
+    since = time.time() - settings["finestra_limit_minuts"] * 60
+    if outcome.notice and entry.journal.noticed_since(outcome.notice, since):
+        log.info("the admin was already told about %s", outcome.notice)
+        return
+    subject = "mailtoticket %s: %s" % (outcome.header, outcome.reason[:120])
+    text = ("A message was not ticketed and is kept in the quarantine:\n\n"
+            "  %s\n\nReason: %s\n\nOnce the cause is fixed, process it again "
+            "with:\n\n  mailtoticket.py -c SETTINGS --replay %s\n"
+            % (path, outcome.reason, path))
+    if send(settings, subject, text, raw, log_text):
+        entry.record("notified", True)
+        if outcome.notice:
+            entry.journal.note_notice(outcome.notice)

@@ -18,6 +18,7 @@ EX_TEMPFAIL = 75  # sysexits.h; fetchmail, postfix pipe(8) and procmail retry
 class Outcome:
     header: str | None      # None: temporary failure, no header needed
     reason: str = ""
+    notice: str | None = None   # admin mails on one topic go once per window
 
     @property
     def exit_code(self):

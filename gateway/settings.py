@@ -27,6 +27,11 @@ ADDRESS_PATTERN_KEYS = ("mails_no_ticket", "mails_sempre_ticket")
 # Keys whose default is None: a path or URL, or nothing.
 OPTIONAL_TEXT_KEYS = ("endpoint_gn6", "endpoint_identitat", "wsdl_cache",
                       "log_file", "quarantine_dir", "journal")
+# Lists of mappings; every other list holds strings, every mapping maps
+# strings to strings.
+RULE_KEYS = ("valors_defecte", "paraules_clau")
+# The contract: a whole run gives up well within 60 s.
+MAX_RUN_SECONDS = 55
 # Keys that accept one string where the sample has a list.
 ONE_OR_MANY_KEYS = ("mail_suport", "notificar_errors_to", "dominis_propis")
 
@@ -139,6 +144,8 @@ def check(settings, base):
         if key in ONE_OR_MANY_KEYS and isinstance(value, str):
             settings[key] = value = [value] if value else []
         _check_type(key, value, default)
+        _check_items(key, value)
+    _check_times(settings)
     for key in REGEX_KEYS:
         _compile(key, settings[key])
     for key in REGEX_LIST_KEYS:
@@ -179,6 +186,34 @@ def _check_type(key, value, default):
         raise SettingsError("settings key %r must be %s, not %r" % (key, expected, value))
 
 
+def _check_items(key, value):
+    if key in RULE_KEYS:
+        return
+    if isinstance(value, list):
+        for item in value:
+            if not isinstance(item, str):
+                raise SettingsError("settings key %r: %r is not a string" % (key, item))
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            if not isinstance(name, str) or not isinstance(item, str):
+                raise SettingsError("settings key %r: %r: %r must map a string to a string"
+                                    % (key, name, item))
+
+
+def _check_times(settings):
+    per_call, run = settings["timeout_soa"], settings["temps_maxim_execucio"]
+    if not 0 < run <= MAX_RUN_SECONDS:
+        raise SettingsError("settings key 'temps_maxim_execucio' must be more than 0 and "
+                            "at most %d seconds, not %r" % (MAX_RUN_SECONDS, run))
+    if not 0 < per_call <= run:
+        raise SettingsError("settings key 'timeout_soa' must be more than 0 and at most "
+                            "temps_maxim_execucio (%r), not %r" % (run, per_call))
+    for digest in settings["filtrar_attachments_per_hash"]:
+        if len(digest) not in (32, 64) or not all(c in "0123456789abcdefABCDEF" for c in digest):
+            raise SettingsError("settings key 'filtrar_attachments_per_hash': %r is neither "
+                                "an MD5 nor a SHA-256 hex digest" % digest)
+
+
 def _compile(key, pattern):
     if not isinstance(pattern, str):
         raise SettingsError("settings key %r: %r is not a regex string" % (key, pattern))
@@ -193,6 +228,7 @@ def _check_rules(settings):
     for i, rule in enumerate(settings["valors_defecte"]):
         where = "valors_defecte[%d]" % i
         if not isinstance(rule, dict) or not isinstance(rule.get("order"), list) \
+                or not all(isinstance(h, str) for h in rule["order"]) \
                 or not isinstance(rule.get("match"), str):
             raise SettingsError("settings key %r: needs 'order' (a list of headers), "
                                 "'match' (a regex) and 'defaults'" % where)
@@ -200,7 +236,8 @@ def _check_rules(settings):
         _check_defaults(where, rule.get("defaults"), ALTA_TIQUET)
     for i, rule in enumerate(settings["paraules_clau"]):
         where = "paraules_clau[%d]" % i
-        if not isinstance(rule, dict) or not isinstance(rule.get("paraules"), list):
+        if not isinstance(rule, dict) or not isinstance(rule.get("paraules"), list) \
+                or not all(isinstance(w, str) for w in rule["paraules"]):
             raise SettingsError("settings key %r: needs 'paraules' (a list of words) "
                                 "and 'defaults'" % where)
         _check_defaults(where, rule.get("defaults"), ALTA_TIQUET)

@@ -17,7 +17,8 @@ def upload(delivery, codi, usuari):
         codi_annex = delivery.step(
             "annex:%s:%d:%s" % (codi, index, attachment.name),
             lambda: delivery.tiquets.annexar_fitxer_tiquet(
-                codi, usuari, attachment.name, attachment.base64()))
+                codi, usuari, attachment.name, attachment.base64()),
+            repeatable=False)
         delivery.say("attachment %s (%d bytes) on ticket %s: annex %s",
                      attachment.name, attachment.size, codi, codi_annex)
         uploaded.append((attachment, codi_annex))

@@ -11,7 +11,17 @@ from gateway.errors import TemporaryFailure
 
 
 class BusFailure(TemporaryFailure):
-    """The bus or the service did not answer properly; try again later."""
+    """The bus or the service did not answer properly; try again later.
+
+    sent: whether the request may have reached the service. A refused
+    connection or a WSDL that could not be loaded means it did not; a
+    timeout, a reset, a 5xx or a Fault leave it open (the contract: such a
+    call may have been carried out all the same).
+    """
+
+    def __init__(self, message, sent=True):
+        super().__init__(message)
+        self.sent = sent
 
 
 class Refusal(Exception):

@@ -43,6 +43,10 @@ OPERATIONS = {
     "ConsultaTiquetsDades": CONSULTA_TIQUETS,
 }
 
+# Operations that change GN6: started only with a whole timeout ahead.
+WRITES = frozenset(("AltaTiquet", "ModificarTiquet", "AfegirComentariTiquet",
+                    "AnnexarFitxerTiquet", "AfegirSolicitantTiquet"))
+
 # Values the contract names.
 OBERT = "TIQUET_STATUS_OBERT"
 TANCAT = "TIQUET_STATUS_TANCAT"

@@ -60,9 +60,10 @@ class SoapService:
         self._service = None
         self._transport = None
 
-    def call(self, operation, *args):
+    def call(self, operation, *args, write=False):
         """Call `operation` with positional arguments; the result as plain
-        dicts and lists. Raises BusFailure for anything temporary."""
+        dicts and lists. Raises BusFailure for anything temporary. A write
+        is only started with a whole timeout ahead of it (see Deadline)."""
         import requests
         from lxml import etree
         from zeep import exceptions as zexc
@@ -70,19 +71,22 @@ class SoapService:
         temporary = (zexc.Fault, zexc.TransportError, zexc.XMLSyntaxError,
                      zexc.XMLParseError, requests.RequestException,
                      etree.XMLSyntaxError, OSError)
-        timeout = self.deadline.timeout(self.timeout)
-        args, spliced = _placeholders(args)
+        timeout = self.deadline.timeout(self.timeout, write=write)
         try:
             service = self._client(timeout)
+        except temporary as e:
+            raise BusFailure("loading the WSDL for %s: %s: %s" % (
+                operation, type(e).__name__, _short(e)), sent=False) from None
+        args, spliced = _placeholders(args)
+        try:
             self._transport.operation_timeout = timeout
             self._transport.spliced = spliced
             result = getattr(service, operation)(*args)
         except temporary as e:
-            raise BusFailure("%s: %s: %s" % (operation, type(e).__name__,
-                                             _short(e))) from None
+            raise BusFailure("%s: %s: %s" % (operation, type(e).__name__, _short(e)),
+                             sent=not _never_connected(e)) from None
         finally:
-            if self._transport is not None:
-                self._transport.spliced = None
+            self._transport.spliced = None
         return serialize_object(result, dict)
 
     def _client(self, timeout):
@@ -269,6 +273,19 @@ def _splicing_transport():
 
         _TRANSPORT = SplicingTransport
     return _TRANSPORT
+
+
+def _never_connected(error):
+    """True when the request cannot have left: the connection was refused
+    or never made (not: reset, read timeout, an HTTP answer)."""
+    import requests
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(error, requests.exceptions.ConnectionError):
+        from urllib3.exceptions import NewConnectionError
+        reason = getattr(error.args[0], "reason", None) if error.args else None
+        return isinstance(reason, NewConnectionError)
+    return False
 
 
 def _short(error, limit=300):

@@ -54,7 +54,8 @@ class GestioTiquets:
     def call(self, operation, **values):
         """Call a GN6 operation by parameter names; Refusal unless codiRetorn is "1"."""
         args = positional(P.OPERATIONS[operation], values)
-        result = self.service.call(operation, *self.auth, *args)
+        result = self.service.call(operation, *self.auth, *args,
+                                   write=operation in P.WRITES)
         codi = str(result.get("codiRetorn") or "")
         if codi != "1":
             raise Refusal(operation, codi, result.get("descripcioError") or "")

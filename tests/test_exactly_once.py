@@ -141,33 +141,133 @@ def test_an_identity_outage_never_makes_a_known_user_unknown(server, settings_fi
     assert count(server, "Directory down") == 0   # not ticketed as usuari.extern
 
 
+def deliver_at_once(settings, messages):
+    """Start one mailtoticket per message and hand each its whole message
+    before waiting for any: the deliveries really overlap."""
+    procs = [subprocess.Popen([sys.executable, str(SCRIPT), "-c", str(settings)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, cwd=str(REPO)) for _ in messages]
+    for proc, raw in zip(procs, messages):
+        proc.stdin.write(raw)
+        proc.stdin.close()
+    outputs = [(proc.stdout.read(), proc.stderr.read()) for proc in procs]
+    for proc in procs:
+        proc.wait(timeout=120)
+    return procs, outputs
+
+
 def test_six_simultaneous_deliveries_of_one_message_make_one_ticket(server, settings_file):
     settings = settings_file()
     raw = mail(subject="Six at once")
-    procs = [subprocess.Popen([sys.executable, str(SCRIPT), "-c", str(settings)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, cwd=str(REPO)) for _ in range(6)]
-    results = [p.communicate(raw, timeout=120) for p in procs]
+
+    procs, outputs = deliver_at_once(settings, [raw] * 6)
 
     assert all(p.returncode in (0, 75) for p in procs)
-    assert any(out.startswith(b"X-Mailtoticket: SUCCESS") for out, _ in results)
+    assert any(out.startswith(b"X-Mailtoticket: SUCCESS") for out, _ in outputs)
     assert count(server, "Six at once") == 1
 
 
 def test_twelve_different_messages_four_at_a_time_make_twelve_tickets(server, settings_file):
     settings = settings_file()
     subjects = ["Parallel %d" % i for i in range(12)]
-    pending = list(subjects)
-    while pending:
-        batch, pending = pending[:4], pending[4:]
-        procs = [subprocess.Popen([sys.executable, str(SCRIPT), "-c", str(settings)],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, cwd=str(REPO)) for _ in batch]
-        for proc, subject in zip(procs, batch):
-            out, _ = proc.communicate(mail(subject=subject), timeout=120)
-            assert out.startswith(b"X-Mailtoticket: SUCCESS")
+    for start in range(0, 12, 4):
+        batch = subjects[start:start + 4]
+        procs, outputs = deliver_at_once(settings, [mail(subject=s) for s in batch])
+        assert all(out.startswith(b"X-Mailtoticket: SUCCESS") for out, _ in outputs)
 
     assert all(count(server, s) == 1 for s in subjects)
+
+
+def reply_to_new_ticket(server, settings, subject, files=None):
+    run_mailtoticket(mail(subject=subject), settings)
+    codi = server.tickets()[-1]["codi"]
+    reply_subject = "Re: [Suport Unitat %s] %s" % (codi, subject)
+    if files:
+        return codi, with_attachments(reply_subject, files)
+    return codi, mail(subject=reply_subject, body="More details.")
+
+
+def test_a_lost_answer_to_a_comment_never_makes_a_second_comment(server, settings_file, tmp_path):
+    settings = settings_file(folder=tmp_path)
+    codi, reply = reply_to_new_ticket(server, settings, "Lost comment answer")
+    server.set_mode("outage", after="AfegirComentariTiquet")
+
+    lost = run_mailtoticket(reply, settings)
+    server.set_mode("normal")
+    again = run_mailtoticket(reply, settings)
+
+    assert lost.returncode == 75
+    assert header(again) == "ERROR"          # cannot know: a person checks
+    assert len(server.ticket(codi)["comentaris"]) == 1
+    [kept] = (tmp_path / "quarantine").glob("*.json")
+    assert "may already be on the ticket" in json.loads(kept.read_text())["reason"]
+
+
+def test_an_unanswered_comment_is_sent_again_when_the_admin_replays_it(
+        server, settings_file, tmp_path):
+    settings = settings_file(folder=tmp_path, timeout_soa=2)
+    codi, reply = reply_to_new_ticket(server, settings, "Unanswered comment")
+    with server.failing("hang", before="AfegirComentariTiquet", hang_seconds=30):
+        hung = run_mailtoticket(reply, settings)    # the comment never got through
+    assert hung.returncode == 75
+    assert header(run_mailtoticket(reply, settings)) == "ERROR"
+    assert server.ticket(codi)["comentaris"] == []
+    [kept] = (tmp_path / "quarantine").glob("*.eml")
+
+    replay = subprocess.run([sys.executable, str(SCRIPT), "-c", str(settings), "--replay",
+                             str(kept)], capture_output=True, timeout=120, cwd=str(REPO))
+
+    assert b"SUCCESS" in replay.stdout, replay.stderr
+    assert len(server.ticket(codi)["comentaris"]) == 1
+
+
+def test_a_lost_answer_to_an_upload_never_makes_a_second_copy(server, settings_file):
+    settings = settings_file()
+    files = {"one.bin": b"1" * 50, "two.bin": b"2" * 50}
+    raw = with_attachments("Lost upload answer", files)
+    server.set_mode("outage", after="AnnexarFitxerTiquet")
+
+    assert run_mailtoticket(raw, settings).returncode == 75
+    server.set_mode("normal")
+    assert header(run_mailtoticket(raw, settings)) == "ERROR"
+
+    [ticket] = [t for t in server.tickets() if t["assumpte"] == "Lost upload answer"]
+    assert [a["nomFitxer"] for a in ticket["annexos"]] == ["one.bin"]
+
+
+def test_a_slow_bus_stops_before_writes_it_could_not_see_answered(server, settings_file):
+    settings = settings_file(timeout_soa=5, temps_maxim_execucio=11)
+    files = {"a.bin": b"a" * 64, "b.bin": b"b" * 64, "c.bin": b"c" * 64}
+    raw = with_attachments("Slow bus", files)
+
+    with server.failing("slow", hang_seconds=3):    # every answer takes 3 s
+        slow = run_mailtoticket(raw, settings, timeout=60)
+    done = run_mailtoticket(raw, settings)
+
+    assert slow.returncode == 75                     # the run's deadline, not a call's
+    assert header(done) == "SUCCESS"
+    [ticket] = [t for t in server.tickets() if t["assumpte"] == "Slow bus"]
+    assert sorted(a["nomFitxer"] for a in ticket["annexos"]) == ["a.bin", "b.bin", "c.bin"]
+
+
+def test_a_reply_half_done_is_finished_on_its_ticket_even_if_that_ticket_closed_meanwhile(
+        server, settings_file):
+    settings = settings_file(timeout_soa=3, temps_maxim_execucio=9,
+                             filtres=["filtres.reply.FiltreReply", "filtres.nou.FiltreNou"])
+    codi, reply = reply_to_new_ticket(server, settings, "Closed meanwhile",
+                                      files={"x.bin": b"x" * 10, "y.bin": b"y" * 10})
+    before = len(server.tickets())
+    with server.failing("slow", hang_seconds=2):
+        assert run_mailtoticket(reply, settings, timeout=60).returncode == 75
+    assert server.ticket(codi)["annexos"]            # part of the reply is on the ticket
+    server.load({"tickets": [{"codi": codi, "domini": "suport",
+                              "estat": "TIQUET_STATUS_TANCAT", "dataTancament": "01-01-2020"}]})
+
+    result = run_mailtoticket(reply, settings)
+
+    assert header(result) == "ERROR"                 # GN6 refuses the comment: a person looks
+    assert len(server.tickets()) == before           # never a new ticket for half a reply
+    assert sorted(a["nomFitxer"] for a in server.ticket(codi)["annexos"]) == ["x.bin", "y.bin"]
 
 
 def test_rejected_message_is_quarantined_then_replayed_into_a_ticket(
@@ -197,6 +297,22 @@ def test_rejected_message_is_quarantined_then_replayed_into_a_ticket(
                            capture_output=True, timeout=120, cwd=str(REPO))
     assert again.returncode == 0
     assert count(server, "Replay me") == 1               # exactly once
+
+
+def test_dry_run_replay_tells_and_does_nothing(server, settings_file, tmp_path):
+    raw = mail(subject="Dry replay", sender="late@example.org")
+    settings = settings_file(folder=tmp_path)
+    run_mailtoticket(raw, settings)
+    [kept] = (tmp_path / "quarantine").glob("*.eml")
+    learnt = settings_file(folder=tmp_path, mails_addicionals={"late@example.org": "anna.puig"})
+
+    dry = subprocess.run([sys.executable, str(SCRIPT), "-c", str(learnt), "--dry-run",
+                          "--replay", str(kept)], capture_output=True, timeout=120,
+                         cwd=str(REPO))
+
+    assert b"would call AltaTiquet(solicitant='anna.puig'" in dry.stderr
+    assert count(server, "Dry replay") == 0
+    assert kept.exists()
 
 
 def test_dry_run_leaves_server_journal_and_quarantine_untouched(
@@ -246,3 +362,22 @@ def test_unwritable_journal_or_quarantine_is_a_temporary_failure(
 
     assert result.returncode == 75
     assert result.stdout.startswith(b"From: stranger@example.org")
+
+
+def test_loop_guard_counts_comments_too_and_tells_the_admin_once_per_window(
+        server, settings_file, tmp_path):
+    from smtp_sink import SmtpSink
+    with SmtpSink() as sink:
+        settings = settings_file(folder=tmp_path, limit_tiquets_per_remitent=2,
+                                 notificar_errors=True, servidor_mail=sink.address,
+                                 notificar_errors_to=["admin@upc.edu"])
+        sender = "marta.vidal@upc.edu"
+        assert header(run_mailtoticket(mail(subject="Looping", sender=sender), settings)) \
+            == "SUCCESS"
+        codi = server.tickets()[-1]["codi"]
+        replies = [run_mailtoticket(mail(subject="Re: [Suport Unitat %s] Looping %d" % (codi, i),
+                                         sender=sender), settings) for i in range(4)]
+
+    assert [header(r) for r in replies] == ["SUCCESS", "REJECT", "REJECT", "REJECT"]
+    assert len(server.ticket(codi)["comentaris"]) == 1
+    assert len(sink.messages) == 1 and b"loop guard" in sink.messages[0]

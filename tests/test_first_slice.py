@@ -112,6 +112,12 @@ def test_unknown_sender_makes_nothing_and_is_rejected(server, settings_file):
     ({"valors_defecte": [{"order": ["Subject"], "match": ".*", "defaults": {"colour": "red"}}]},
      "valors_defecte[0]"),
     ({"patrons_mail_addicionals": {"^(.*@upc.edu$": "%s"}}, "patrons_mail_addicionals"),
+    ({"mail_suport": [5]}, "mail_suport"),
+    ({"mails_addicionals": {"a@example.org": 5}}, "mails_addicionals"),
+    ({"paraules_clau": [{"paraules": [5], "defaults": {}}]}, "paraules_clau[0]"),
+    ({"filtrar_attachments_per_hash": ["not-a-digest"]}, "filtrar_attachments_per_hash"),
+    ({"timeout_soa": 0}, "timeout_soa"),
+    ({"temps_maxim_execucio": 600}, "temps_maxim_execucio"),
 ])
 def test_bad_settings_are_refused_naming_the_key_and_the_message_stays(
         server, settings_file, overrides, key):

@@ -329,6 +329,27 @@ def test_after_alta_tiquet_the_ticket_exists_but_the_client_gets_503(server, gn6
     assert server.control()["triggered"] is True
 
 
+def test_before_comment_the_request_is_lost_and_nothing_is_done(server, gn6):
+    codi = new_ticket(gn6)
+    server.set_mode("outage", before="AfegirComentariTiquet")
+    assert gn6.ConsultaTiquets(*CREDS).codiRetorn == "1"      # normal until then
+    with pytest.raises(zeep.exceptions.TransportError):
+        gn6.AfegirComentariTiquet(*CREDS, codiTiquet=codi, usuari="jaume.moral",
+                                  descripcio="lost", tipusComentari="COMENT_TIQUET_PUBLIC")
+    assert server.ticket(codi)["comentaris"] == []
+    assert server.control()["triggered"] is True
+
+
+def test_slow_mode_carries_out_the_call_and_answers_late(server):
+    client = soap_client(server.gn6_wsdl_url, operation_timeout=0.5)
+    before = len(server.tickets())
+    server.set_mode("slow", hang_seconds=2)
+    with pytest.raises(requests.exceptions.Timeout):
+        client.service.AltaTiquet(*CREDS, solicitant="jaume.moral", assumpte="Lent")
+    server.set_mode("normal")
+    assert len(server.tickets()) == before + 1
+
+
 def test_hang_makes_a_client_time_out_and_normal_mode_releases_it(server):
     client = soap_client(server.gn6_wsdl_url, operation_timeout=0.5).service
     server.set_mode("hang")

@@ -191,18 +191,20 @@ class ReferenceServer:
                                                               exc.read().decode("utf-8", "replace")))
         return body if raw else json.loads(body)
 
-    def set_mode(self, mode, after=None, hang_seconds=None):
-        """mode: normal | outage | hang | fault; after: an operation name."""
-        payload = {"mode": mode, "after": after}
+    def set_mode(self, mode, after=None, hang_seconds=None, before=None):
+        """mode: normal | outage | hang | fault | slow; after / before: an
+        operation name (the mode starts once it is done / as it arrives);
+        hang_seconds: how long hang holds, or slow delays, an answer."""
+        payload = {"mode": mode, "after": after, "before": before}
         if hang_seconds is not None:
             payload["hang_seconds"] = hang_seconds
         return self._request("POST", "/_control", payload)
 
     @contextlib.contextmanager
-    def failing(self, mode, after=None, hang_seconds=None):
+    def failing(self, mode, after=None, hang_seconds=None, before=None):
         """`with server.failing("outage"):` the bus fails inside the block
         and is healthy again after it, whatever the block raised."""
-        self.set_mode(mode, after=after, hang_seconds=hang_seconds)
+        self.set_mode(mode, after=after, hang_seconds=hang_seconds, before=before)
         try:
             yield self
         finally:

@@ -152,7 +152,7 @@ class Handler(BaseHTTPRequestHandler):
                     if not isinstance(payload, dict):
                         raise ValueError("a JSON object is expected")
                     self.server.switch.set(payload.get("mode", "normal"), payload.get("after"),
-                                           payload.get("hang_seconds"))
+                                           payload.get("hang_seconds"), payload.get("before"))
                     return self._json(200, self.server.switch.snapshot())
                 self.server.store.load_fixture(payload)
                 return self._json(200, {"ok": True})
@@ -175,8 +175,8 @@ class Handler(BaseHTTPRequestHandler):
             # Counted before anything can refuse it: /_control's counts
             # include the calls that failed.
             store.log_call(request.operation, _loggable(request.params))
-        failure = switch.current()
-        if failure:
+        failure = switch.current(request.operation if request is not None else None)
+        if failure and failure != "slow":
             return self._fail(failure)
         if malformed:
             return self._fault(malformed.code, malformed.message)
@@ -192,7 +192,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._fault("Server", "internal error: %s" % exc)
         name = request.operation
         del request
-        failure = switch.operation_done(name)
-        if failure:
+        failure = switch.operation_done(name) or switch.current()
+        if failure == "slow":
+            switch.hold()
+        elif failure:
             return self._fail(failure)
         self._send(200, soap.build_response(service.NAMESPACE, name, fields), "text/xml; charset=utf-8")
