@@ -176,16 +176,18 @@ def chosen_filter(delivery):
 
 
 def resolve_sender(message, settings, senders):
-    """Reply-To before From; for a forward from a `reenviaments` address,
-    the original sender."""
+    """Reply-To before From; for a new message forwarded by a `reenviaments`
+    address, the original sender (never the support mailbox itself)."""
     from gateway.addresses import matches
     sender = senders.sender_of(message)
     forwarders = settings["reenviaments"]
     if forwarders and (matches(sender.address, forwarders) or
                        matches(senders.canonical(message.from_address), forwarders)):
+        from filtres.reply import ticket_number
         from gateway.forward import original_sender
-        original = original_sender(message)
-        if original:
+        original = senders.canonical(original_sender(message))
+        own = [senders.canonical(a) for a in settings["mail_suport"]]
+        if original and original not in own and not ticket_number(message, settings):
             log.info("forward from %s: the original sender %s is the requester",
                      sender.address, original)
             return senders.sender_of(message, override=original)

@@ -45,8 +45,11 @@ settings = {
     # The support mailbox's own address(es): its mail is never ticketed and it
     # is never added as an additional requester.
     "mail_suport": [],
-    # Regex on the subject; group 1 is the ticket number of a reply.
-    "regex_reply": r"\[[^\]]*?\b(\d+)\]",
+    # Regex searched in the subject; group 1 is the ticket number of a reply.
+    # Set it to your instance's notice template ("[Suport Unitat 1234] ..."):
+    # too loose a pattern files "[PATCH 2/3]" or "[draft 3]" as replies.
+    # The default wants a bracket naming the desk, then the number.
+    "regex_reply": r"(?i)\[[^\]]*\b(?:suport|support|tiquet|ticket)\b[^\]]*?\s#?(\d+)\]",
     # Regex on each id of In-Reply-To / References (these win over the
     # subject); group 1 is the ticket number. Mail whose own Message-ID
     # matches it was sent by GN6 and is skipped.
@@ -72,9 +75,9 @@ settings = {
     # People in Cc whose address resolves to a user become additional
     # requesters of a new ticket.
     "afegir_solicitants_addicionals_en_cc": False,
-    # Senders (addresses or domains, "@example.edu") that forward mail on
-    # behalf of others: a forward from them is ticketed for the original
-    # sender.
+    # Senders (addresses, domains such as "upc.edu" or "@upc.edu", or regexes
+    # starting with ^) that forward mail on behalf of others: a new message
+    # they forward is ticketed for the original sender (replies are not).
     "reenviaments": [],
     # Subject for mail that has none.
     "assumpte_per_defecte": "(no subject)",
@@ -86,12 +89,14 @@ settings = {
     # Rewrites applied to every address before anything else (canonical
     # form): {regex: replacement}, e.g. {r"\.upc\.es$": ".upc.edu"}.
     "reescriptura_mails": {},
-    # Explicit address -> user map; wins over the directory.
+    # Explicit address -> user map (any case); wins over the directory.
     "mails_addicionals": {},
-    # Regex -> user template, tried after the directory; %s is group 1.
+    # Regex -> user template, tried after the directory (case-insensitive);
+    # %s is group 1.
     # Example: {"^(.*)@upc.edu$": "%s"}
     "patrons_mail_addicionals": {},
-    # Senders whose mail is skipped: addresses, or regexes starting with ^.
+    # Senders whose mail is skipped: addresses, domains ("@example.org"), or
+    # regexes starting with ^.
     "mails_no_ticket": [],
     # Senders always ticketed, even if their mail looks automatic.
     "mails_sempre_ticket": [],

@@ -7,7 +7,8 @@ from gateway.new_ticket import base_parameters
 
 class FiltreNouExtern(FiltreNou):
     def es_aplicable(self):
-        return bool(self.settings["usuari_extern"] and self.delivery.sender.address)
+        sender = self.delivery.sender
+        return bool(self.settings["usuari_extern"] and sender.address and sender.user is None)
 
     def parameters(self):
         params = base_parameters(self.delivery, self.settings["usuari_extern"],

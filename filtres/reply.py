@@ -40,15 +40,13 @@ class FiltreReply(Filtre):
             self.delivery.say("the message names ticket %s, which does not exist",
                               self.codi)
             return False
-        if is_closed(ticket) and not self.reopen(ticket):
-            return False
         self.ticket = ticket
         self.author = self.comment_author()
         if not self.author:
             self.delivery.say("reply to ticket %s from an unknown sender and no "
                               "usuari_extern", self.codi)
             return False
-        return True
+        return not is_closed(ticket) or self.reopen(ticket)
 
     def reopen(self, ticket):
         """Plain replies leave closed tickets alone."""

@@ -67,7 +67,9 @@ def parse_addresses(value):
 
 
 def matches(address, entries):
-    """True if `address` (canonical) is one of `entries`."""
+    """True if `address` (canonical) is one of `entries`: an address, a
+    domain ("@upc.edu": that domain; "upc.edu": it and its subdomains), or
+    a regex starting with ^ (re.match, case-insensitive)."""
     if not address:
         return False
     for entry in entries:
@@ -75,8 +77,10 @@ def matches(address, entries):
         if entry.startswith("^"):
             if re.match(entry, address, re.IGNORECASE):
                 return True
-        elif entry.startswith("@"):
-            if address.endswith(entry.lower()):
+        elif "@" not in entry.lstrip("@"):       # a domain: "upc.edu" or "@upc.edu"
+            domain = entry.lstrip("@").lower()
+            if address.endswith("@" + domain) or (
+                    entry[0] != "@" and address.endswith("." + domain)):
                 return True
         elif entry.lower() == address:
             return True

@@ -35,7 +35,7 @@ def skip_reason(message, settings, canonical):
 def automatic_reason(message, sender):
     """RFC 3834 and the usual de-facto markers of machine-sent mail."""
     auto = (message.header("Auto-Submitted") or "").strip().lower()
-    if auto and not auto.startswith("no"):
+    if auto and re.split(r"[\s;(]", auto, 1)[0] != "no":
         return "automatic mail (Auto-Submitted: %s)" % auto
     precedence = (message.header("Precedence") or "").strip().lower()
     if precedence in BULK_PRECEDENCE:

@@ -41,13 +41,13 @@ def open_ticket(delivery, params):
         loop_guard.note(delivery)
     journal.claim_ticket(codi, entry.key)
     delivery.say("ticket %s", codi)
-    add_cc_requesters(delivery, codi, params["solicitant"])
-    to_upload, skipped = delivery.attachments
+    _, skipped = delivery.attachments
     uploaded = uploads.upload(delivery, codi, params["solicitant"])
     if uploaded or skipped:
         descripcio = uploads.with_attachments(params["descripcio"], uploaded, skipped)
         delivery.step("descripcio:%s" % codi, lambda: delivery.tiquets.modificar_tiquet(
             codi, descripcio=descripcio))
+    add_cc_requesters(delivery, codi, params["solicitant"])
     return codi
 
 
@@ -90,8 +90,21 @@ def add_cc_requesters(delivery, codi, solicitant):
         if user and user not in added:
             added.add(user)
             delivery.step("solicitant:%s:%s" % (codi, user),
-                          lambda: delivery.tiquets.afegir_solicitant_tiquet(codi, user))
-            delivery.say("additional requester %s (%s)", user, address)
+                          lambda: add_requester(delivery, codi, user, address))
+
+
+def add_requester(delivery, codi, user, address):
+    """One additional requester. GN6 refusing one (a pattern that names a
+    user GN6 does not know, say) is noted, not the message's outcome: the
+    ticket and its attachments are already there."""
+    try:
+        delivery.tiquets.afegir_solicitant_tiquet(codi, user)
+    except Refusal as e:
+        log.warning("additional requester %s (%s) not added to ticket %s: %s",
+                    user, address, codi, e)
+        return "refused"
+    delivery.say("additional requester %s (%s)", user, address)
+    return "added"
 
 
 def base_parameters(delivery, solicitant, email):

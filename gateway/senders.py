@@ -31,6 +31,7 @@ class Senders:
         self._identitat_factory = identitat
         self._identitat = None
         self._cache = {}
+        self._explicit = None
 
     @property
     def identitat(self):
@@ -53,8 +54,16 @@ class Senders:
             self._cache[address] = self._resolve(address)
         return self._cache[address]
 
+    @property
+    def explicit(self):
+        """mails_addicionals with its addresses in canonical form."""
+        if self._explicit is None:
+            self._explicit = {self.canonical(a): user for a, user
+                              in self.settings["mails_addicionals"].items()}
+        return self._explicit
+
     def _resolve(self, address):
-        user = self.settings["mails_addicionals"].get(address)
+        user = self.explicit.get(address)
         if user:
             return user, "mails_addicionals"
         local, _, domain = address.rpartition("@")
@@ -66,7 +75,7 @@ class Senders:
         if user:
             return user, "llistaPersones"
         for pattern, template in self.settings["patrons_mail_addicionals"].items():
-            match = re.match(pattern, address)
+            match = re.match(pattern, address, re.IGNORECASE)
             if match:
                 return _fill(template, match), "patrons_mail_addicionals"
         return None, ""

@@ -23,7 +23,9 @@ log = logging.getLogger("mailtoticket.settings")
 REGEX_KEYS = ("regex_reply", "regex_message_id", "regex_privat")
 REGEX_LIST_KEYS = ("filtrar_attachments_per_nom",)
 REGEX_DICT_KEYS = ("patrons_mail_addicionals", "reescriptura_mails")
-ADDRESS_PATTERN_KEYS = ("mails_no_ticket", "mails_sempre_ticket")
+ADDRESS_PATTERN_KEYS = ("mails_no_ticket", "mails_sempre_ticket", "reenviaments")
+# Regexes whose group 1 is the ticket number.
+NUMBER_REGEX_KEYS = ("regex_reply", "regex_message_id")
 # Keys whose default is None: a path or URL, or nothing.
 OPTIONAL_TEXT_KEYS = ("endpoint_gn6", "endpoint_identitat", "wsdl_cache",
                       "log_file", "quarantine_dir", "journal")
@@ -144,10 +146,15 @@ def check(settings, base):
         if key in ONE_OR_MANY_KEYS and isinstance(value, str):
             settings[key] = value = [value] if value else []
         _check_type(key, value, default)
+        if isinstance(default, str) and isinstance(value, int):
+            settings[key] = value = str(value)
         _check_items(key, value)
     _check_times(settings)
     for key in REGEX_KEYS:
-        _compile(key, settings[key])
+        compiled = _compile(key, settings[key])
+        if key in NUMBER_REGEX_KEYS and compiled.groups < 1:
+            raise SettingsError("settings key %r: the regex needs a group (...) around "
+                                "the ticket number" % key)
     for key in REGEX_LIST_KEYS:
         for item in settings[key]:
             _compile(key, item)
@@ -167,6 +174,8 @@ def check(settings, base):
 
 
 def _check_type(key, value, default):
+    if isinstance(default, str) and isinstance(value, int) and not isinstance(value, bool):
+        return  # an id written as a number (domini: 999); load() makes it text
     if default is None or key in OPTIONAL_TEXT_KEYS:
         ok = value is None or isinstance(value, str)
         expected = "a string or None"

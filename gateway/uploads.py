@@ -5,6 +5,7 @@ HTML is pointed at the uploaded file's GN6 address; the other attachments
 are listed as links, and what was not uploaded is listed with the reason.
 """
 import html
+import re
 
 from soa.parameters import FILE_URL
 
@@ -28,11 +29,14 @@ def upload(delivery, codi, usuari):
 def with_attachments(description, uploaded, skipped):
     """The description with cid: images pointing at GN6, and the lists."""
     from gateway.body import rewrite_cids
-    cids = {a.content_id: FILE_URL % codi for a, codi in uploaded if a.content_id}
-    if cids:
-        description = rewrite_cids(description, cids)
-    listed = [(a, codi) for a, codi in uploaded
-              if not (a.inline and a.content_id and a.content_id in cids)]
+    shown = {a.content_id: FILE_URL % codi for a, codi in uploaded
+             if a.content_id and re.search(r"cid:<?%s" % re.escape(a.content_id),
+                                           description, re.IGNORECASE)}
+    if shown:
+        description = rewrite_cids(description, shown)
+    # Every file the description does not show is listed (an inline image
+    # that the HTML never references, too).
+    listed = [(a, codi) for a, codi in uploaded if a.content_id not in shown]
     parts = [description]
     if listed:
         items = "".join('<li><a href="%s">%s</a></li>' % (

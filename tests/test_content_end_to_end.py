@@ -298,3 +298,44 @@ def test_forward_from_someone_not_listed_stays_theirs(server, settings_file):
     run_mailtoticket(raw, settings_file())
 
     assert server.tickets()[-1]["solicitant"] == "recepcio"
+
+
+def test_an_inline_image_the_html_never_shows_is_listed_as_a_link(server, settings_file):
+    raw = (b"From: jaume.moral@upc.edu\nTo: suport@upc.edu\nSubject: Unreferenced inline\n"
+           b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=m\n\n"
+           b"--m\nContent-Type: text/plain\n\nHere is the error:\n"
+           b"--m\nContent-Type: image/png\nContent-ID: <err1@mail>\n"
+           b"Content-Disposition: inline; filename=error.png\nContent-Transfer-Encoding: base64\n\n"
+           b"iVBORw0KGgo=\n--m--\n")
+
+    run_mailtoticket(raw, settings_file())
+
+    ticket = server.tickets()[-1]
+    [annex] = ticket["annexos"]
+    assert "fileId=%s" % annex["codiAnnex"] in ticket["descripcio"]
+    assert "error.png" in ticket["descripcio"]
+
+
+def test_a_listed_forwarder_replying_to_a_ticket_comments_as_itself(server, settings_file):
+    server.load({"people": [{"cn": "recepcio", "nom": "R", "cognoms": "R",
+                             "emailPreferent": "recepcio@upc.edu", "emails": ["recepcio@upc.edu"]}]})
+    settings = settings_file(reenviaments=["upc.edu"])          # a bare domain
+    run_mailtoticket(mail(subject="Base for forwarder reply"), settings)
+    codi = server.tickets()[-1]["codi"]
+    reply = mail(subject="RE: [Suport Unitat %s] Base for forwarder reply" % codi,
+                 sender="recepcio@upc.edu",
+                 body="Done.\n\n-----Original Message-----\nFrom: suport@upc.edu\nSubject: x\n")
+
+    run_mailtoticket(reply, settings)
+
+    assert server.ticket(codi)["comentaris"][-1]["usuari"] == "recepcio"
+
+
+def test_a_bare_domain_in_reenviaments_covers_its_forwarders(server, settings_file):
+    server.load({"people": [{"cn": "recepcio", "nom": "R", "cognoms": "R",
+                             "emailPreferent": "recepcio@upc.edu", "emails": ["recepcio@upc.edu"]}]})
+    raw = FORWARD_INLINE.replace(b"<fwd-inline@", b"<fwd-inline-domain@")
+
+    run_mailtoticket(raw, settings_file(reenviaments=["upc.edu"]))
+
+    assert server.tickets()[-1]["solicitant"] == "pere.garcia"

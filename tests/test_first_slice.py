@@ -118,6 +118,8 @@ def test_unknown_sender_makes_nothing_and_is_rejected(server, settings_file):
     ({"filtrar_attachments_per_hash": ["not-a-digest"]}, "filtrar_attachments_per_hash"),
     ({"timeout_soa": 0}, "timeout_soa"),
     ({"temps_maxim_execucio": 600}, "temps_maxim_execucio"),
+    ({"regex_reply": r"\[Suport \d+\]"}, "regex_reply"),          # no group for the number
+    ({"reenviaments": ["^(unclosed"]}, "reenviaments"),
 ])
 def test_bad_settings_are_refused_naming_the_key_and_the_message_stays(
         server, settings_file, overrides, key):

@@ -309,3 +309,122 @@ def test_unticketable_input_is_answered_echoed_and_never_a_ticket(server, settin
     assert result.stdout.split(b"\n", 1)[1] == raw if raw else True
     assert b"Traceback" not in result.stdout
     assert len(server.tickets()) == before
+
+
+# -- found in review ---------------------------------------------------------
+
+def test_own_domain_local_part_is_a_common_name_even_if_the_directory_lacks_the_address(
+        server, settings_file):
+    server.load({"people": [{"cn": "joan.roca", "nom": "Joan", "cognoms": "Roca",
+                             "emailPreferent": "jroca@elsewhere.example",
+                             "emails": ["jroca@elsewhere.example"]}]})
+
+    run_mailtoticket(mail(subject="Local part", sender="joan.roca@upc.edu"), settings_file())
+
+    assert server.tickets()[-1]["solicitant"] == "joan.roca"
+
+
+def test_shared_address_goes_to_whoever_prefers_it_not_the_first_listed(server, settings_file):
+    server.load({"people": [
+        {"cn": "lab.first", "nom": "L", "cognoms": "F", "emailPreferent": "lab.first@upc.edu",
+         "emails": ["lab.first@upc.edu", "lab@fisica.example"]},
+        {"cn": "lab.second", "nom": "L", "cognoms": "S", "emailPreferent": "lab@fisica.example",
+         "emails": ["lab@fisica.example"]}]})
+
+    run_mailtoticket(mail(subject="Shared", sender="lab@fisica.example"), settings_file())
+
+    assert server.tickets()[-1]["solicitant"] == "lab.second"
+
+
+def test_patterns_come_after_the_directory(server, settings_file):
+    settings = settings_file(patrons_mail_addicionals={"^(.*)@gmail.com$": "tecnic.suport"})
+
+    run_mailtoticket(mail(subject="Pattern last", sender="anna.puig@gmail.com"), settings)
+
+    assert server.tickets()[-1]["solicitant"] == "anna.puig"
+
+
+def test_explicit_map_and_patterns_ignore_case(server, settings_file):
+    settings = settings_file(mails_addicionals={"Visitor@Example.ORG": "anna.puig"},
+                             patrons_mail_addicionals={"^(.*)@CLIENT.example$": "tecnic.suport"})
+
+    run_mailtoticket(mail(subject="Case map", sender="visitor@example.org"), settings)
+    first = server.tickets()[-1]["solicitant"]
+    run_mailtoticket(mail(subject="Case pattern", sender="x@client.example"), settings)
+
+    assert (first, server.tickets()[-1]["solicitant"]) == ("anna.puig", "tecnic.suport")
+
+
+def test_the_support_mailbox_is_never_an_additional_requester(server, settings_file):
+    server.load({"people": [{"cn": "suport.unitat", "nom": "S", "cognoms": "U",
+                             "emailPreferent": "suport@upc.edu", "emails": ["suport@upc.edu"]}]})
+
+    run_mailtoticket(mail(subject="Cc support", Cc="suport@upc.edu, anna.puig@gmail.com"),
+                     settings_file(afegir_solicitants_addicionals_en_cc=True))
+
+    assert server.tickets()[-1]["solicitantsAddicionals"] == ["anna.puig"]
+
+
+def test_a_cc_requester_gn6_refuses_does_not_spoil_the_ticket(server, settings_file):
+    raw = (b"From: jaume.moral@upc.edu\nTo: suport@upc.edu\nCc: nobody.here@upc.edu\n"
+           b"Subject: Cc refused\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+           b"--b\nContent-Type: text/plain\n\nSee the file.\n--b\nContent-Type: application/pdf\n"
+           b"Content-Disposition: attachment; filename=doc.pdf\n\n%PDF\n--b--\n")
+    settings = settings_file(afegir_solicitants_addicionals_en_cc=True,
+                             patrons_mail_addicionals={"^(.*)@upc.edu$": "%s"})
+
+    result = run_mailtoticket(raw, settings)
+
+    assert header(result) == "SUCCESS"
+    ticket = server.tickets()[-1]
+    assert [a["nomFitxer"] for a in ticket["annexos"]] == ["doc.pdf"]
+    assert ticket["solicitantsAddicionals"] == []
+
+
+def test_a_reply_nobody_may_comment_leaves_the_closed_ticket_closed(server, settings_file):
+    codi = existing_ticket(server, estat="TIQUET_STATUS_TANCAT", closed=today(-1))
+    raw = mail(subject="Re: [Suport Unitat %s] x" % codi, sender="stranger@nowhere.example")
+
+    result = run_mailtoticket(raw, settings_file(filtres=CHAIN_ALL[:2], usuari_extern=""))
+
+    assert header(result) == "REJECT"
+    assert server.ticket(codi)["estat"] == "TIQUET_STATUS_TANCAT"
+
+
+@pytest.mark.parametrize("subject", ["[PATCH 2/3] fix the build", "Minutes [draft 3]",
+                                     "Budget [2024]"])
+def test_bracketed_numbers_that_are_not_the_desk_template_are_not_replies(
+        server, settings_file, subject):
+    existing_ticket(server)   # a low-numbered ticket that a loose pattern would hit
+    before = len(server.tickets())
+
+    run_mailtoticket(mail(subject=subject), settings_file())
+
+    assert len(server.tickets()) == before + 1
+
+
+def test_external_filter_first_still_keeps_known_senders_their_own_tickets(
+        server, settings_file):
+    settings = settings_file(filtres=["filtres.nou_extern.FiltreNouExtern",
+                                      "filtres.nou.FiltreNou"])
+
+    run_mailtoticket(mail(subject="Known first"), settings)
+
+    assert server.tickets()[-1]["solicitant"] == "jaume.moral"
+
+
+def test_ids_written_as_numbers_in_settings_are_taken_as_text(server, settings_file):
+    run_mailtoticket(mail(subject="Numeric team"), settings_file(equip_resolutor_nous=42))
+
+    assert server.tickets()[-1]["equipResolutor"] == "42"
+
+
+def test_read_receipts_and_mailer_daemon_are_skipped_each_on_its_own(server, settings_file):
+    receipt = (b"From: anna.puig@gmail.com\nTo: suport@upc.edu\nSubject: Read: x\n"
+               b"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=disposition-"
+               b"notification; boundary=r\n\n--r\nContent-Type: text/plain\n\nRead.\n--r--\n")
+    daemon = mail(subject="Plain words", sender="MAILER-DAEMON@mx.example.org")
+    nope = mail(subject="Not a no", Auto_Submitted="nope")
+
+    for raw in (receipt, daemon, nope):
+        assert header(run_mailtoticket(raw, settings_file())) == "SKIP"
