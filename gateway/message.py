@@ -154,19 +154,17 @@ class Message:
             ids = ["<%s>" % t.strip("<>") for t in value.split() if "@" in t]
         return ids
 
+    def ids(self, name):
+        """Every message id in every `name` header, in order."""
+        return [found for value in self.headers(name) for found in self._ids(value)]
+
     @property
     def in_reply_to(self):
-        ids = []
-        for value in self.headers("In-Reply-To"):
-            ids.extend(self._ids(value))
-        return ids
+        return self.ids("In-Reply-To")
 
     @property
     def references(self):
-        ids = []
-        for value in self.headers("References"):
-            ids.extend(self._ids(value))
-        return ids
+        return self.ids("References")
 
     @property
     def content_type(self):
