@@ -89,6 +89,9 @@ def handle(raw, settings, deadline, records, account, replaying):
              message.subject)
     senders = Senders(settings, lambda: GestioIdentitat(settings, deadline))
     reason = automatic.skip_reason(message, settings, senders.canonical)
+    if reason and is_notice_bounce(message, settings):
+        log.info("bounce of a GN6 notice: noted on its ticket (%s)", reason)
+        reason = None
     if reason:
         log.info("SKIP: %s", reason)
         return Outcome(SKIP, reason)
@@ -111,6 +114,11 @@ def handle(raw, settings, deadline, records, account, replaying):
         return result
 
 
+def is_notice_bounce(message, settings):
+    from gateway import bounces
+    return bounces.notice_bounce(message, settings) is not None
+
+
 def ticket_work(message, settings, deadline, journal, entry, senders, account,
                 replaying):
     """Run the filter chain; SUCCESS, REJECT or ERROR (temporary failures raise)."""
@@ -120,6 +128,10 @@ def ticket_work(message, settings, deadline, journal, entry, senders, account,
 
     if not message.is_readable():
         return Outcome(REJECT, "unreadable message: no sender, no content, or not mail")
+    from gateway import spam
+    rejected = spam.rule_reason(message, settings, "REJECT")
+    if rejected:
+        return Outcome(REJECT, rejected)
     tiquets = GestioTiquets(settings, deadline)
     if account:
         from gateway.dryrun import DryRunTiquets
@@ -164,7 +176,10 @@ def resumed_filter(delivery):
 def chosen_filter(delivery):
     """The first filter of the chain that applies, its decision journalled
     before it writes anything."""
-    for dotted in delivery.settings["filtres"]:
+    from filtres import rebot
+    from gateway.bounces import looks_like_bounce
+    first = [rebot.DOTTED] if looks_like_bounce(delivery.message) else []
+    for dotted in first + delivery.settings["filtres"]:
         filtre = load_filter(dotted)(delivery)
         if filtre.es_aplicable():
             delivery.say("filter %s applies", filtre)

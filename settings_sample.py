@@ -11,8 +11,10 @@ settings = {
     # WSDL locations (URL or file path). The service address inside the WSDL is
     # used unless endpoint_gn6 / endpoint_identitat override it (same WSDL,
     # test bus vs production bus).
-    "url_gn6": "https://bus-soa.example.edu/gN6/GestioTiquetsv6?wsdl",
-    "url_identitat": "https://bus-soa.example.edu/GestioIdentitat/Personesv6?wsdl",
+    # The defaults are the production bus of the original tool's guide, as
+    # it hard-coded them: pointing at a test bus is a settings change.
+    "url_gn6": "https://bus-soa.upc.edu/gN6/GestioTiquetsv5?wsdl",
+    "url_identitat": "https://public.bus-soa.upc.edu/GestioIdentitat/Personesv6?wsdl",
     "endpoint_gn6": None,
     "endpoint_identitat": None,
     # Bus credentials, sent as a WS-Security UsernameToken on every request.
@@ -45,20 +47,33 @@ settings = {
     # The support mailbox's own address(es): its mail is never ticketed and it
     # is never added as an additional requester.
     "mail_suport": [],
-    # Regex searched in the subject; group 1 is the ticket number of a reply.
-    # Set it to your instance's notice template ("[Suport Unitat 1234] ..."):
-    # too loose a pattern files "[PATCH 2/3]" or "[draft 3]" as replies.
-    # The default wants a bracket naming the desk, then the number.
-    "regex_reply": r"(?i)\[[^\]]*\b(?:suport|support|tiquet|ticket)\b[^\]]*?\s#?(\d+)\]",
+    # Regex matched (re.match: anchored at the start, case as written, as
+    # the original tool did) against the subject; group 1 is the ticket
+    # number of a reply. Set it to your instance's notice template
+    # ("[Suport Unitat 1234] ..."): too loose a pattern files "[PATCH 2/3]"
+    # or "[draft 3]" as replies. The default skips any prefix (".*?"), then
+    # wants a bracket naming the desk, then the number.
+    "regex_reply": r"(?i).*?\[[^\]]*\b(?:suport|support|tiquet|ticket)\b[^\]]*?\s#?(\d+)\]",
     # Regex on each id of In-Reply-To / References (these win over the
     # subject); group 1 is the ticket number. Mail whose own Message-ID
     # matches it was sent by GN6 and is skipped.
     "regex_message_id": r"^<[-a-f0-9]+-tiquet-id-([0-9]+)@gn6>$",
-    # Regex searched in the subject of a reply: if it matches, the reply
-    # becomes a private, not notified comment.
-    "regex_privat": r"\[PRIVAT\]",
-    # Public comments are created with esNotificat=S.
-    "notificar_comentaris_afegits": False,
+    # Regex matched (re.match, case as written) against the subject of a
+    # reply: if it matches, the reply becomes a private, not notified
+    # comment. Honoured only from senders the directory or the settings
+    # maps know: from an outside address the comment stays public.
+    "regex_privat": r".*\[PRIVAT\]",
+    # Public comments by someone other than the ticket's requester are
+    # created with esNotificat=S (the requester hears of them); a comment
+    # the requester wrote is never notified back to them.
+    "notificar_comentaris_afegits": True,
+    # A line put on top of a new ticket's description and of a comment,
+    # saying where it came from (as the original tool did). Fields:
+    # {from}, {to}, {date} (dd/mm/yyyy), {time} (HH:MM). "" leaves it out.
+    "plantilla_origen_tiquet":
+        "[Tiquet creat des del correu de {from} a {to} del {date} a les {time}]",
+    "plantilla_origen_comentari":
+        "[Comentari afegit des del correu de {from} del {date} a les {time}]",
     # Header rules for new tickets: each rule tests the headers in "order"
     # with re.match (anchored at the start), case-insensitive, on the
     # decoded header and on each bare address of address headers; every
@@ -75,31 +90,73 @@ settings = {
     # People in Cc whose address resolves to a user become additional
     # requesters of a new ticket.
     "afegir_solicitants_addicionals_en_cc": False,
+    # Regex (re.match on the To/Resent-To address): Cc requesters are added
+    # also when the mail was sent to an address matching it, even with
+    # afegir_solicitants_addicionals_en_cc off ("" or None: never).
+    "afegir_solicitants_addicionals_en_cc_nomes_via": None,
+    # A new ticket gets dataResol = its creation date.
+    "assignar_data_resolucio_amb_data_creacio": False,
+    # Cleaning of the HTML of a new ticket / of a reply before it is
+    # written: None (the built-in cleaning only), a callable taking and
+    # returning HTML (an upstream settings file's `netejahtml.neteja_nou`
+    # and `netejahtml.neteja_reply` are this project's own cleaning), or the
+    # dotted name of one ("netejahtml.neteja_reply", for YAML files).
+    "netejar_mail_nou": None,
+    "netejar_mail_reply": None,
     # Senders (addresses, domains such as "upc.edu" or "@upc.edu", or regexes
     # starting with ^) that forward mail on behalf of others: a new message
     # they forward is ticketed for the original sender (replies are not).
     "reenviaments": [],
-    # Subject for mail that has none.
-    "assumpte_per_defecte": "(no subject)",
+    # Subject for mail that has none; {solicitant} is the requester's user.
+    "assumpte_per_defecte": "Tiquet de {solicitant}",
 
     # ------------------------------------------------------------------ senders
-    # Domains of the institution: for an address in one of them the local
-    # part is tried as a commonName first.
+    # Domains of the institution: for an address in exactly one of them the
+    # local part is tried as a commonName first. Subdomains (lsi.upc.edu)
+    # go to the directory, whose emailPreferent answer names the person,
+    # unless dominis_propis_subdominis is true.
     "dominis_propis": ["upc.edu"],
+    "dominis_propis_subdominis": False,
     # Rewrites applied to every address before anything else (canonical
-    # form): {regex: replacement}, e.g. {r"\.upc\.es$": ".upc.edu"}.
-    "reescriptura_mails": {},
+    # form): {regex: replacement}. The default is the original tool's
+    # canonicalisation: .upc.es -> .upc.edu, @lsi. -> @cs.
+    "reescriptura_mails": {r"\.upc\.es$": ".upc.edu", r"@lsi\.": "@cs."},
     # Explicit address -> user map (any case); wins over the directory.
     "mails_addicionals": {},
     # Regex -> user template, tried after the directory (case-insensitive);
     # %s is group 1.
     # Example: {"^(.*)@upc.edu$": "%s"}
     "patrons_mail_addicionals": {},
+    # An LDAP directory of external people, tried after the identity
+    # service (and before patrons_mail_addicionals), as the original tool's
+    # LDAP_* settings: the entry whose mail attribute is the address names
+    # the user, "<cn>@<ou>" (the last ou= of its DN), or "<cn>" without one.
+    # All four set to use it (None: no LDAP). Needs the ldap3 package.
+    "LDAP_SERVER_URL": None,      # e.g. "ldaps://ldap.example.edu"
+    "LDAP_BIND_USER": None,       # bind DN
+    "LDAP_PASSWORD": None,
+    "LDAP_BASE_SEARCH": None,     # e.g. "dc=externs,dc=example,dc=edu"
+    # The original tool's key for its REST identity service; this project
+    # asks the bus (url_identitat) instead. Accepted and unused.
+    "identitat_digital_apikey": None,
     # Senders whose mail is skipped: addresses, domains ("@example.org"), or
     # regexes starting with ^.
     "mails_no_ticket": [],
     # Senders always ticketed, even if their mail looks automatic.
     "mails_sempre_ticket": [],
+    # Spam: mail with "X-Spam-Flag: YES" is skipped, and so is mail whose
+    # capcalera_puntuacio_spam header (its first number, as SpamAssassin's
+    # "X-Spam-Score: 7.1" or "X-Spam-Status: Yes, score=7.1") is at least
+    # llindar_spam (None: no threshold).
+    "capcalera_puntuacio_spam": "X-Spam-Score",
+    "llindar_spam": None,
+    # General header rules, tried in order before any filter: the first
+    # whose header value (decoded) matches "match" (re.match, case as
+    # written) decides. "accio": "SKIP" (not ticketed), "REJECT" (kept in
+    # the quarantine) or "PRIVAT" (a reply becomes a private comment).
+    # Example: {"capcalera": "X-Virus-Status", "match": "Infected",
+    #           "accio": "REJECT"}
+    "regles_capcaleres": [],
 
     # -------------------------------------------------------------- attachments
     # Regexes (searched, case-insensitive) on file names not to upload.

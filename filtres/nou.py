@@ -10,7 +10,7 @@ class FiltreNou(Filtre):
 
     def parameters(self):
         sender = self.delivery.sender
-        return base_parameters(self.delivery, sender.user, sender.address)
+        return base_parameters(self.delivery, sender.user, sender.email or sender.address)
 
     def state(self):
         """The AltaTiquet parameters but the description, which is the
@@ -18,11 +18,16 @@ class FiltreNou(Filtre):
         params = self.parameters()
         params.update(new_ticket_defaults(self.message, self.settings))
         params.pop("descripcio", None)  # a rule may not set it; the message does
+        from gateway.automatic import is_machine_mail
+        if is_machine_mail(self.message):
+            params["enviarMissatgeCreacio"] = "N"   # no notice back to a machine
         return {"params": params, "notes": self.delivery.notes}
 
     def restore(self, state):
-        self.params = dict(state["params"],
-                           descripcio="".join(state["notes"]) + self.delivery.description)
+        from gateway import cleaning, origin
+        body = cleaning.apply(self.settings, "netejar_mail_nou", self.delivery.description)
+        self.params = dict(state["params"], descripcio="".join(state["notes"])
+                           + origin.for_ticket(self.delivery) + body)
 
     def filtrar(self):
         open_ticket(self.delivery, self.params)

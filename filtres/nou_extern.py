@@ -12,6 +12,6 @@ class FiltreNouExtern(FiltreNou):
 
     def parameters(self):
         params = base_parameters(self.delivery, self.settings["usuari_extern"],
-                                 self.delivery.sender.address)
+                                 self.delivery.sender.email or self.delivery.sender.address)
         params["enviarMissatgeCreacio"] = "N"
         return params

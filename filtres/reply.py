@@ -2,8 +2,17 @@
 
 The ticket number comes from In-Reply-To and References first (GN6's
 notices carry it in their Message-ID, see `regex_message_id`), then from
-the subject (`regex_reply`). A reply naming a ticket that does not exist,
-or a closed one, is not for this filter: the chain goes on.
+the subject (`regex_reply`, with re.match as the original tool), then from
+the journal: a reply-all to an earlier incoming mail (a Cc'd person, two
+requesters writing to each other) names that mail's Message-ID, and the
+journal knows which ticket it opened. A reply naming a ticket that does not
+exist, or a closed one, is not for this filter: the chain goes on.
+
+The private marker (`regex_privat`, or a PRIVAT header rule) is honoured
+only from senders the directory or the settings maps know: an outside
+address cannot plant a staff-only note. A comment by the ticket's own
+requester is never notified back to them; others' per
+`notificar_comentaris_afegits`.
 """
 import logging
 import re
@@ -15,15 +24,51 @@ from soa.parameters import PRIVAT, PUBLIC, TANCAT
 log = logging.getLogger("mailtoticket.reply")
 
 
-def ticket_number(message, settings):
+def ticket_number(message, settings, journal=None):
     """The ticket a message replies to, or None."""
     by_id = re.compile(settings["regex_message_id"])
-    for message_id in message.in_reply_to + list(reversed(message.references)):
+    ids = message.in_reply_to + list(reversed(message.references))
+    for message_id in ids:
         match = by_id.match(message_id)
         if match:
             return match.group(1)
-    match = re.search(settings["regex_reply"], message.subject)
-    return match.group(1) if match else None
+    match = re.match(settings["regex_reply"], message.subject)
+    if match:
+        return match.group(1)
+    if journal is not None:
+        for message_id in ids:
+            codi = journal.ticket_of_message(message_id)
+            if codi:
+                log.info("%s opened ticket %s: this message follows it up",
+                         message_id, codi)
+                return codi
+    return None
+
+
+def without_ticket_tag(subject, settings):
+    """The subject without the ticket tag `regex_reply` found in it (the
+    bracket around the number, or the number alone)."""
+    match = re.match(settings["regex_reply"], subject)
+    if not match:
+        return subject
+    start, end = match.span(1)
+    opening = subject.rfind("[", 0, start)
+    closing = subject.find("]", end)
+    if opening >= 0 and closing >= 0:
+        start, end = opening, closing + 1
+    return re.sub(r"\s{2,}", " ", subject[:start] + subject[end:]).strip()
+
+
+def private_marker(delivery):
+    """Whether the sender asked for a private comment, and may."""
+    from gateway import spam
+    marked = bool(re.match(delivery.settings["regex_privat"], delivery.message.subject)) \
+        or spam.header_rule(delivery.message, delivery.settings) == "PRIVAT"
+    if marked and delivery.sender.user is None:
+        delivery.say("private marker from unknown sender %s ignored: public comment",
+                     delivery.sender.address)
+        return False
+    return marked
 
 
 def is_closed(ticket):
@@ -32,7 +77,7 @@ def is_closed(ticket):
 
 class FiltreReply(Filtre):
     def es_aplicable(self):
-        self.codi = ticket_number(self.message, self.settings)
+        self.codi = ticket_number(self.message, self.settings, self.delivery.journal)
         if not self.codi:
             return False
         ticket = self.delivery.ticket(self.codi)
@@ -66,16 +111,20 @@ class FiltreReply(Filtre):
         return self.settings["usuari_extern"] or None
 
     def state(self):
-        return {"codi": self.codi, "author": self.author}
+        return {"codi": self.codi, "author": self.author,
+                "solicitant": self.ticket.get("solicitant")}
 
     def restore(self, state):
         self.codi, self.author = state["codi"], state["author"]
+        self.solicitant = state.get("solicitant")
 
     def filtrar(self):
         delivery = self.delivery
-        private = bool(re.search(self.settings["regex_privat"], self.message.subject))
+        private = private_marker(delivery)
         if private:
             tipus, notificat = PRIVAT, "N"
+        elif self.author and self.author == self.solicitant:
+            tipus, notificat = PUBLIC, "N"   # the requester knows what they wrote
         else:
             tipus = PUBLIC
             notificat = "S" if self.settings["notificar_comentaris_afegits"] else "N"
@@ -84,7 +133,10 @@ class FiltreReply(Filtre):
             loop_guard.check(delivery)
         uploaded = uploads.upload(delivery, self.codi, self.author)
         _, skipped = delivery.attachments
-        text = uploads.with_attachments(delivery.description, uploaded, skipped)
+        from gateway import cleaning, origin
+        body = cleaning.apply(self.settings, "netejar_mail_reply", delivery.description)
+        text = uploads.with_attachments(origin.for_comment(delivery) + body,
+                                        uploaded, skipped)
         if delivery.entry.get(comment) is None:
             delivery.step(comment, lambda: self.tiquets.afegir_comentari_tiquet(
                 self.codi, self.author, text, tipus, notificat), repeatable=False)

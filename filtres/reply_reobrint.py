@@ -31,7 +31,8 @@ class FiltreReplyReobrint(FiltreReply):
     def not_reopened(self):
         self.delivery.say("ticket %s stays closed (past its reopening deadline)",
                           self.codi)
+        self.delivery.follows_closed = self.codi   # the new ticket's subject drops its tag
         self.delivery.notes.append(
-            "<p>This message replies to ticket %s, which is closed and could "
-            "not be reopened.</p>" % html.escape(self.codi))
+            "<p>This ticket follows closed ticket %s, which could not be "
+            "reopened (past its reopening deadline).</p>" % html.escape(self.codi))
         return False

@@ -1,17 +1,32 @@
 """Mail that is deliberately not ticketed (X-Mailtoticket: SKIP).
 
-Auto-replies, bounces and list traffic would otherwise open tickets that
+Auto-replies, read receipts and bounces would otherwise open tickets that
 GN6 answers with a notice, which the auto-responder answers again: a loop.
-Mail sent by mailtoticket itself or by GN6 is skipped for the same reason.
+Mail sent by mailtoticket itself or by GN6 is skipped for the same reason,
+and so is spam. Machine mail that cannot loop (`Precedence: bulk/list`,
+`Auto-Submitted: auto-generated`: monitoring alerts, newsletters a person
+put in the folder) is ticketed, with no creation notice sent back
+(`is_machine_mail`), as the original tool and its peers do.
 `mails_sempre_ticket` overrides every rule here.
 """
 import re
 
 from gateway.addresses import matches
 
-BULK_PRECEDENCE = ("bulk", "junk", "list")
-AUTORESPONDER_HEADERS = ("X-Autoreply", "X-Autorespond")
+SKIPPED_PRECEDENCE = ("junk",)
+MACHINE_PRECEDENCE = ("bulk", "list")
+AUTORESPONDER_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponse",
+                         "X-Loop", "X-Auto-Response-Suppress")
 SYSTEM_LOCAL_PARTS = ("mailer-daemon", "postmaster")
+# Read receipts and non-RFC auto-replies the original tool skipped by their
+# subject (substrings, case as written), and Exchange-style out-of-office
+# subjects (prefixes, any case).
+RECEIPT_SUBJECT_PARTS = ("DELIVERY FAILURE", "Informe de lectura", "Leer informe :")
+AUTOREPLY_SUBJECT_PREFIXES = ("llegit:", "read:", "leído:", "leido:", "lu :", "lu:",
+                              "automatic reply:", "auto reply:", "autoreply:",
+                              "out of office:", "out of office reply:",
+                              "resposta automàtica:", "respuesta automática:",
+                              "réponse automatique :", "risposta automatica:")
 
 
 def skip_reason(message, settings, canonical):
@@ -29,17 +44,39 @@ def skip_reason(message, settings, canonical):
     if message.message_id and re.match(settings["regex_message_id"],
                                        message.message_id):
         return "sent by GN6 (Message-ID %s)" % message.message_id
-    return automatic_reason(message, sender)
+    from gateway import spam
+    reason = spam.spam_reason(message, settings) or \
+        spam.rule_reason(message, settings, "SKIP")
+    return reason or automatic_reason(message, sender)
+
+
+def _auto_submitted(message):
+    auto = (message.header("Auto-Submitted") or "").strip().lower()
+    return re.split(r"[\s;(]", auto, 1)[0] if auto else ""
+
+
+def is_machine_mail(message):
+    """Machine mail that is ticketed without a creation notice sent back."""
+    precedence = (message.header("Precedence") or "").strip().lower()
+    return _auto_submitted(message) == "auto-generated" or precedence in MACHINE_PRECEDENCE
 
 
 def automatic_reason(message, sender):
-    """RFC 3834 and the usual de-facto markers of machine-sent mail."""
-    auto = (message.header("Auto-Submitted") or "").strip().lower()
-    if auto and re.split(r"[\s;(]", auto, 1)[0] != "no":
-        return "automatic mail (Auto-Submitted: %s)" % auto
+    """RFC 3834 and the usual de-facto markers of replies that could loop."""
+    auto = _auto_submitted(message)
+    if auto and auto not in ("no", "auto-generated"):
+        return "automatic reply (Auto-Submitted: %s)" % auto
     precedence = (message.header("Precedence") or "").strip().lower()
-    if precedence in BULK_PRECEDENCE:
+    if precedence in SKIPPED_PRECEDENCE:
         return "automatic mail (Precedence: %s)" % precedence
+    subject = message.subject.strip()
+    for part in RECEIPT_SUBJECT_PARTS:
+        if part in subject:
+            return "read receipt or auto-reply (subject %r)" % subject
+    if subject.lower().startswith(AUTOREPLY_SUBJECT_PREFIXES):
+        return "read receipt or auto-reply (subject %r)" % subject
+    if _return_receipt(message):
+        return "read receipt (Return Receipt)"
     for name in AUTORESPONDER_HEADERS:
         if message.header(name) is not None:
             return "automatic mail (%s header)" % name
@@ -51,3 +88,15 @@ def automatic_reason(message, sender):
     if sender and sender.partition("@")[0] in SYSTEM_LOCAL_PARTS:
         return "mail from %s" % sender
     return None
+
+
+def _return_receipt(message):
+    """A Lotus Notes style return receipt: "Return Receipt" in a short
+    plain body (the original tool's test, bounded to the first lines)."""
+    if message.content_type not in ("text/plain", "multipart/alternative", "multipart/mixed"):
+        return False
+    try:
+        text = message.text_body() or ""
+    except Exception:
+        return False
+    return "Return Receipt" in text[:2000]

@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS sender_writes (
     instance TEXT NOT NULL, sender TEXT NOT NULL, created REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS sender_writes_by_sender
     ON sender_writes (instance, sender, created);
+CREATE INDEX IF NOT EXISTS entries_by_message_id ON entries (instance, message_id);
 CREATE TABLE IF NOT EXISTS notices (
     instance TEXT NOT NULL, topic TEXT NOT NULL, created REAL NOT NULL);
 """
@@ -148,6 +149,15 @@ class Journal:
     def owner_of(self, codi):
         row = self.execute("SELECT key FROM tickets WHERE instance=? AND codi=?",
                            self.instance, str(codi)).fetchone()
+        return row[0] if row else None
+
+    def ticket_of_message(self, message_id):
+        """The ticket an earlier incoming message (by its Message-ID) opened,
+        or None: how a reply-all to the original request finds its ticket."""
+        row = self.execute(
+            "SELECT t.codi FROM entries e JOIN tickets t ON t.instance=e.instance"
+            " AND t.key=e.key WHERE e.instance=? AND e.message_id=?"
+            " ORDER BY e.created LIMIT 1", self.instance, message_id).fetchone()
         return row[0] if row else None
 
     def claim_ticket(self, codi, key):

@@ -9,6 +9,7 @@ additional requesters, attachments, the description pointing at them.
 """
 import datetime
 import logging
+import re
 import time
 
 from gateway import loop_guard, uploads
@@ -47,6 +48,10 @@ def open_ticket(delivery, params):
         descripcio = uploads.with_attachments(params["descripcio"], uploaded, skipped)
         delivery.step("descripcio:%s" % codi, lambda: delivery.tiquets.modificar_tiquet(
             codi, descripcio=descripcio))
+    if delivery.settings["assignar_data_resolucio_amb_data_creacio"]:
+        today = datetime.date.today().strftime(DATE_FORMAT)
+        delivery.step("dataResol:%s" % codi, lambda: delivery.tiquets.modificar_tiquet(
+            codi, dataResol=today))
     add_cc_requesters(delivery, codi, params["solicitant"])
     return codi
 
@@ -77,7 +82,7 @@ def find_lost_ticket(delivery, params):
 
 def add_cc_requesters(delivery, codi, solicitant):
     settings = delivery.settings
-    if not settings["afegir_solicitants_addicionals_en_cc"]:
+    if not cc_requesters_wanted(delivery):
         return
     senders = delivery.senders
     own = {senders.canonical(a) for a in settings["mail_suport"]}
@@ -91,6 +96,19 @@ def add_cc_requesters(delivery, codi, solicitant):
             added.add(user)
             delivery.step("solicitant:%s:%s" % (codi, user),
                           lambda: add_requester(delivery, codi, user, address))
+
+
+def cc_requesters_wanted(delivery):
+    """afegir_solicitants_addicionals_en_cc, or (as upstream) the mail was
+    sent to an address matching afegir_solicitants_addicionals_en_cc_nomes_via."""
+    settings = delivery.settings
+    if settings["afegir_solicitants_addicionals_en_cc"]:
+        return True
+    via = settings["afegir_solicitants_addicionals_en_cc_nomes_via"]
+    if not via:
+        return False
+    from gateway.origin import recipient
+    return re.match(via, recipient(delivery.message)) is not None
 
 
 def add_requester(delivery, codi, user, address):
@@ -111,10 +129,15 @@ def base_parameters(delivery, solicitant, email):
     """AltaTiquet parameters before the settings' rules, but the description
     (see FiltreNou.restore)."""
     message, settings = delivery.message, delivery.settings
+    subject = message.subject.strip()
+    if getattr(delivery, "follows_closed", None):
+        from filtres.reply import without_ticket_tag
+        subject = without_ticket_tag(subject, settings)
     return {
         "solicitant": solicitant,
         "emailSolicitant": email or "",
-        "assumpte": message.subject.strip() or settings["assumpte_per_defecte"],
+        "assumpte": subject or settings["assumpte_per_defecte"].replace(
+            "{solicitant}", solicitant or ""),
         "equipResolutor": settings["equip_resolutor_nous"],
         "estat": OBERT,
     }

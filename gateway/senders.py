@@ -21,6 +21,10 @@ class Sender:
     address: str | None     # the canonical address tickets are written for
     user: str | None        # the resolved cn, None if unknown
     how: str = ""           # which step resolved it (for logs and --dry-run)
+    # Where GN6's notices go (emailSolicitant): the Reply-To address when
+    # Reply-To is used (a web form sends as a generic account with the person
+    # in Reply-To), else `address`.
+    email: str | None = None
 
 
 class Senders:
@@ -81,7 +85,11 @@ class Senders:
         return None, ""
 
     def _own_domain(self, domain):
-        return any(domain == d.lower() or domain.endswith("." + d.lower())
+        """Exactly one of dominis_propis (as upstream: a subdomain's local
+        part names nobody in particular, the directory knows); with
+        dominis_propis_subdominis, their subdomains too."""
+        wide = self.settings["dominis_propis_subdominis"]
+        return any(domain == d.lower() or (wide and domain.endswith("." + d.lower()))
                    for d in self.settings["dominis_propis"])
 
     def _from_directory(self, address):
@@ -101,14 +109,16 @@ class Senders:
     def sender_of(self, message, override=None):
         """The message's sender: Reply-To before From (or `override`, the
         original sender of a forward). Unknown senders keep their address."""
-        candidates = [override] if override else [message.reply_to_address,
-                                                  message.from_address]
+        reply_to = None if override else message.reply_to_address
+        candidates = [override] if override else [reply_to, message.from_address]
         candidates = [self.canonical(a) for a in candidates if a]
+        email = self.canonical(reply_to) if reply_to else None
         for address in candidates:
             user, how = self.resolve(address)
             if user:
-                return Sender(address, user, how)
-        return Sender(candidates[0] if candidates else None, None, "unknown")
+                return Sender(address, user, how, email or address)
+        first = candidates[0] if candidates else None
+        return Sender(first, None, "unknown", email or first)
 
 
 def _fill(template, match):

@@ -31,7 +31,13 @@ OPTIONAL_TEXT_KEYS = ("endpoint_gn6", "endpoint_identitat", "wsdl_cache",
                       "log_file", "quarantine_dir", "journal")
 # Lists of mappings; every other list holds strings, every mapping maps
 # strings to strings.
-RULE_KEYS = ("valors_defecte", "paraules_clau")
+RULE_KEYS = ("valors_defecte", "paraules_clau", "regles_capcaleres")
+# Keys that take a callable (as an upstream settings file sets them to
+# netejahtml's functions), a dotted name of one, or None.
+CALLABLE_KEYS = ("netejar_mail_nou", "netejar_mail_reply")
+# Keys that take a number or None.
+OPTIONAL_NUMBER_KEYS = ("llindar_spam",)
+HEADER_RULE_ACTIONS = ("SKIP", "REJECT", "PRIVAT")
 # The contract: a whole run gives up well within 60 s.
 MAX_RUN_SECONDS = 55
 # Keys that accept one string where the sample has a list.
@@ -167,7 +173,13 @@ def check(settings, base):
                 raise SettingsError("settings key %r: %r is not a string" % (key, item))
             if item.startswith("^"):
                 _compile(key, item)
+    if settings["afegir_solicitants_addicionals_en_cc_nomes_via"]:
+        _compile("afegir_solicitants_addicionals_en_cc_nomes_via",
+                 settings["afegir_solicitants_addicionals_en_cc_nomes_via"])
+    for key in CALLABLE_KEYS:
+        settings[key] = _callable(key, settings[key])
     _check_rules(settings)
+    _check_header_rules(settings["regles_capcaleres"])
     _check_log_level(settings["log_level"])
     if not all(isinstance(f, str) and "." in f for f in settings["filtres"]):
         raise SettingsError("settings key 'filtres': dotted class paths expected")
@@ -176,7 +188,13 @@ def check(settings, base):
 def _check_type(key, value, default):
     if isinstance(default, str) and isinstance(value, int) and not isinstance(value, bool):
         return  # an id written as a number (domini: 999); load() makes it text
-    if default is None or key in OPTIONAL_TEXT_KEYS:
+    if key in CALLABLE_KEYS:
+        ok = value is None or callable(value) or isinstance(value, str)
+        expected = "a function, the dotted name of one, or None"
+    elif key in OPTIONAL_NUMBER_KEYS:
+        ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+        expected = "a number or None"
+    elif default is None or key in OPTIONAL_TEXT_KEYS:
         ok = value is None or isinstance(value, str)
         expected = "a string or None"
     elif key == "log_level":
@@ -250,6 +268,32 @@ def _check_rules(settings):
             raise SettingsError("settings key %r: needs 'paraules' (a list of words) "
                                 "and 'defaults'" % where)
         _check_defaults(where, rule.get("defaults"), ALTA_TIQUET)
+
+
+def _callable(key, value):
+    """A dotted name ("netejahtml.neteja_reply") becomes the function."""
+    if not isinstance(value, str):
+        return value
+    module, _, name = value.rpartition(".")
+    try:
+        function = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, ValueError) as e:
+        raise SettingsError("settings key %r: cannot load %r: %s" % (key, value, e))
+    if not callable(function):
+        raise SettingsError("settings key %r: %r is not a function" % (key, value))
+    return function
+
+
+def _check_header_rules(rules):
+    for i, rule in enumerate(rules):
+        where = "regles_capcaleres[%d]" % i
+        if not isinstance(rule, dict) or not isinstance(rule.get("capcalera"), str) \
+                or not isinstance(rule.get("match"), str) \
+                or rule.get("accio") not in HEADER_RULE_ACTIONS:
+            raise SettingsError("settings key %r: needs 'capcalera' (a header name), "
+                                "'match' (a regex) and 'accio' (one of %s)"
+                                % (where, ", ".join(HEADER_RULE_ACTIONS)))
+        _compile(where, rule["match"])
 
 
 def _check_defaults(where, defaults, allowed):

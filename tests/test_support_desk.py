@@ -231,18 +231,16 @@ def test_cc_people_are_not_added_unless_asked(server, settings_file):
 
 
 @pytest.mark.parametrize("subject", [None, "", "   "])
-def test_missing_or_empty_subject_gets_a_readable_placeholder(server, settings_file, subject):
+def test_missing_or_empty_subject_becomes_tiquet_de_the_requester(server, settings_file, subject):
     run_mailtoticket(mail(subject=subject), settings_file())
 
-    assert server.tickets()[-1]["assumpte"] == "(no subject)"
+    assert server.tickets()[-1]["assumpte"] == "Tiquet de jaume.moral"
 
 
 # -- not ticketed ------------------------------------------------------------
 
 @pytest.mark.parametrize("headers", [
     {"Auto_Submitted": "auto-replied"},
-    {"Precedence": "bulk"},
-    {"Precedence": "list"},
     {"Precedence": "junk"},
     {"X_Autoreply": "yes"},
     {"X_Autorespond": "Out of office"},

@@ -1,0 +1,47 @@
+"""A bounce of a GN6 notice becomes a private comment on its ticket.
+
+Always tried first (it is not in the settings' chain: an upstream chain
+would not name it): see gateway/bounces.py for what counts as such a
+bounce. The comment is written as `usuari_extern` if set, else as the
+ticket's requester, and never notified (it is for staff).
+"""
+import html
+
+from filtres.filtre import Filtre
+from gateway import bounces
+from soa.parameters import PRIVAT
+
+DOTTED = "filtres.rebot.FiltreRebot"
+
+
+class FiltreRebot(Filtre):
+    def es_aplicable(self):
+        bounce = bounces.notice_bounce(self.message, self.settings)
+        if bounce is None:
+            return False
+        ticket = self.delivery.ticket(bounce.codi)
+        if ticket is None:
+            self.delivery.say("bounce of a notice of ticket %s, which does not exist",
+                              bounce.codi)
+            return False
+        self.codi = bounce.codi
+        self.author = self.settings["usuari_extern"] or ticket.get("solicitant")
+        self.text = "<p>The notice to %s bounced: %s</p>" % (
+            html.escape(bounce.recipient or ticket.get("emailSolicitant") or "the requester"),
+            html.escape(bounce.reason))
+        return bool(self.author)
+
+    def state(self):
+        return {"codi": self.codi, "author": self.author, "text": self.text}
+
+    def restore(self, state):
+        self.codi, self.author, self.text = state["codi"], state["author"], state["text"]
+
+    def filtrar(self):
+        delivery = self.delivery
+        step = "comment:%s" % self.codi
+        # Not counted by the loop guard: a private, unnotified comment
+        # sends nothing back, so it cannot loop.
+        delivery.step(step, lambda: self.tiquets.afegir_comentari_tiquet(
+            self.codi, self.author, self.text, PRIVAT, "N"), repeatable=False)
+        delivery.say("bounce noted privately on ticket %s", self.codi)
