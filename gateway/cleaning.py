@@ -66,7 +66,7 @@ def clean_new(html):
 def clean_reply(html):
     """netejahtml.neteja_reply: a reply's text without the quoted mail it
     answers, nor its signature."""
-    return strip_signature(strip_quote(html))
+    return strip_quote(strip_signature(html))
 
 
 def apply(settings, key, html):

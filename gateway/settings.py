@@ -152,7 +152,7 @@ def check(settings, base):
         if key in ONE_OR_MANY_KEYS and isinstance(value, str):
             settings[key] = value = [value] if value else []
         _check_type(key, value, default)
-        if isinstance(default, str) and isinstance(value, int):
+        if isinstance(default, str) and isinstance(value, int) and key != "log_level":
             settings[key] = value = str(value)
         _check_items(key, value)
     _check_times(settings)
