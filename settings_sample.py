@@ -159,7 +159,8 @@ settings = {
     "regles_capcaleres": [],
 
     # -------------------------------------------------------------- attachments
-    # Regexes (searched, case-insensitive) on file names not to upload.
+    # Regexes matched (re.match: at the start of the name, case as written,
+    # as the original tool did) on file names not to upload.
     "filtrar_attachments_per_nom": [],
     # MD5 or SHA-256 hex digests of contents not to upload.
     "filtrar_attachments_per_hash": [],

@@ -311,8 +311,8 @@ def _mib(value):
 
 def select(attachments, settings):
     """Split `attachments` into (to_upload, skipped) by the settings'
-    filters: `filtrar_attachments_per_nom` (regexes searched in the name,
-    case-insensitive), `filtrar_attachments_per_hash` (MD5 or SHA-256 hex
+    filters: `filtrar_attachments_per_nom` (regexes matched with re.match
+    at the start of the name, case as written, as the original tool did), `filtrar_attachments_per_hash` (MD5 or SHA-256 hex
     digests of the content) and `max_attachment_mb` (MiB; strictly larger
     parts are skipped). Each skipped entry carries the reason in English.
     An invalid regex in the settings is ignored here (settings.py refuses
@@ -330,7 +330,7 @@ def select(attachments, settings):
     patterns = []
     for pattern in _as_list(setting("filtrar_attachments_per_nom", [])):
         try:
-            patterns.append((pattern, re.compile(pattern, re.I)))
+            patterns.append((pattern, re.compile(pattern)))
         except (re.error, TypeError):
             continue
     md5s, sha256s = set(), set()
@@ -350,7 +350,7 @@ def select(attachments, settings):
     for attachment in attachments:
         reason = None
         for text, regex in patterns:
-            if regex.search(attachment.name):
+            if regex.match(attachment.name):
                 reason = "filtered by name (matches '%s')" % text
                 break
         if reason is None and attachment.size > limit:

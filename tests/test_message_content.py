@@ -498,14 +498,14 @@ def test_select_by_name_hash_and_size():
         ("Content-Type: text/plain; name=ok.txt", b"fine"),
     ])
     found = attachments(Message(raw))
-    settings = {"filtrar_attachments_per_nom": ["^LOGO"],
+    settings = {"filtrar_attachments_per_nom": ["(?i)LOGO"],
                 "filtrar_attachments_per_hash": [hashlib.md5(PDF).hexdigest().upper(),
                                                  hashlib.sha256(PDF + b"2").hexdigest()],
                 "max_attachment_mb": 2}
     upload, skipped = select(found, settings)
     assert [a.name for a in upload] == ["ok.txt"]
     assert [(a.name, why) for a, why in skipped] == [
-        ("logo_firma.png", "filtered by name (matches '^LOGO')"),
+        ("logo_firma.png", "filtered by name (matches '(?i)LOGO')"),
         ("a.pdf", "filtered by content hash"),
         ("b.pdf", "filtered by content hash"),
         ("big.bin", "larger than 2 MiB (2.2 MiB)")]
@@ -695,8 +695,9 @@ def test_multipart_without_usable_boundary_is_read_as_text():
 def test_select_defaults_and_invalid_regex():
     found = attachments(Message(multipart([("Content-Type: application/pdf; name=a.pdf", PDF)])))
     assert select(found, {}) == (found, [])
-    assert select(found, {"filtrar_attachments_per_nom": ["(unclosed", "a\\.PDF$"]})[1] == [
-        (found[0], "filtered by name (matches 'a\\.PDF$')")]
+    assert select(found, {"filtrar_attachments_per_nom": ["(unclosed", "a\\.PDF$"]})[1] == []
+    assert select(found, {"filtrar_attachments_per_nom": ["(unclosed", "a\\.pdf$"]})[1] == [
+        (found[0], "filtered by name (matches 'a\\.pdf$')")]
 
 
 def test_select_just_over_the_limit_says_bytes():
