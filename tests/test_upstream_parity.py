@@ -107,3 +107,324 @@ def test_url_defaults_are_the_production_bus_of_the_original_guide():
     assert defaults["url_gn6"] == "https://bus-soa.upc.edu/gN6/GestioTiquetsv5?wsdl"
     assert defaults["url_identitat"] == \
         "https://public.bus-soa.upc.edu/GestioIdentitat/Personesv6?wsdl"
+
+
+# -- behaviours restored --------------------------------------------------------
+
+import datetime  # noqa: E402
+import itertools  # noqa: E402
+
+_codes = itertools.count(7000)
+CHAIN_ALL = ["filtres.reply_reobrint.FiltreReplyReobrint", "filtres.nou.FiltreNou",
+             "filtres.nou_extern.FiltreNouExtern"]
+
+
+def existing_ticket(server, **fields):
+    codi = str(next(_codes))
+    ticket = {"codi": codi, "domini": "suport", "assumpte": "Old problem %s" % codi,
+              "estat": "TIQUET_STATUS_OBERT", "solicitant": "anna.puig",
+              "emailSolicitant": "anna.puig@gmail.com",
+              "dataCreacio": (datetime.date.today() - datetime.timedelta(days=40))
+              .strftime("%d-%m-%Y")}
+    ticket.update(fields)
+    server.load({"tickets": [ticket]})
+    return codi
+
+
+def reply_subject(codi):
+    return "Re: [Suport Unitat %s] Old problem" % codi
+
+
+def test_the_requesters_own_comment_is_not_notified_others_are_by_default(
+        server, settings_file):
+    codi = existing_ticket(server)
+    settings = settings_file()
+
+    run_mailtoticket(mail(subject=reply_subject(codi), sender="anna.puig@gmail.com"), settings)
+    run_mailtoticket(mail(subject=reply_subject(codi), sender="pgarcia@upc.edu"), settings)
+
+    own, other = server.ticket(codi)["comentaris"]
+    assert (own["usuari"], own["esNotificat"]) == ("anna.puig", "N")
+    assert (other["usuari"], other["esNotificat"]) == ("pere.garcia", "S")
+
+
+def test_web_form_reply_to_becomes_the_email_solicitant(server, settings_file):
+    raw = mail(subject="Form: room booking", sender="usuari.extern@upc.edu",
+               Reply_To="Visitor <visitor@elsewhere.example>")
+
+    assert header(run_mailtoticket(raw, settings_file())) == "SUCCESS"
+
+    ticket = server.tickets()[-1]
+    assert ticket["solicitant"] == "usuari.extern"
+    assert ticket["emailSolicitant"] == "visitor@elsewhere.example"
+
+
+@pytest.mark.parametrize("wide, user", [(False, "joan.serra"), (True, "joan")])
+def test_local_part_is_a_common_name_only_in_the_exact_own_domains(
+        server, settings_file, wide, user):
+    server.load({"people": [
+        {"cn": "joan", "nom": "Joan", "cognoms": "Puig", "emailPreferent": "joan@upc.edu",
+         "emails": ["joan@upc.edu"]},
+        {"cn": "joan.serra", "nom": "Joan", "cognoms": "Serra",
+         "emailPreferent": "joan@eseiaat.upc.edu", "emails": ["joan@eseiaat.upc.edu"]}]})
+
+    result = run_mailtoticket(mail(subject="Whose %s" % wide, sender="joan@eseiaat.upc.edu"),
+                              settings_file(dominis_propis_subdominis=wide))
+
+    assert header(result) == "SUCCESS"
+    assert server.tickets()[-1]["solicitant"] == user
+
+
+def test_upstream_canonicalisation_is_the_default_rewrite(server, settings_file):
+    result = run_mailtoticket(mail(subject="Old domain", sender="Jaume.Moral@ac.upc.es"),
+                              settings_file())
+
+    assert header(result) == "SUCCESS"
+    assert server.tickets()[-1]["solicitant"] == "jaume.moral"
+
+
+def test_regex_reply_is_matched_from_the_start_of_the_subject(server, settings_file):
+    codi = existing_ticket(server)
+    before = len(server.tickets())
+
+    run_mailtoticket(mail(subject="Re: [Suport Unitat %s] x" % codi),
+                     settings_file(regex_reply=r"\[Suport Unitat (\d+)\]"))
+
+    assert server.ticket(codi)["comentaris"] == []     # not at the start: a new ticket
+    assert len(server.tickets()) == before + 1
+
+
+def test_attachment_name_filter_matches_from_the_start_and_with_case(server, settings_file):
+    def part(name):
+        return ("--b\nContent-Type: image/jpeg\nContent-Disposition: attachment; "
+                "filename=\"%s\"\n\nxx\n" % name)
+    raw = ("From: jaume.moral@upc.edu\nTo: suport@upc.edu\nSubject: Logos\n"
+           "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+           "--b\nContent-Type: text/plain\n\nSee.\n" + part("paic12.jpg")
+           + part("PAIC1.JPG") + part("my-paic3.jpg") + "--b--\n").encode()
+
+    run_mailtoticket(raw, settings_file(filtrar_attachments_per_nom=[r"paic\d+.jpg"]))
+
+    names = [a["nomFitxer"] for a in server.tickets()[-1]["annexos"]]
+    assert names == ["PAIC1.JPG", "my-paic3.jpg"]
+
+
+def test_private_marker_from_an_unknown_sender_makes_a_public_comment(server, settings_file):
+    codi = existing_ticket(server)
+    settings = settings_file()
+
+    run_mailtoticket(mail(subject=reply_subject(codi) + " [PRIVAT]",
+                          sender="stranger@nowhere.example"), settings)
+    run_mailtoticket(mail(subject=reply_subject(codi) + " [PRIVAT]",
+                          sender="pgarcia@upc.edu"), settings)
+
+    outside, staff = server.ticket(codi)["comentaris"]
+    assert (outside["usuari"], outside["tipusComentari"]) == ("usuari.extern",
+                                                              "COMENT_TIQUET_PUBLIC")
+    assert (staff["tipusComentari"], staff["esNotificat"]) == ("COMENT_TIQUET_PRIVAT", "N")
+
+
+def test_provenance_lines_can_be_left_out(server, settings_file):
+    settings = settings_file(plantilla_origen_tiquet="", plantilla_origen_comentari="")
+    run_mailtoticket(mail(subject="No provenance", body="Just the text."), settings)
+    ticket = server.tickets()[-1]
+
+    assert ticket["descripcio"].startswith("Just the text.")
+
+
+@pytest.mark.parametrize("subject, headers, body", [
+    ("Llegit: Printer", {}, "x"),
+    ("Leer informe : Printer", {}, "x"),
+    ("Informe de lectura: Printer", {}, "x"),
+    ("Read: Printer", {}, "x"),
+    ("DELIVERY FAILURE: x", {}, "x"),
+    ("Printer", {}, "Return Receipt\n\nYour document was received"),
+    ("Printer", {"X_Autoresponse": "yes"}, "x"),
+    ("Printer", {"X_Loop": "helpdesk"}, "x"),
+    ("Printer", {"X_Auto_Response_Suppress": "All"}, "x"),
+    ("Automatic reply: Printer", {}, "I am away"),
+])
+def test_read_receipts_and_non_rfc_auto_replies_are_skipped_never_commented(
+        server, settings_file, subject, headers, body):
+    codi = existing_ticket(server)
+    before = len(server.tickets())
+
+    result = run_mailtoticket(mail(subject="%s [Suport Unitat %s]" % (subject, codi),
+                                   body=body, **headers), settings_file())
+
+    assert header(result) == "SKIP"
+    assert len(server.tickets()) == before
+    assert server.ticket(codi)["comentaris"] == []
+
+
+@pytest.mark.parametrize("headers", [{"Precedence": "bulk"}, {"Precedence": "list"},
+                                     {"Auto_Submitted": "auto-generated"}])
+def test_machine_mail_is_ticketed_without_a_creation_notice(server, settings_file, headers):
+    result = run_mailtoticket(mail(subject="Disk full on server3", **headers),
+                              settings_file())
+
+    assert header(result) == "SUCCESS"
+    ticket = server.tickets()[-1]
+    assert ticket["assumpte"] == "Disk full on server3"
+    assert ticket["enviarMissatgeCreacio"] == "N"
+
+
+def test_cc_requesters_only_via_a_matching_address(server, settings_file):
+    settings = settings_file(afegir_solicitants_addicionals_en_cc_nomes_via=r"^suport@")
+
+    run_mailtoticket(mail(subject="Via support", to="suport@upc.edu",
+                          Cc="pgarcia@upc.edu"), settings)
+    via = server.tickets()[-1]
+    run_mailtoticket(mail(subject="Via other", to="other@upc.edu",
+                          Cc="pgarcia@upc.edu"), settings)
+    other = server.tickets()[-1]
+
+    assert via["solicitantsAddicionals"] == ["pere.garcia"]
+    assert other["solicitantsAddicionals"] == []
+
+
+def test_resolution_date_set_to_creation_date_when_asked(server, settings_file):
+    run_mailtoticket(mail(subject="Resolve today"),
+                     settings_file(assignar_data_resolucio_amb_data_creacio=True))
+
+    assert server.tickets()[-1]["dataResol"] == datetime.date.today().strftime("%d-%m-%Y")
+
+
+def test_cleaning_function_by_dotted_name_in_yaml(server, settings_file):
+    run_mailtoticket(mail(subject="Signed", body="Body text.\n-- \nMy Signature"),
+                     settings_file(netejar_mail_nou="netejahtml.neteja_nou"))
+
+    text = server.tickets()[-1]["descripcio"]
+    assert "Body text." in text and "My Signature" not in text
+
+
+# -- what no upstream version did ------------------------------------------------
+
+def test_reply_all_to_the_original_request_lands_on_its_ticket(server, settings_file):
+    settings = settings_file()
+    run_mailtoticket(mail(subject="Network down", message_id="<req-1@upc.example>",
+                          Cc="anna.puig@gmail.com"), settings)
+    codi = server.tickets()[-1]["codi"]
+    before = len(server.tickets())
+
+    by_in_reply_to = run_mailtoticket(mail(subject="Re: Network down",
+                                           sender="anna.puig@gmail.com",
+                                           In_Reply_To="<req-1@upc.example>"), settings)
+    by_references = run_mailtoticket(mail(subject="Re: Re: Network down",
+                                          sender="pgarcia@upc.edu",
+                                          In_Reply_To="<anna-reply@gmail.example>",
+                                          References="<req-1@upc.example> "
+                                                     "<anna-reply@gmail.example>"), settings)
+
+    assert header(by_in_reply_to) == header(by_references) == "SUCCESS"
+    assert len(server.tickets()) == before
+    assert [c["usuari"] for c in server.ticket(codi)["comentaris"]] == ["anna.puig",
+                                                                        "pere.garcia"]
+
+
+def test_reply_to_a_closed_ticket_past_its_deadline_opens_one_without_the_old_tag(
+        server, settings_file):
+    old = (datetime.date.today() - datetime.timedelta(days=60)).strftime("%d-%m-%Y")
+    codi = existing_ticket(server, estat="TIQUET_STATUS_TANCAT", dataTancament=old)
+
+    result = run_mailtoticket(mail(subject="Re: [Suport Unitat %s] Old problem" % codi,
+                                   body="Broken again"), settings_file(filtres=CHAIN_ALL))
+
+    assert header(result) == "SUCCESS"
+    ticket = server.tickets()[-1]
+    assert ticket["codi"] != codi
+    assert ticket["assumpte"] == "Re: Old problem"
+    assert ticket["descripcio"].startswith("<p>This ticket follows closed ticket %s" % codi)
+    assert "Broken again" in ticket["descripcio"]
+
+
+def gn6_notice_id(codi):
+    return "<77aa-01-tiquet-id-%s@gn6>" % codi
+
+
+def dsn(codi, recipient="anna.puig@gmail.com"):
+    return ("From: MAILER-DAEMON@upc.edu\nTo: suport@upc.edu\n"
+            "Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+            "--b\nContent-Type: text/plain\n\nI could not deliver your message.\n"
+            "--b\nContent-Type: message/delivery-status\n\n"
+            "Reporting-MTA: dns; relay.upc.edu\n\n"
+            "Final-Recipient: rfc822; %s\nAction: failed\nStatus: 5.1.1\n"
+            "Diagnostic-Code: smtp; 550 5.1.1 <%s>: Recipient address rejected: "
+            "User unknown\n"
+            "--b\nContent-Type: text/rfc822-headers\n\n"
+            "From: suport@upc.edu\nTo: %s\nSubject: [Suport Unitat %s] Old problem\n"
+            "Message-ID: %s\n--b--\n" % (recipient, recipient, recipient, codi,
+                                         gn6_notice_id(codi))).encode()
+
+
+def test_a_bounced_gn6_notice_becomes_a_private_comment_on_its_ticket(server, settings_file):
+    codi = existing_ticket(server)
+
+    result = run_mailtoticket(dsn(codi), settings_file())
+
+    assert header(result) == "SUCCESS"
+    (comment,) = server.ticket(codi)["comentaris"]
+    assert comment["tipusComentari"] == "COMENT_TIQUET_PRIVAT"
+    assert comment["esNotificat"] == "N"
+    assert "The notice to anna.puig@gmail.com bounced" in comment["descripcio"]
+    assert "User unknown" in comment["descripcio"]
+
+
+def test_a_non_standard_bounce_of_a_notice_is_noted_too(server, settings_file):
+    codi = existing_ticket(server)
+    raw = ("From: Postmaster <postmaster@client.example>\nTo: suport@upc.edu\n"
+           "Subject: Undeliverable: [Suport Unitat %s] Old problem\n\n"
+           "Delivery has failed to these recipients or groups:\n\n"
+           "gone@client.example\n550 5.1.10 RESOLVER.ADR.RecipientNotFound; not found\n\n"
+           "------ Original message headers ------\n"
+           "From: suport@upc.edu\nTo: gone@client.example\n"
+           "Message-ID: %s\n" % (codi, gn6_notice_id(codi))).encode()
+
+    assert header(run_mailtoticket(raw, settings_file())) == "SUCCESS"
+
+    (comment,) = server.ticket(codi)["comentaris"]
+    assert comment["tipusComentari"] == "COMENT_TIQUET_PRIVAT"
+    assert "The notice to gone@client.example bounced: 550 5.1.10" in comment["descripcio"]
+
+
+def test_other_bounces_are_still_skipped(server, settings_file):
+    raw = dsn("1").replace(gn6_notice_id("1").encode(), b"<personal@upc.example>")
+    before = len(server.tickets())
+
+    assert header(run_mailtoticket(raw, settings_file())) == "SKIP"
+    assert len(server.tickets()) == before
+
+
+@pytest.mark.parametrize("headers, expected", [
+    ({"X_Spam_Flag": "YES"}, "SKIP"),
+    ({"X_Spam_Score": "7.5"}, "SKIP"),
+    ({"X_Spam_Score": "2.1"}, "SUCCESS"),
+])
+def test_spam_is_skipped(server, settings_file, headers, expected):
+    result = run_mailtoticket(mail(subject="Cheap pills", **headers),
+                              settings_file(llindar_spam=5))
+
+    assert header(result) == expected
+
+
+def test_header_rules_skip_reject_or_make_a_comment_private(server, settings_file, tmp_path):
+    codi = existing_ticket(server)
+    settings = settings_file(regles_capcaleres=[
+        {"capcalera": "X-Virus-Status", "match": "Infected", "accio": "REJECT"},
+        {"capcalera": "X-Newsletter", "match": "yes", "accio": "SKIP"},
+        {"capcalera": "X-Internal", "match": "staff", "accio": "PRIVAT"}])
+    before = len(server.tickets())
+
+    rejected = run_mailtoticket(mail(subject="Invoice", X_Virus_Status="Infected: Eicar"),
+                                settings)
+    skipped = run_mailtoticket(mail(subject="News", X_Newsletter="yes"), settings)
+    private = run_mailtoticket(mail(subject=reply_subject(codi), X_Internal="staff only"),
+                               settings)
+
+    assert header(rejected) == "REJECT"
+    assert list((tmp_path / "quarantine").glob("*.eml"))
+    assert header(skipped) == "SKIP"
+    assert len(server.tickets()) == before
+    assert header(private) == "SUCCESS"
+    assert server.ticket(codi)["comentaris"][0]["tipusComentari"] == "COMENT_TIQUET_PRIVAT"
