@@ -78,6 +78,11 @@ class Senders:
         user = self._from_directory(address)
         if user:
             return user, "llistaPersones"
+        from gateway import ldap_directory
+        if ldap_directory.configured(self.settings):
+            user = ldap_directory.user_for(self.settings, address)
+            if user:
+                return user, "LDAP"
         for pattern, template in self.settings["patrons_mail_addicionals"].items():
             match = re.match(pattern, address, re.IGNORECASE)
             if match:

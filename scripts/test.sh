@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: system packages for the
-# end-to-end mailbox tests (fetchmail, dovecot, sieve, procmail), a venv, pytest.
+# end-to-end mailbox tests (fetchmail, dovecot, sieve, procmail) and the LDAP
+# tests (slapd), a venv, pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for pair in fetchmail:fetchmail dovecot:dovecot-imapd sieve-test:dovecot-sieve procmail:procmail; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
+for pair in fetchmail:fetchmail dovecot:dovecot-imapd sieve-test:dovecot-sieve procmail:procmail \
+        slapd:slapd ldapsearch:ldap-utils; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
