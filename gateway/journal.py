@@ -152,13 +152,26 @@ class Journal:
         return row[0] if row else None
 
     def ticket_of_message(self, message_id):
-        """The ticket an earlier incoming message (by its Message-ID) opened,
-        or None: how a reply-all to the original request finds its ticket."""
+        """The ticket an earlier incoming message (by its Message-ID) opened
+        or commented on, or None: how a reply-all to the original request,
+        or to a follow-up of it, finds its ticket."""
         row = self.execute(
             "SELECT t.codi FROM entries e JOIN tickets t ON t.instance=e.instance"
             " AND t.key=e.key WHERE e.instance=? AND e.message_id=?"
             " ORDER BY e.created LIMIT 1", self.instance, message_id).fetchone()
-        return row[0] if row else None
+        if row:
+            return row[0]
+        for (state,) in self.execute(
+                "SELECT state FROM entries WHERE instance=? AND message_id=?"
+                " AND outcome=? ORDER BY created LIMIT 5", self.instance, message_id,
+                "SUCCESS"):
+            try:
+                codi = json.loads(state).get("filtre", {}).get("state", {}).get("codi")
+            except (ValueError, AttributeError):
+                continue
+            if codi:
+                return str(codi)
+        return None
 
     def claim_ticket(self, codi, key):
         self.write("INSERT OR IGNORE INTO tickets (instance, codi, key) VALUES (?,?,?)",

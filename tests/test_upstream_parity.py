@@ -313,13 +313,18 @@ def test_reply_all_to_the_original_request_lands_on_its_ticket(server, settings_
     by_references = run_mailtoticket(mail(subject="Re: Re: Network down",
                                           sender="pgarcia@upc.edu",
                                           In_Reply_To="<anna-reply@gmail.example>",
+                                          message_id="<pere-1@upc.example>",
                                           References="<req-1@upc.example> "
                                                      "<anna-reply@gmail.example>"), settings)
 
+    to_the_follow_up = run_mailtoticket(mail(subject="Re: Network down", sender="jaume.moral@upc.edu",
+                                             In_Reply_To="<pere-1@upc.example>"), settings)
+
     assert header(by_in_reply_to) == header(by_references) == "SUCCESS"
+    assert header(to_the_follow_up) == "SUCCESS"
     assert len(server.tickets()) == before
-    assert [c["usuari"] for c in server.ticket(codi)["comentaris"]] == ["anna.puig",
-                                                                        "pere.garcia"]
+    assert [c["usuari"] for c in server.ticket(codi)["comentaris"]] == [
+        "anna.puig", "pere.garcia", "jaume.moral"]
 
 
 def test_reply_to_a_closed_ticket_past_its_deadline_opens_one_without_the_old_tag(
