@@ -5,6 +5,8 @@
 # defaults. The same mapping may be written as YAML (settings.yaml).
 # Every key is described in ../shared/settings-contract.md; names are part of
 # the public interface, keep them exactly.
+# A settings file written for the original UPC mailtoticket loads unchanged;
+# docs/upstream.md lists every behaviour that differs from it, on purpose.
 
 settings = {
     # ---------------------------------------------------------------- connection
