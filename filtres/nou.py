@@ -21,13 +21,19 @@ class FiltreNou(Filtre):
         from gateway.automatic import is_machine_mail
         if is_machine_mail(self.message):
             params["enviarMissatgeCreacio"] = "N"   # no notice back to a machine
-        return {"params": params, "notes": self.delivery.notes}
+        from gateway import origin
+        # The provenance line is kept with the decision: a message without a
+        # Date header would otherwise get another time on a redelivery.
+        return {"params": params, "notes": self.delivery.notes,
+                "origin": origin.for_ticket(self.delivery)}
 
     def restore(self, state):
         from gateway import cleaning, origin
         body = cleaning.apply(self.settings, "netejar_mail_nou", self.delivery.description)
-        self.params = dict(state["params"], descripcio="".join(state["notes"])
-                           + origin.for_ticket(self.delivery) + body)
+        line = state.get("origin")
+        if line is None:
+            line = origin.for_ticket(self.delivery)
+        self.params = dict(state["params"], descripcio="".join(state["notes"]) + line + body)
 
     def filtrar(self):
         open_ticket(self.delivery, self.params)

@@ -111,12 +111,15 @@ class FiltreReply(Filtre):
         return self.settings["usuari_extern"] or None
 
     def state(self):
+        from gateway import origin
         return {"codi": self.codi, "author": self.author,
-                "solicitant": self.ticket.get("solicitant")}
+                "solicitant": self.ticket.get("solicitant"),
+                "origin": origin.for_comment(self.delivery)}
 
     def restore(self, state):
         self.codi, self.author = state["codi"], state["author"]
         self.solicitant = state.get("solicitant")
+        self.origin = state.get("origin")
 
     def filtrar(self):
         delivery = self.delivery
@@ -135,8 +138,8 @@ class FiltreReply(Filtre):
         _, skipped = delivery.attachments
         from gateway import cleaning, origin
         body = cleaning.apply(self.settings, "netejar_mail_reply", delivery.description)
-        text = uploads.with_attachments(origin.for_comment(delivery) + body,
-                                        uploaded, skipped)
+        line = self.origin if self.origin is not None else origin.for_comment(delivery)
+        text = uploads.with_attachments(line + body, uploaded, skipped)
         if delivery.entry.get(comment) is None:
             delivery.step(comment, lambda: self.tiquets.afegir_comentari_tiquet(
                 self.codi, self.author, text, tipus, notificat), repeatable=False)
