@@ -22,6 +22,8 @@ from gateway import loop_guard, uploads
 from soa.parameters import PRIVAT, PUBLIC, TANCAT
 
 log = logging.getLogger("mailtoticket.reply")
+# At most this many ids of In-Reply-To / References are looked up in the journal.
+JOURNAL_LOOKUPS = 20
 
 
 def ticket_number(message, settings, journal=None):
@@ -36,7 +38,9 @@ def ticket_number(message, settings, journal=None):
     if match:
         return match.group(1)
     if journal is not None:
-        for message_id in ids:
+        # In-Reply-To and the newest References: a reply names its parent
+        # last; a hundred-id References need not cost a hundred queries.
+        for message_id in ids[:JOURNAL_LOOKUPS]:
             codi = journal.ticket_of_message(message_id)
             if codi:
                 log.info("%s opened ticket %s: this message follows it up",
