@@ -89,9 +89,6 @@ def handle(raw, settings, deadline, records, account, replaying):
              message.subject)
     senders = Senders(settings, lambda: GestioIdentitat(settings, deadline))
     reason = automatic.skip_reason(message, settings, senders.canonical)
-    if reason and is_notice_bounce(message, settings):
-        log.info("bounce of a GN6 notice: noted on its ticket (%s)", reason)
-        reason = None
     if reason:
         log.info("SKIP: %s", reason)
         return Outcome(SKIP, reason)
@@ -112,11 +109,6 @@ def handle(raw, settings, deadline, records, account, replaying):
             entry.finish(result.header, result.reason)
         log.info("%s: %s", result.header, result.reason)
         return result
-
-
-def is_notice_bounce(message, settings):
-    from gateway import bounces
-    return bounces.notice_bounce(message, settings) is not None
 
 
 def ticket_work(message, settings, deadline, journal, entry, senders, account,

@@ -47,7 +47,14 @@ def skip_reason(message, settings, canonical):
     from gateway import spam
     reason = spam.spam_reason(message, settings) or \
         spam.rule_reason(message, settings, "SKIP")
-    return reason or automatic_reason(message, sender)
+    if reason:
+        return reason
+    reason = automatic_reason(message, sender)
+    if reason:
+        from gateway import bounces
+        if bounces.notice_bounce(message, settings):
+            return None   # a GN6 notice bounced: noted on its ticket (filtres/rebot.py)
+    return reason
 
 
 def _auto_submitted(message):
