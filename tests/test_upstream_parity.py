@@ -433,3 +433,20 @@ def test_header_rules_skip_reject_or_make_a_comment_private(server, settings_fil
     assert len(server.tickets()) == before
     assert header(private) == "SUCCESS"
     assert server.ticket(codi)["comentaris"][0]["tipusComentari"] == "COMENT_TIQUET_PRIVAT"
+
+
+@pytest.mark.parametrize("overrides, key", [
+    ({"regles_capcaleres": [{"capcalera": "X-A", "match": "x", "accio": "DROP"}]},
+     "regles_capcaleres[0]"),
+    ({"regles_capcaleres": [{"capcalera": "X-A", "match": "(x", "accio": "SKIP"}]},
+     "regles_capcaleres[0]"),
+    ({"netejar_mail_reply": "netejahtml.no_such_function"}, "netejar_mail_reply"),
+    ({"llindar_spam": "high"}, "llindar_spam"),
+    ({"afegir_solicitants_addicionals_en_cc_nomes_via": "^(suport"},
+     "afegir_solicitants_addicionals_en_cc_nomes_via"),
+])
+def test_bad_new_settings_are_refused_naming_the_key(server, settings_file, overrides, key):
+    result = run_mailtoticket(mail(subject="Bad new settings"), settings_file(**overrides))
+
+    assert result.returncode == 75
+    assert repr(key) in result.stderr.decode()
