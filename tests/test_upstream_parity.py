@@ -450,3 +450,12 @@ def test_bad_new_settings_are_refused_naming_the_key(server, settings_file, over
 
     assert result.returncode == 75
     assert repr(key) in result.stderr.decode()
+
+
+def test_a_notice_bounce_from_a_mails_no_ticket_sender_stays_skipped(server, settings_file):
+    codi = existing_ticket(server)
+
+    result = run_mailtoticket(dsn(codi), settings_file(mails_no_ticket=["^mailer-daemon@"]))
+
+    assert header(result) == "SKIP"
+    assert server.ticket(codi)["comentaris"] == []
