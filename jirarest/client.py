@@ -202,17 +202,34 @@ class JiraClient:
                           f.get("resolution") is not None, f.get("labels") or [])
 
     def search(self, jql, fields=("summary", "status", "labels"), page_size=PAGE_SIZE, limit=None):
-        """Every issue matching `jql` (all pages, or the first `limit`)."""
-        out, start = [], 0
+        """Every issue matching `jql` (all pages, or the first `limit`).
+
+        Jira Cloud removed the offset-paged /search (410 Gone): there the
+        enhanced /search/jql is used (token pages, eventually consistent:
+        an issue created a moment ago may not be found yet). Server and
+        Data Center keep /search with startAt/total."""
+        cloud = self.deployment == "cloud"
+        out, start, token = [], 0, None
         while True:
-            page = self._call("search", "POST", "/rest/api/2/search",
-                              json_body={"jql": jql, "startAt": start, "maxResults": page_size,
-                                         "fields": list(fields)})
+            body = {"jql": jql, "maxResults": page_size, "fields": list(fields)}
+            if cloud:
+                if token:
+                    body["nextPageToken"] = token
+                page = self._call("search", "POST", "/rest/api/2/search/jql", json_body=body)
+            else:
+                body["startAt"] = start
+                page = self._call("search", "POST", "/rest/api/2/search", json_body=body)
             issues = page.get("issues") or []
             out.extend(issues)
             start += len(issues)
-            if not issues or start >= page.get("total", 0) or (limit and len(out) >= limit):
-                return out[:limit] if limit else out
+            if limit and len(out) >= limit:
+                return out[:limit]
+            if cloud:
+                token = page.get("nextPageToken")
+                if page.get("isLast", True) or not token or not issues:
+                    return out
+            elif not issues or start >= page.get("total", 0):
+                return out
 
     def find_issue_by_label(self, project, label):
         """The key of the oldest issue of `project` carrying `label`, or None."""
@@ -314,7 +331,8 @@ class JiraClient:
 
     def set_property(self, key, prop, value):
         self._call("setProperty", "PUT", "/rest/api/2/issue/%s/properties/%s" % (quote(key), quote(prop, safe="")),
-                   json_body=value, expect=(200, 201))
+                   data=json.dumps(value).encode("utf-8"), headers={"Content-Type": "application/json"},
+                   expect=(200, 201))
 
     def get_property(self, key, prop):
         """The property's value, or None if the issue has no such property."""

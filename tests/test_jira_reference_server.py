@@ -2,13 +2,23 @@
 error shapes and status codes, the control endpoints a test drives."""
 import pytest
 import requests
+import yaml
 
+from refservers.jira.__main__ import DEFAULT_FIXTURE
 from refservers.jira.control import ReferenceJira
 
 
 @pytest.fixture(scope="module")
 def jira():
     with ReferenceJira() as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def jira_dc():
+    fixture = yaml.safe_load(DEFAULT_FIXTURE.read_text(encoding="utf-8"))
+    fixture["deployment"] = "Server"
+    with ReferenceJira(fixture=fixture) as srv:
         yield srv
 
 
@@ -25,6 +35,18 @@ def api(jira):
     return call
 
 
+@pytest.fixture
+def dc_api(jira_dc):
+    session = requests.Session()
+    session.headers["Authorization"] = "Bearer " + jira_dc.PAT
+    session.trust_env = False
+
+    def call(method, path, **kw):
+        kw.setdefault("timeout", 10)
+        return session.request(method, jira_dc.url + path, **kw)
+    return call
+
+
 def create(api, summary, **fields):
     body = {"fields": dict({"project": {"key": "SUP"}, "issuetype": {"name": "Task"}, "summary": summary}, **fields)}
     resp = api("POST", "/rest/api/2/issue", json=body)
@@ -33,7 +55,7 @@ def create(api, summary, **fields):
 
 
 def keys(api, jql, **kw):
-    resp = api("POST", "/rest/api/2/search", json=dict({"jql": jql, "fields": ["summary"]}, **kw))
+    resp = api("POST", "/rest/api/2/search/jql", json=dict({"jql": jql, "fields": ["summary"]}, **kw))
     assert resp.status_code == 200, resp.text
     return [i["key"] for i in resp.json()["issues"]]
 
@@ -57,15 +79,33 @@ def test_jql_subset_operators_and_ordering(api):
     assert keys(api, "key = %s OR issuekey = %s ORDER BY key" % (a, b)) == [a, b]
 
 
-def test_search_get_form_and_paging_bounds(api):
+def test_server_search_pages_by_offset_with_a_total(dc_api):
     for n in range(3):
-        create(api, "page %d" % n, labels=["pg"])
-    page = api("GET", "/rest/api/2/search", params={"jql": "labels = pg", "maxResults": 1000}).json()
+        create(dc_api, "page %d" % n, labels=["pg"])
+    page = dc_api("GET", "/rest/api/2/search", params={"jql": "labels = pg", "maxResults": 1000}).json()
     assert page["maxResults"] == 100 and page["total"] == 3
-    bad = api("GET", "/rest/api/2/search", params={"jql": "labels = pg", "startAt": -1})
+    page = dc_api("GET", "/rest/api/2/search", params={"jql": "labels = pg ORDER BY key", "startAt": 2}).json()
+    assert [i["fields"]["summary"] for i in page["issues"]] == ["page 2"]
+    bad = dc_api("GET", "/rest/api/2/search", params={"jql": "labels = pg", "startAt": -1})
     assert bad.status_code == 400 and bad.json()["errorMessages"]
-    syntax = api("GET", "/rest/api/2/search", params={"jql": "labels = = pg"})
+    syntax = dc_api("GET", "/rest/api/2/search", params={"jql": "labels = = pg"})
     assert syntax.status_code == 400 and set(syntax.json()) == {"errorMessages", "errors"}
+    assert dc_api("GET", "/rest/api/2/search/jql", params={"jql": "labels = pg"}).status_code == 404
+
+
+def test_cloud_removed_offset_search_and_pages_by_token(api):
+    gone = api("GET", "/rest/api/2/search", params={"jql": "project = SUP"})
+    assert gone.status_code == 410 and "search/jql" in gone.json()["errorMessages"][0]
+    made = [create(api, "token %d" % n, labels=["tok"]) for n in range(3)]
+    first = api("GET", "/rest/api/2/search/jql", params={"jql": "labels = tok ORDER BY key", "maxResults": 2}).json()
+    assert first["isLast"] is False and "total" not in first
+    assert [set(i) for i in first["issues"]] == [{"id"}, {"id"}]    # ids only unless fields are asked
+    rest = api("GET", "/rest/api/2/search/jql", params={"jql": "labels = tok ORDER BY key", "maxResults": 2,
+                                                         "nextPageToken": first["nextPageToken"],
+                                                         "fields": "summary"}).json()
+    assert rest["isLast"] is True and [i["key"] for i in rest["issues"]] == made[2:]
+    unbounded = api("GET", "/rest/api/2/search/jql", params={"jql": "ORDER BY created DESC"})
+    assert unbounded.status_code == 400 and "Unbounded" in unbounded.json()["errorMessages"][0]
 
 
 def test_unknown_paths_methods_and_bodies_get_jira_error_shapes(api):

@@ -10,6 +10,8 @@ Server/Data Center differ (users: accountId vs name), the fixture's
 ``deployment`` chooses.
 """
 
+import base64
+import datetime
 import json
 import re
 from urllib.parse import quote
@@ -409,17 +411,23 @@ def _check_values(call, node):
                 raise ApiError(400, ["An issue with key '%s' does not exist for field 'key'." % value])
 
 
-def search(call):
+REMOVED_SEARCH = ("The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "
+                  "A full migration guideline is available at "
+                  "https://developer.atlassian.com/changelog/#CHANGE-2046")
+
+
+def _search_args(call, names):
+    """The search parameters from the JSON body (POST) or the query string (GET)."""
     if call.body:
         body = call.json()
         if not isinstance(body, dict):
             raise ApiError(400, ["A JSON object is expected"])
-        jql, start, limit, fields = (body.get("jql"), body.get("startAt"), body.get("maxResults"),
-                                     body.get("fields"))
-    else:
-        jql, start, limit, fields = (call.arg("jql"), call.arg("startAt"), call.arg("maxResults"),
-                                     call.arg("fields"))
-    start, limit = _paging(start, limit)
+        return [body.get(n) for n in names]
+    return [call.query[n] if n in ("reconcileIssues",) and n in call.query else call.arg(n) for n in names]
+
+
+def _matching(call, jql):
+    """The issues `jql` selects, in its order (newest first without ORDER BY)."""
     try:
         query = Query(jql or "")
     except JqlError as exc:
@@ -433,11 +441,59 @@ def search(call):
         else:
             hits.sort(key=lambda i, fld=field: (_view(call, i)(fld) or [""])[0].lower(),
                       reverse=direction == "desc")
+    return query, hits
+
+
+def search(call):
+    """The offset-paged search of Server/Data Center. Jira Cloud removed it
+    (410 Gone, CHANGE-2046): Cloud clients use /search/jql."""
+    if call.cloud and not call.config.get("legacy_search"):
+        raise ApiError(410, [REMOVED_SEARCH])
+    jql, start, limit, fields = _search_args(call, ("jql", "startAt", "maxResults", "fields"))
+    start, limit = _paging(start, limit)
+    _, hits = _matching(call, jql)
     wanted = wanted_fields(fields)
     if wanted is None:
         wanted = set(issue_json(call, hits[0])["fields"]) - {"comment"} if hits else set()
     return 200, {"expand": "names,schema", "startAt": start, "maxResults": limit, "total": len(hits),
                  "issues": [issue_json(call, i, wanted) for i in hits[start:start + limit]]}
+
+
+def search_jql(call):
+    """Jira Cloud's enhanced search: token pages (nextPageToken, isLast, no
+    total), only issue ids unless fields are asked for, an unbounded query
+    refused, and eventual consistency: an issue younger than the fixture's
+    `search_lag_seconds` is not found unless named in reconcileIssues."""
+    if not call.cloud:
+        raise ApiError(404, ["null for uri: /rest/api/2/search/jql"])
+    jql, token, limit, fields, reconcile = _search_args(
+        call, ("jql", "nextPageToken", "maxResults", "fields", "reconcileIssues"))
+    try:
+        start = int(base64.urlsafe_b64decode((token or "").encode()).decode() or 0) if token else 0
+    except ValueError:
+        raise ApiError(400, ["The nextPageToken is invalid."]) from None
+    _, limit = _paging(0, limit)
+    query, hits = _matching(call, jql)
+    if query.where is None:
+        raise ApiError(400, ["Unbounded JQL queries are not allowed here. "
+                             "Please add a search restriction to your query."])
+    lag = float(call.config.get("search_lag_seconds") or 0)
+    if lag:
+        if isinstance(reconcile, str):
+            reconcile = reconcile.split(",")
+        known = {str(r) for r in reconcile or []}
+        cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=lag)
+        hits = [i for i in hits if str(i["id"]) in known or
+                datetime.datetime.strptime(i["created"], "%Y-%m-%dT%H:%M:%S.000%z") <= cutoff]
+    wanted = wanted_fields(fields) if fields else set()
+    if wanted is None:
+        wanted = set(issue_json(call, hits[0])["fields"]) - {"comment"} if hits else set()
+    page = hits[start:start + limit]
+    out = {"issues": [issue_json(call, i, wanted) if wanted else {"id": str(i["id"])} for i in page],
+           "isLast": start + limit >= len(hits)}
+    if not out["isLast"]:
+        out["nextPageToken"] = base64.urlsafe_b64encode(str(start + limit).encode()).decode()
+    return 200, out
 
 
 # ---- comments ------------------------------------------------------------------------
@@ -671,6 +727,8 @@ ROUTES = [
     ("GET", r"/rest/api/2/issue/%s" % _K, "getIssue", get_issue),
     ("GET", r"/rest/api/2/search", "search", search),
     ("POST", r"/rest/api/2/search", "search", search),
+    ("GET", r"/rest/api/2/search/jql", "searchJql", search_jql),
+    ("POST", r"/rest/api/2/search/jql", "searchJql", search_jql),
     ("POST", r"/rest/api/2/issue/%s/comment" % _K, "addComment", add_comment),
     ("GET", r"/rest/api/2/issue/%s/comment" % _K, "getComments", get_comments),
     ("POST", r"/rest/api/2/issue/%s/attachments" % _K, "addAttachment", add_attachments),

@@ -51,6 +51,9 @@ CONFIG_DEFAULTS = {
     "priorities": ["Medium"], "default_priority": "Medium", "custom_fields": {},
     "statuses": [{"id": "1", "name": "Open", "category": "new"}], "initial_status": "Open",
     "transitions": [], "link_types": [], "max_attachment_bytes": 10 * 1024 * 1024,
+    # Cloud only: /rest/api/2/search answers 410 unless legacy_search; the
+    # /search/jql index shows a new issue only search_lag_seconds later.
+    "legacy_search": False, "search_lag_seconds": 0,
 }
 
 
