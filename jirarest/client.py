@@ -143,16 +143,26 @@ class JiraClient:
         return self._deployment
 
     def find_user_by_email(self, email):
-        """The active user whose address is exactly `email` (any case), or None.
-        Cloud hides addresses by user choice: such a user cannot be found."""
+        """The one active user whose address is `email` (any case), or None.
+
+        The search matches prefixes, so an answer counts only if its address
+        is exactly `email`. On Cloud a user may hide the address (the answer
+        then has none): such a user is taken only when they are the single
+        active human the search returned, and never when another result
+        shows a different address."""
         wanted = (email or "").strip().lower()
         if not wanted:
             return None
         param = "query" if self.deployment == "cloud" else "username"
-        found = self._call("findUsers", "GET", "/rest/api/2/user/search",
-                           params={param: wanted, "maxResults": 50}) or []
-        exact = [u for u in found if (u.get("emailAddress") or "").lower() == wanted and u.get("active", True)]
-        return exact[0] if len(exact) == 1 else None
+        found = [u for u in self._call("findUsers", "GET", "/rest/api/2/user/search",
+                                       params={param: wanted, "maxResults": 50}) or []
+                 if u.get("active", True) and u.get("accountType", "atlassian") == "atlassian"]
+        exact = [u for u in found if (u.get("emailAddress") or "").lower() == wanted]
+        if len(exact) == 1:
+            return exact[0]
+        if not exact and len(found) == 1 and not found[0].get("emailAddress") and self.deployment == "cloud":
+            return found[0]
+        return None
 
     def user_ref(self, user):
         """How this deployment names a user in a field: {"accountId"} / {"name"}.

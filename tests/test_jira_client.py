@@ -109,10 +109,26 @@ def test_user_is_found_by_exact_email_on_cloud_and_server(jira, jira_server_dc):
     assert dc.find_user_by_email("pgarcia@upc.edu")["name"] == "pere.garcia"
 
 
-def test_unknown_or_partial_email_finds_no_user(jira):
+def test_unknown_partial_or_inactive_email_finds_no_user(jira):
     client = cloud(jira)
     assert client.find_user_by_email("nobody@example.org") is None
     assert client.find_user_by_email("jaume") is None
+    assert client.find_user_by_email("old.user@upc.edu") is None
+
+
+def test_cloud_user_hiding_her_address_is_still_found_by_it(jira):
+    client = cloud(jira)
+    anna = client.find_user_by_email("anna.puig@gmail.com")
+    assert anna["accountId"] == "5b10ac8d82e05b22cc7d4ef9" and "emailAddress" not in anna
+
+
+def test_no_time_left_in_the_run_sends_nothing(jira):
+    before = len(jira.calls())
+    client = JiraClient(jira.url, email=jira.EMAIL, api_token=jira.API_TOKEN, timeout=lambda: 0)
+    with pytest.raises(JiraUnavailable) as caught:
+        client.create_issue("SUP", "Task", "too late")
+    assert caught.value.sent is False
+    assert len(jira.calls()) == before
 
 
 # ---- issues ----------------------------------------------------------------------------

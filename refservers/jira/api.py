@@ -39,7 +39,7 @@ class Call:
     def __init__(self, store, user, base, params, query, body):
         self.store, self.user, self.base = store, user, base
         self.params, self.query, self.body = params, query, body
-        self.config = store.config()
+        self.config = store._cfg()   # read-only here
         self.cloud = self.config["deployment"].lower() == "cloud"
 
     def arg(self, name, default=None):
@@ -71,8 +71,9 @@ def user_json(call, user):
     else:
         out = {"self": "%s/rest/api/2/user?username=%s" % (call.base, quote(user["name"])),
                "name": user["name"], "key": user["name"]}
-    out.update(emailAddress=user["emailAddress"], displayName=user["displayName"],
-               active=bool(user.get("active", True)), timeZone="Europe/Madrid")
+    if not (call.cloud and user.get("emailHidden")):   # Cloud: the user's privacy choice
+        out["emailAddress"] = user["emailAddress"]
+    out.update(displayName=user["displayName"], active=bool(user.get("active", True)), timeZone="Europe/Madrid")
     return out
 
 
@@ -227,8 +228,9 @@ def user_search(call):
     for user in call.config["users"]:
         if call.arg("accountId") and user["accountId"] != call.arg("accountId"):
             continue
-        if text and not any(v.lower().startswith(text) or text in v.lower() and "@" in text
-                            for v in (user["emailAddress"], user["displayName"], user["name"])):
+        # Prefix of the display name or the address (Server: or the username).
+        values = [user["emailAddress"], user["displayName"]] + ([] if call.cloud else [user["name"]])
+        if text and not any(v.lower().startswith(text) for v in values):
             continue
         if not user.get("active", True) and call.arg("includeInactive", "false") != "true":
             continue

@@ -138,16 +138,21 @@ class Store:
                 self._load_issue(db, issue)
 
     def config(self):
+        """A private copy of the site's configuration."""
+        return json.loads(json.dumps(self._cfg()))
+
+    def _cfg(self):
+        """The configuration itself: read-only for callers (lookups per request)."""
         with self.tx() as db:
             if self._config is None:
                 row = db.execute("SELECT value FROM meta WHERE key='config'").fetchone()
                 self._config = dict(CONFIG_DEFAULTS, **(json.loads(row[0]) if row else {}))
-            return json.loads(json.dumps(self._config))
+            return self._config
 
     def _load_issue(self, db, issue):
         key = str(issue.get("key") or "")
         fields = {k: v for k, v in issue.items() if k not in ("key", "status")}
-        status = issue.get("status") or self.config()["initial_status"]
+        status = issue.get("status") or self._cfg()["initial_status"]
         row = db.execute("SELECT id, fields FROM issues WHERE key=?", (key,)).fetchone() if key else None
         if row:
             merged = dict(json.loads(row["fields"]), **fields)
@@ -162,7 +167,7 @@ class Store:
     # ---- users and credentials --------------------------------------------
 
     def user(self, name=None, account_id=None):
-        for user in self.config()["users"]:
+        for user in self._cfg()["users"]:
             if (name is not None and user["name"] == name) or \
                (account_id is not None and user["accountId"] == account_id):
                 return user
@@ -170,7 +175,7 @@ class Store:
 
     def authenticate(self, scheme, principal, secret):
         """The user a credential logs in as, or None."""
-        for cred in self.config()["credentials"]:
+        for cred in self._cfg()["credentials"]:
             if scheme == "basic" and cred.get("basic") == principal and str(cred.get("secret")) == secret:
                 return self.user(name=cred.get("user"))
             if scheme == "bearer" and cred.get("bearer") == secret:
@@ -178,7 +183,7 @@ class Store:
         return None
 
     def project(self, key_or_id):
-        for project in self.config()["projects"]:
+        for project in self._cfg()["projects"]:
             if key_or_id in (project.get("key"), str(project.get("id"))):
                 return project
         return None
