@@ -121,7 +121,9 @@ class JiraClient:
             # A 5xx may come after the write (a proxy that lost the answer):
             # only a rate limit or a redirect surely means "not done".
             sent = status != 429 and not 300 <= status < 400
-            raise JiraUnavailable("%s: HTTP %d %s" % (operation, status, detail), sent=sent, status=status)
+            retry = resp.headers.get("Retry-After", "")
+            raise JiraUnavailable("%s: HTTP %d %s" % (operation, status, detail), sent=sent, status=status,
+                                  retry_after=int(retry) if retry.isdigit() else None)
         if status == 404:
             raise JiraNotFound(operation, status, messages, errors)
         raise JiraRefusal(operation, status, messages, errors)

@@ -18,10 +18,11 @@ from gateway.errors import TemporaryFailure
 class JiraUnavailable(TemporaryFailure):
     """Temporary: Jira down, slow, overloaded, or this account locked out."""
 
-    def __init__(self, message, sent=True, status=None):
+    def __init__(self, message, sent=True, status=None, retry_after=None):
         super().__init__(message)
         self.sent = sent
         self.status = status
+        self.retry_after = retry_after     # seconds Jira asked to wait (429, 503), or None
 
 
 class JiraAuthFailure(JiraUnavailable):

@@ -24,7 +24,9 @@ a line starting with ``#`` or ``h1.``...) show as they were typed.
 
 import re
 
-__all__ = ["escape", "text_to_wiki", "html_to_wiki"]
+__all__ = ["escape", "text_to_wiki", "html_to_wiki", "fit"]
+
+JIRA_TEXT_LIMIT = 32767   # characters Jira takes in a description or a comment body
 
 _URL = re.compile(r"""\b(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ff][Tt][Pp]://|[Ww][Ww][Ww]\.)[^\s<>"'\[\]{}|]+""")
 _SPECIAL = re.compile(r"[{}\[\]|!*_+^~#]|\?\?|-")
@@ -256,3 +258,23 @@ def _image(node, images):
             return "!%s!" % _image_name(name)
     alt = (node.get("alt") or "").strip()
     return escape(alt) if alt else ""
+
+
+def fit(markup, note, limit=JIRA_TEXT_LIMIT):
+    """`markup` cut to Jira's text limit, at a line end, with `note` (wiki
+    markup, e.g. "(cut here: the whole mail is attached as mail.txt)")
+    after it; unchanged if it fits. An open {quote} / {noformat} / {code}
+    block is closed so the note shows as text."""
+    if len(markup) <= limit:
+        return markup
+    room = limit - len(note) - 40
+    if room <= 0:
+        return note[:limit]
+    cut = markup[:room]
+    if "\n" in cut[room // 2:]:
+        cut = cut[:cut.rindex("\n")]
+    cut = cut.rstrip()
+    for block in ("{noformat}", "{quote}", "{code}"):
+        if cut.count(block) % 2:
+            cut += "\n" + block
+    return cut + "\n\n" + note

@@ -429,6 +429,29 @@ def test_outage_before_the_write_is_temporary_and_writes_nothing(jira):
     assert len(jira.issues()) == before
 
 
+def test_rate_limited_call_is_temporary_not_sent_and_says_when_to_retry(jira):
+    client = cloud(jira)
+    before = len(jira.issues())
+    with jira.failing("ratelimit"):
+        with pytest.raises(JiraUnavailable) as caught:
+            new_issue(client)
+    assert (caught.value.status, caught.value.sent, caught.value.retry_after) == (429, False, 7)
+    assert len(jira.issues()) == before
+
+
+def test_text_longer_than_jira_takes_is_refused_and_fit_makes_it_pass(jira):
+    from jirarest.wiki import fit
+    client = cloud(jira)
+    huge = "\n".join("line %d" % n for n in range(6000))
+    with pytest.raises(JiraRefusal) as caught:
+        new_issue(client, description=huge)
+    assert "exceeds the allowed limit of 32,767" in caught.value.errors["description"]
+    key = new_issue(client, description=fit(huge, "(cut: see mail.txt)"))
+    assert client.get_issue(key, ["description"])["fields"]["description"].endswith("(cut: see mail.txt)")
+    with pytest.raises(JiraRefusal):
+        client.add_comment(key, huge)
+
+
 def test_hanging_jira_is_cut_by_the_client_timeout(jira):
     client = cloud(jira, timeout=0.5)
     with jira.failing("hang", hang_seconds=30):

@@ -60,3 +60,14 @@ def test_hostile_nesting_is_flattened_not_a_crash():
 def test_links_that_are_not_web_links_keep_only_their_text():
     html = '<a href="javascript:alert(1)">click</a> <a href="mailto:a@b.c">mail us</a> <a href="#top">top</a>'
     assert html_to_wiki(html) == "click [mail us|mailto:a@b.c] top"
+
+
+def test_a_mail_longer_than_jira_takes_is_cut_at_a_line_with_a_note():
+    from jirarest.wiki import JIRA_TEXT_LIMIT, fit
+    assert fit("short", "(cut)") == "short"
+    long = "{quote}\n" + "\n".join("line %05d of a very long mail" % n for n in range(3000))
+    cut = fit(long, "(cut here: the whole mail is attached as mail.txt)")
+    assert len(cut) <= JIRA_TEXT_LIMIT
+    assert cut.endswith("{quote}\n\n(cut here: the whole mail is attached as mail.txt)")
+    body = cut.rsplit("\n{quote}", 1)[0]
+    assert body.endswith("of a very long mail")

@@ -22,6 +22,8 @@ NOT_FOUND = "Issue does not exist or you do not have permission to see it."
 MAX_RESULTS_CAP = 100
 DEFAULT_MAX_RESULTS = 50
 MAX_PROPERTY_CHARS = 32768
+MAX_TEXT_CHARS = 32767      # Jira's limit for a text field (description, comment body)
+TOO_LONG = "The entered text is too long. It exceeds the allowed limit of 32,767 characters."
 CREATE_FIELDS = {"project", "issuetype", "summary", "description", "labels", "priority", "components",
                  "assignee", "reporter"}
 
@@ -291,6 +293,8 @@ def create_issue(call):
     description = given.get("description")
     if description is not None and not isinstance(description, str):
         errors["description"] = "Operation value must be a string"
+    elif description is not None and len(description) > MAX_TEXT_CHARS:
+        errors["description"] = TOO_LONG
     fields["description"] = description
     labels = given.get("labels") or []
     if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
@@ -526,6 +530,8 @@ def add_comment(call):
     body = call.json()
     if not isinstance(body, dict) or not isinstance(body.get("body"), str) or not body["body"].strip():
         raise ApiError(400, [], {"comment": "Comment body can not be empty!"})
+    if len(body["body"]) > MAX_TEXT_CHARS:
+        raise ApiError(400, [], {"comment": TOO_LONG})
     visibility = _visibility(call, issue, body.get("visibility"))
     comment = call.store.add_comment(issue["id"], call.user["name"], body["body"], visibility)
     return 201, comment_json(call, comment)

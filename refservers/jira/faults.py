@@ -9,6 +9,8 @@ Jira's answer (final). These modes produce each kind on demand:
   the mode changes, then answered 503 (clients must time out on their own);
 - ``error``: HTTP 500 with Jira's JSON error shape (an internal error);
 - ``drop``: the connection is closed without any answer;
+- ``ratelimit``: HTTP 429 with ``Retry-After`` (Cloud's rate limiter: the
+  request was not carried out);
 - ``slow``: every request is carried out, its answer held ``hang_seconds``;
 - ``after=OP``: normal until operation OP has been carried out and
   committed, then OP's own answer is replaced by the failure and the mode
@@ -24,7 +26,7 @@ The mode lives in memory only: a restarted server starts normal.
 
 import threading
 
-MODES = ("normal", "outage", "hang", "error", "drop", "slow")
+MODES = ("normal", "outage", "hang", "error", "drop", "ratelimit", "slow")
 DEFAULT_HANG_SECONDS = 300.0
 
 

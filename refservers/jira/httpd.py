@@ -103,6 +103,8 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return None
+        if kind == "ratelimit":
+            return self._error(429, ["Rate limit exceeded."], extra={"Retry-After": "7"})
         if kind == "outage":
             return self._error(503, ["Service Unavailable (reference server: outage)"],
                                extra={"Retry-After": "1"})
