@@ -90,12 +90,12 @@ class JiraClient:
         return seconds
 
     def _call(self, operation, method, path, *, expect=(200,), json_body=None, params=None, data=None,
-              headers=None, raw=False):
+              headers=None, raw=False, follow=False):
         """One HTTP exchange: Jira's decoded JSON answer (None if empty), or raw bytes."""
         url = path if path.startswith("http") else self.base + path
         try:
             resp = self.session.request(method, url, json=json_body, params=params, data=data,
-                                        headers=headers, timeout=self.timeout(), allow_redirects=False)
+                                        headers=headers, timeout=self.timeout(), allow_redirects=follow)
         except requests.exceptions.RequestException as exc:
             raise JiraUnavailable("%s: Jira did not answer: %s" % (operation, _reason(exc)),
                                   sent=_maybe_sent(exc)) from None
@@ -307,7 +307,9 @@ class JiraClient:
                      and (size is None or a["size"] == size)), None)
 
     def download_attachment(self, attachment):
-        return self._call("getAttachmentContent", "GET", attachment["content"], raw=True)
+        """The attachment's bytes. Cloud's content URL redirects to its media
+        service: followed (requests drops the credentials on another host)."""
+        return self._call("getAttachmentContent", "GET", attachment["content"], raw=True, follow=True)
 
     # ---- watchers, workflow, links, properties --------------------------------------
 

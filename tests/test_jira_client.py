@@ -163,6 +163,9 @@ def test_server_deployment_names_users_by_username(jira_server_dc):
     assert fields["assignee"]["name"] == "tecnic.suport"
     client.add_watcher(key, "jaume.moral")
     assert [w["name"] for w in client.watchers(key)] == ["jaume.moral"]
+    att = client.upload_attachment(key, "log.txt", b"server bytes\r\n", "text/plain")
+    assert "/secure/attachment/" in att["content"]
+    assert client.download_attachment(att) == b"server bytes\r\n"
 
 
 def test_invalid_fields_are_refused_with_jira_field_errors(jira):
@@ -247,7 +250,11 @@ def test_streamed_attachment_is_byte_exact_on_the_issue(jira, tmp_path):
     stored = jira.issue(key)["attachments"][0]
     assert stored["sha256"] == hashlib.sha256(data).hexdigest()
     assert jira.attachment_bytes(stored["id"]) == data
-    assert client.download_attachment(client.attachments(key)[0]) == data
+    listed = client.attachments(key)[0]
+    assert client.download_attachment(listed) == data
+    # Cloud's content URL redirects to the media service, which the client follows.
+    hop = requests.get(listed["content"], auth=(jira.EMAIL, jira.API_TOKEN), allow_redirects=False, timeout=10)
+    assert hop.status_code == 303 and "/secure/attachment/" in hop.headers["Location"]
     assert client.upload_attachment(key, "empty.txt", b"", "text/plain")["size"] == 0
 
 

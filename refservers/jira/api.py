@@ -107,11 +107,20 @@ def component_id(project, name):
     return str(10100 + project.get("components", []).index(name))
 
 
+class Redirect:
+    """An answer that sends the client elsewhere (303 See Other)."""
+
+    def __init__(self, location):
+        self.location = location
+
+
 def attachment_json(call, att):
+    # Cloud's content URL redirects (to its media service); Server's serves the bytes.
+    content = "%s/rest/api/2/attachment/content/%d" % (call.base, att["id"]) if call.cloud else \
+        "%s/secure/attachment/%d/%s" % (call.base, att["id"], quote(att["filename"]))
     return {"self": "%s/rest/api/2/attachment/%d" % (call.base, att["id"]), "id": str(att["id"]),
             "filename": att["filename"], "author": user_json(call, call.store.user(name=att["author"])),
-            "created": att["created"], "size": att["size"], "mimeType": att["mime"],
-            "content": "%s/secure/attachment/%d/%s" % (call.base, att["id"], quote(att["filename"]))}
+            "created": att["created"], "size": att["size"], "mimeType": att["mime"], "content": content}
 
 
 def visible(call, issue, visibility):
@@ -621,6 +630,13 @@ def attachment_content(call):
     return 200, bytes(att["bytes"])
 
 
+def attachment_redirect(call):
+    att = call.store.attachment(int(call.params["id"]))
+    if att is None:
+        raise ApiError(404, ["The attachment with id '%s' does not exist" % call.params["id"]])
+    return 303, Redirect("%s/secure/attachment/%d/%s" % (call.base, att["id"], quote(att["filename"])))
+
+
 # ---- workflow, watchers, properties, links ----------------------------------------
 
 def _available(call, issue):
@@ -742,7 +758,7 @@ ROUTES = [
     ("POST", r"/rest/api/2/issue/%s/attachments" % _K, "addAttachment", add_attachments),
     ("GET", r"/rest/api/2/attachment/(?P<id>\d+)", "getAttachment", get_attachment),
     ("GET", r"/secure/attachment/(?P<id>\d+)/[^/]*", "getAttachmentContent", attachment_content),
-    ("GET", r"/rest/api/2/attachment/content/(?P<id>\d+)", "getAttachmentContent", attachment_content),
+    ("GET", r"/rest/api/2/attachment/content/(?P<id>\d+)", "getAttachmentContent", attachment_redirect),
     ("GET", r"/rest/api/2/issue/%s/transitions" % _K, "getTransitions", get_transitions),
     ("POST", r"/rest/api/2/issue/%s/transitions" % _K, "doTransition", do_transition),
     ("POST", r"/rest/api/2/issue/%s/watchers" % _K, "addWatcher", add_watcher),

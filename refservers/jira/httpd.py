@@ -178,6 +178,8 @@ class Handler(BaseHTTPRequestHandler):
             switch.hold()
         elif failure:
             return self._fail(failure)
+        if isinstance(result, api.Redirect):
+            return self._send(status, b"", "text/plain", {"Location": result.location})
         if isinstance(result, bytes):
             return self._send(status, result, "application/octet-stream")
         self._json(status, result)
