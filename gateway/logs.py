@@ -5,6 +5,11 @@ import logging
 import os
 
 FORMAT = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
+# stderr ends up in fetchmail's (or the MTA's) log, which has no times of
+# its own: every line carries one.
+STDERR_FORMAT = "%(asctime)s mailtoticket[%(process)d]: %(levelname)s %(message)s"
+# The one line per message (gateway/summary.py): written whatever log_level.
+SUMMARY = "mailtoticket.summary"
 
 
 class RunRecords(logging.Handler):
@@ -29,7 +34,7 @@ def setup(stderr_level=logging.WARNING):
         logger.removeHandler(handler)
     stderr = logging.StreamHandler()
     stderr.setLevel(stderr_level)
-    stderr.setFormatter(logging.Formatter("mailtoticket: %(levelname)s %(message)s"))
+    stderr.setFormatter(logging.Formatter(STDERR_FORMAT))
     logger.addHandler(stderr)
     records = RunRecords()
     logger.addHandler(records)
@@ -39,17 +44,23 @@ def setup(stderr_level=logging.WARNING):
 def to_file(settings):
     """Once the settings are known: the log file, at log_level."""
     path = settings.resolve_path(settings["log_file"]) if settings["log_file"] else None
-    if not path:
-        return
     level = settings["log_level"]
     if isinstance(level, str):
         level = logging.getLevelName(level.upper())
+    to_path(path, level)
+
+
+def to_path(path, level=logging.INFO):
+    """The log file at `path` (None: none); the summary line always passes."""
+    if not path:
+        return
     try:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError as e:
         logging.getLogger("mailtoticket").warning("cannot open log file %s: %s", path, e)
         return
-    handler.setLevel(level)
+    handler.setLevel(min(level, logging.INFO))
+    handler.addFilter(lambda record: record.levelno >= level or record.name == SUMMARY)
     handler.setFormatter(logging.Formatter(FORMAT))
     logging.getLogger("mailtoticket").addHandler(handler)

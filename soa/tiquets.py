@@ -9,7 +9,7 @@ import logging
 import os
 
 from soa import parameters as P
-from soa.errors import Refusal
+from soa.errors import CredentialsRefused, Refusal, is_credentials_text
 from soa.service import SoapService
 
 log = logging.getLogger("mailtoticket.gn6")
@@ -58,7 +58,11 @@ class GestioTiquets:
                                    write=operation in P.WRITES)
         codi = str(result.get("codiRetorn") or "")
         if codi != "1":
-            raise Refusal(operation, codi, result.get("descripcioError") or "")
+            text = result.get("descripcioError") or ""
+            if is_credentials_text(text):
+                raise CredentialsRefused("GN6 (username_gn6/password_gn6/domini)",
+                                         "%s: codiRetorn=%s %s" % (operation, codi, text))
+            raise Refusal(operation, codi, text)
         return result
 
     # -- writes
