@@ -146,9 +146,13 @@ def quarantine(settings):
         except (OSError, ValueError):
             info = {}
         head = _headers(path)
-        entries.append((info.get("time") or name[:15], head, info, path))
-    entries.sort(key=lambda e: (e[0], e[3]), reverse=True)
-    for when, head, info, path in entries:
+        try:
+            kept = os.stat(path).st_mtime_ns    # finer than the recorded time
+        except OSError:
+            kept = 0
+        entries.append((kept, info.get("time") or name[:15], head, info, path))
+    entries.sort(key=lambda e: (e[0], e[1], e[4]), reverse=True)
+    for _, when, head, info, path in entries:
         _say("%s  %s  %r  %s  %s  %s" % (
             when[:19].replace("T", " "), head.get("from") or "-", head.get("subject") or "",
             info.get("outcome") or "?", (info.get("reason") or "").replace("\n", " ")[:200],
