@@ -378,5 +378,18 @@ def exit_now(code):
     os._exit(code)
 
 
+def safe_main():
+    """main(), and a bug outside it is still 75 for a delivery: any other
+    code makes a mail server bounce the message to its sender."""
+    try:
+        return main()
+    except SystemExit:
+        raise
+    except BaseException as e:
+        log.critical("internal error, the message stays in the mailbox: %s: %s",
+                     type(e).__name__, e, exc_info=True)
+        return EX_TEMPFAIL
+
+
 if __name__ == "__main__":
-    exit_now(main())
+    exit_now(safe_main())

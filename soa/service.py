@@ -83,7 +83,8 @@ class SoapService:
             self._transport.spliced = spliced
             result = getattr(service, operation)(*args)
         except temporary as e:
-            if isinstance(e, zexc.Fault) and is_credentials_text(e.message):
+            if (isinstance(e, zexc.Fault) and is_credentials_text(e.message)) or \
+                    getattr(e, "status_code", None) in (401, 403):
                 raise CredentialsRefused("the bus (username_soa/password_soa)",
                                          "%s: %s" % (operation, _short(e))) from None
             raise BusFailure("%s: %s: %s" % (operation, type(e).__name__, _short(e)),
