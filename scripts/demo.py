@@ -34,8 +34,8 @@ def serve(folder):
         settings = folder / "settings.yaml"
         settings.write_text(json.dumps(settings_for(server, folder), indent=2))
         print("== reference server on %s; settings in %s" % (server.url, settings))
-        print("== ready: try .venv/bin/python mailtoticket.py -c demo-run/settings.yaml "
-              "--check   (Ctrl-C stops the server)", flush=True)
+        print("== ready: try .venv/bin/python mailtoticket.py -c %s --check   "
+              "(Ctrl-C stops the server)" % settings, flush=True)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
@@ -47,7 +47,8 @@ def serve(folder):
 
 
 def main():
-    folder = REPO / "demo-run"
+    import os
+    folder = Path(os.environ.get("MAILTOTICKET_DEMO_DIR") or REPO / "demo-run")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     if sys.argv[1:] == ["--serve"]:

@@ -254,3 +254,36 @@ def test_help_lists_exit_codes_settings_lookup_and_docs():
                  b"settings_default.py", b"docs/deployment.md", b"--check", b"--status",
                  b"--quarantine"):
         assert text in result.stdout
+
+
+def test_the_readmes_by_hand_commands_work_on_a_fresh_clone(tmp_path):
+    """The README's block, as written, against `scripts/demo.py --serve`
+    (its folder moved to tmp_path); each command exits 0."""
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("## By hand", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    lines = [l.split("  #")[0].strip() for l in block.strip().splitlines()]
+    assert lines[0].startswith("bash scripts/demo.sh --serve")
+    folder = tmp_path / "demo"
+    serve = subprocess.Popen([sys.executable, str(REPO / "scripts" / "demo.py"), "--serve"],
+                             cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             env=dict(os.environ, MAILTOTICKET_DEMO_DIR=str(folder)))
+    try:
+        for line in serve.stdout:
+            if line.startswith(b"== ready"):
+                break
+        script = "\n".join(l.replace("demo-run/", str(folder) + "/")
+                           .replace(".venv/bin/python", sys.executable)
+                           + ' || { echo "FAILED: $?"; exit 1; }' if l.startswith(".venv") else
+                           l.replace("demo-run/", str(folder) + "/") for l in lines[1:])
+        run = subprocess.run(["bash", "-c", script], cwd=str(REPO), capture_output=True,
+                             timeout=300)
+    finally:
+        serve.terminate()
+        serve.wait(timeout=10)
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    out = run.stdout.decode()
+    assert "OK: 0 problem(s)" in out
+    assert "X-Mailtoticket: SUCCESS" in out
+    assert "outcome:  SUCCESS" in out and "ticket:   1000" in out
+    assert "0 message(s) in" in out
