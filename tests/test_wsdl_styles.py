@@ -98,3 +98,23 @@ def test_check_passes_in_every_style(server, settings_file):
     assert result.returncode == 0, result.stdout + result.stderr
     assert b"OK GN6: credentials accepted" in result.stdout
     assert b"OK directory: lookup answered" in result.stdout
+
+
+def test_an_attachment_is_uploaded_and_linked_by_its_codi_annex(server, settings_file):
+    from email.message import EmailMessage
+    msg = EmailMessage()
+    msg["From"] = "jaume.moral@upc.edu"
+    msg["To"] = "suport@upc.edu"
+    msg["Subject"] = subject = "Attachment %s" % server.style
+    msg["Message-ID"] = "<attachment-%s@test.example>" % server.style
+    msg.set_content("See the report.")
+    msg.add_attachment(b"%PDF-1.4 report", maintype="application", subtype="pdf",
+                       filename="report.pdf")
+
+    result = run_mailtoticket(bytes(msg), settings_file())
+
+    assert header(result) == "SUCCESS", result.stderr
+    [ticket] = [t for t in server.tickets() if t["assumpte"] == subject]
+    [annex] = ticket["annexos"]
+    assert annex["nomFitxer"] == "report.pdf"
+    assert "fileId=%s" % annex["codiAnnex"] in ticket["descripcio"]
