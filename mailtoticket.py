@@ -45,7 +45,7 @@ def main(argv=None):
             log.warning("%s", warning)
         log.error("%s; message left in the mailbox", e)
         return EX_TEMPFAIL if delivering else 1
-    logs.to_file(settings)
+    logs.to_file(settings, dry_run=args.dry_run)
     for warning in settings.warnings:
         log.warning("%s", warning)
     if not delivering:

@@ -41,16 +41,18 @@ def setup(stderr_level=logging.WARNING):
     return records
 
 
-def to_file(settings):
-    """Once the settings are known: the log file, at log_level."""
+def to_file(settings, dry_run=False):
+    """Once the settings are known: the log file, at log_level. A --dry-run
+    marks every line it writes there: never mistaken for work done."""
     path = settings.resolve_path(settings["log_file"]) if settings["log_file"] else None
     level = settings["log_level"]
     if isinstance(level, str):
         level = logging.getLevelName(level.upper())
-    to_path(path, level)
+    to_path(path, level, FORMAT.replace("[%(process)d]", "[%(process)d] DRY-RUN")
+            if dry_run else FORMAT)
 
 
-def to_path(path, level=logging.INFO):
+def to_path(path, level=logging.INFO, line_format=FORMAT):
     """The log file at `path` (None: none); the summary line always passes."""
     if not path:
         return
@@ -62,5 +64,5 @@ def to_path(path, level=logging.INFO):
         return
     handler.setLevel(min(level, logging.INFO))
     handler.addFilter(lambda record: record.levelno >= level or record.name == SUMMARY)
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(logging.Formatter(line_format))
     logging.getLogger("mailtoticket").addHandler(handler)

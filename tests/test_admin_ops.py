@@ -122,6 +122,15 @@ def test_one_summary_line_per_message_even_at_warning_level(server, settings_fil
     assert "outcome=WOULD-SUCCESS" in lines[2]
 
 
+def test_every_dry_run_line_in_the_log_is_marked(server, settings_file, tmp_path):
+    settings = settings_file()
+    run_mailtoticket(mail(subject="Dry marked"), settings, "--dry-run")
+
+    lines = (tmp_path / "mailtoticket.log").read_text().splitlines()
+    assert any("SUCCESS" in l for l in lines)
+    assert lines and all("] DRY-RUN " in l for l in lines if l[:4].isdigit())
+
+
 # -- credentials ----------------------------------------------------------------
 
 @pytest.mark.parametrize("wrong", [{"password_soa": "wrong"}, {"password_gn6": "wrong"},
