@@ -402,3 +402,19 @@ def test_loop_guard_counts_comments_too_and_tells_the_admin_once_per_window(
     assert [header(r) for r in replies] == ["SUCCESS", "REJECT", "REJECT", "REJECT"]
     assert len(server.ticket(codi)["comentaris"]) == 1
     assert len(sink.messages) == 1 and b"loop guard" in sink.messages[0]
+
+
+def test_a_lost_answer_to_an_additional_requester_is_sent_again_with_a_warning(
+        server, settings_file):
+    settings = settings_file(afegir_solicitants_addicionals_en_cc=True)
+    raw = mail(subject="Lost requester answer", Cc="anna.puig@gmail.com")
+    with server.failing("fault", after="AfegirSolicitantTiquet"):
+        assert run_mailtoticket(raw, settings).returncode == 75
+
+    again = run_mailtoticket(raw, settings)
+
+    assert header(again) == "SUCCESS", again.stderr
+    assert DUPLICATE_WARNING in again.stderr
+    [ticket] = [t for t in server.tickets() if t["assumpte"] == "Lost requester answer"]
+    assert "anna.puig" in ticket["solicitantsAddicionals"]
+    assert count(server, "Lost requester answer") == 1
