@@ -36,6 +36,12 @@ def setup(stderr_level=logging.WARNING):
     stderr.setLevel(stderr_level)
     stderr.setFormatter(logging.Formatter(STDERR_FORMAT))
     logger.addHandler(stderr)
+    # Python's warnings (a library's DeprecationWarning, urllib3's...) go
+    # out through the same handler: a timestamp on every stderr line.
+    logging.captureWarnings(True)
+    warnings_logger = logging.getLogger("py.warnings")
+    warnings_logger.handlers[:] = [stderr]
+    warnings_logger.propagate = False
     records = RunRecords()
     logger.addHandler(records)
     return records
