@@ -4,6 +4,7 @@
 Run as fetchmail's MDA (see fetchmailrc.example):
 
     mailtoticket.py [-c SETTINGS] [--dry-run] [--replay FILE...]
+    mailtoticket.py [-c SETTINGS] --check | --status ID | --quarantine
 
 The message is echoed on stdout with an `X-Mailtoticket:` header saying what
 happened. Exit 0 acknowledges the message (fetchmail deletes it) and is only
@@ -25,21 +26,31 @@ log = logging.getLogger("mailtoticket")
 
 
 def main(argv=None):
-    args = parse_args(argv)
+    # Mail is personal data: whatever the caller's umask, the journal, the
+    # quarantine, the WSDL cache and the logs made here are owner-only.
+    os.umask(0o077)
     records = logs.setup()
-    raw = b"" if args.replay else sys.stdin.buffer.read()
+    args = parse_args(argv)
+    delivering = not (args.replay or args.check or args.status or args.list_quarantine)
+    raw = sys.stdin.buffer.read() if delivering else b""
     try:
         from gateway import settings as settings_module
         settings = settings_module.load(args.settings)
     except SettingsError as e:
+        # Said in log_file when the file told where it is. The message is
+        # not echoed: it stays in the mailbox (exit 75), and an echo would
+        # land in fetchmail's log (crontab.example) at every poll.
+        logs.to_path(getattr(e, "log_file", None))
+        for warning in getattr(e, "warnings", ()):
+            log.warning("%s", warning)
         log.error("%s; message left in the mailbox", e)
-        if not args.replay:
-            echo.write(sys.stdout.buffer, raw, None)
-        return EX_TEMPFAIL
-    logs.to_file(settings)
+        return EX_TEMPFAIL if delivering else 1
+    logs.to_file(settings, dry_run=args.dry_run)
+    for warning in settings.warnings:
+        log.warning("%s", warning)
+    if not delivering:
+        return admin_command(args, settings, records)
     account = _stderr_account if args.dry_run else None
-    if args.replay:
-        return replay(args.replay, settings, records, account)
     result = deliver(raw, settings, records, account=account)
     if account:
         account("outcome: %s %s" % (result.header or "temporary failure (exit 75)",
@@ -49,35 +60,101 @@ def main(argv=None):
     return result.exit_code
 
 
+def admin_command(args, settings, records):
+    from gateway import admin
+    if args.check:
+        return admin.check(settings)
+    if args.status:
+        return admin.status(settings, args.status)
+    if args.list_quarantine:
+        return admin.quarantine(settings)
+    account = _stderr_account if args.dry_run else None
+    return replay(args.replay, settings, records, account)
+
+
+HELP_EPILOG = """\
+exit codes:
+  delivering a message (stdin): 0  done (SUCCESS, SKIP, or kept in the
+                                   quarantine as REJECT/ERROR)
+                                75 try again later (bus down, credentials
+                                   refused, settings unreadable, bad option):
+                                   the message stays in the mailbox
+  --replay:                     0 every message SUCCESS/SKIP, 1 one still
+                                REJECT/ERROR, 75 one hit a temporary failure
+  --check, --status, --quarantine: 0 all well / found, 1 a problem / nothing
+
+settings are read from: -c SETTINGS, else $MAILTOTICKET_SETTINGS, else
+settings_default.py beside mailtoticket.py (a .py file defining `settings`,
+a .yaml file, or a module name). Every key: settings_sample.py.
+
+docs: README.md, docs/deployment.md (install, cron, day to day),
+../shared/settings-contract.md (the public interface)
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """A mistyped option exits 75, not argparse's 2: a mail server bounces
+    the mail to its sender on any code but 0 and 75."""
+
+    def error(self, message):
+        log.error("%s (see --help); the message stays in the mailbox", message)
+        sys.exit(EX_TEMPFAIL)
+
+
 def parse_args(argv):
-    parser = argparse.ArgumentParser(
-        description="Turn the mail on stdin into a GN6 ticket or comment.")
+    parser = _Parser(
+        description="Turn the mail on stdin into a GN6 ticket or comment.",
+        epilog=HELP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-c", dest="settings", metavar="SETTINGS",
                         help="settings: a .py or .yaml file, or a module name")
     parser.add_argument("--dry-run", action="store_true",
-                        help="read only: tell on stderr what would be done")
-    parser.add_argument("--replay", nargs="+", metavar="FILE",
-                        help="process messages kept in the quarantine again")
+                        help="read only: tell on stderr what would be done "
+                             "(the GN6 credentials are checked too)")
+    commands = parser.add_mutually_exclusive_group()
+    commands.add_argument("--replay", nargs="+", metavar="FILE",
+                          help="process messages kept in the quarantine again; "
+                               "prints the ticket each one reached")
+    commands.add_argument("--check", action="store_true",
+                          help="check the settings, the state folders and one "
+                               "authenticated read of each service")
+    commands.add_argument("--status", metavar="ID",
+                          help="what the journal knows of a Message-ID or ticket number")
+    commands.add_argument("--quarantine", dest="list_quarantine", action="store_true",
+                          help="list the quarantined messages, newest first")
     return parser.parse_args(argv)
 
 
 def deliver(raw, settings, records, account=None, replaying=False):
-    """What happened to one message; never raises."""
+    """What happened to one message; never raises. Ends with its summary
+    line in the log (gateway/summary.py)."""
+    import time
+    from gateway import summary
+    from soa.errors import CredentialsRefused
+    started = time.monotonic()
+    facts = {}
     deadline = Deadline(settings["temps_maxim_execucio"])
     deadline.arm_alarm()
     try:
-        return handle(raw, settings, deadline, records, account, replaying)
+        result = handle(raw, settings, deadline, records, account, replaying, facts)
+    except CredentialsRefused as e:
+        from gateway import alerts
+        if not account:
+            alerts.credentials_refused(settings, e, raw, records.text())
+        result = temporary(str(e))
     except (TemporaryFailure, RunInterrupted) as e:
         log.warning("temporary failure, the message stays in the mailbox: %s", e)
-        return temporary(str(e))
+        result = temporary(str(e))
     except Exception as e:  # a bug outside the chain: keep the message, say why
         log.exception("internal error")
-        return keep_after_bug(raw, settings, records, e)
+        result = keep_after_bug(raw, settings, records, e)
     finally:
         Deadline.disarm_alarm()
+    summary.line(facts, result, time.monotonic() - started, dry_run=bool(account))
+    result.facts = facts
+    return result
 
 
-def handle(raw, settings, deadline, records, account, replaying):
+def handle(raw, settings, deadline, records, account, replaying, facts):
     from gateway import automatic
     from gateway.journal import Journal, message_key
     from gateway.message import Message
@@ -85,6 +162,7 @@ def handle(raw, settings, deadline, records, account, replaying):
     from soa.identitat import GestioIdentitat
 
     message = Message(raw)
+    facts.update(message_id=message.message_id, sender=message.from_address)
     log.info("message %s from %s: %r", message.message_id, message.from_address,
              message.subject)
     senders = Senders(settings, lambda: GestioIdentitat(settings, deadline))
@@ -99,10 +177,19 @@ def handle(raw, settings, deadline, records, account, replaying):
     with journal.entry(key, message.message_id, settings["espera_bloqueig"],
                        deadline) as entry:
         if entry.outcome and not (replaying and entry.outcome in (REJECT, ERROR)):
+            facts["state"] = entry.state
             log.info("already handled (%s): nothing done again", entry.outcome)
             return Outcome(entry.outcome, "already handled")
-        result = ticket_work(message, settings, deadline, journal, entry, senders,
-                             account, replaying)
+        facts["state"] = entry.state
+        try:
+            result = ticket_work(message, settings, deadline, journal, entry, senders,
+                                 account, replaying)
+        except TemporaryFailure as e:
+            from gateway import alerts
+            from soa.errors import CredentialsRefused
+            if not account and not isinstance(e, CredentialsRefused):
+                alerts.deferred(settings, entry, str(e), raw, records.text())
+            raise
         if result.quarantined:
             quarantine(raw, settings, entry, result, records, account)
         if not account:
@@ -126,7 +213,9 @@ def ticket_work(message, settings, deadline, journal, entry, senders, account,
         return Outcome(REJECT, rejected)
     tiquets = GestioTiquets(settings, deadline)
     if account:
+        from gateway.admin import probe_gn6
         from gateway.dryrun import DryRunTiquets
+        account("GN6: %s" % probe_gn6(settings, deadline))   # --dry-run proves them
         tiquets = DryRunTiquets(tiquets, account)
     sender = resolve_sender(message, settings, senders)
     delivery = Delivery(message, settings, journal, entry, tiquets, senders, sender,
@@ -235,8 +324,11 @@ def keep_after_bug(raw, settings, records, error):
 
 def replay(paths, settings, records, account=None):
     """--replay: messages from the quarantine, again, exactly once (with
-    --dry-run: what a replay would do, and nothing done)."""
+    --dry-run: what a replay would do, and nothing done). Prints the
+    outcome and the ticket each one reached; exit 0 when all went through,
+    1 when one is still REJECT/ERROR, 75 when one hit a temporary failure."""
     from gateway import quarantine as q
+    from gateway.summary import ticket_of
     code = 0
     for path in paths:
         try:
@@ -248,12 +340,17 @@ def replay(paths, settings, records, account=None):
             continue
         records.lines.clear()   # each message's quarantine copy gets its own log
         result = deliver(raw, settings, records, account=account, replaying=True)
-        print("%s: %s %s" % (path, result.header or "TEMPORARY FAILURE", result.reason))
+        ticket = ticket_of(result.facts.get("state") or {})
+        print("%s: %s%s %s" % (path, result.header or "TEMPORARY FAILURE",
+                               " ticket %s" % ticket if ticket else "", result.reason),
+              flush=True)
         if result.header == SUCCESS and not account and \
                 in_folder(path, settings.quarantine_path):
             q.mark_replayed(path)
         if result.header is None:
             code = EX_TEMPFAIL
+        elif result.quarantined and code == 0:
+            code = 1
     return code
 
 
@@ -263,7 +360,9 @@ def in_folder(path, folder):
 
 
 def _stderr_account(text):
-    sys.stderr.write("mailtoticket --dry-run: %s\n" % text)
+    import time
+    sys.stderr.write("%s mailtoticket --dry-run: %s\n"
+                     % (time.strftime("%Y-%m-%d %H:%M:%S"), text))
     sys.stderr.flush()
 
 
@@ -286,5 +385,18 @@ def exit_now(code):
     os._exit(code)
 
 
+def safe_main():
+    """main(), and a bug outside it is still 75 for a delivery: any other
+    code makes a mail server bounce the message to its sender."""
+    try:
+        return main()
+    except SystemExit:
+        raise
+    except BaseException as e:
+        log.critical("internal error, the message stays in the mailbox: %s: %s",
+                     type(e).__name__, e, exc_info=True)
+        return EX_TEMPFAIL
+
+
 if __name__ == "__main__":
-    exit_now(main())
+    exit_now(safe_main())

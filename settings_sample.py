@@ -31,8 +31,8 @@ settings = {
     # temps_maxim_execucio seconds (kept well within fetchmail's patience).
     "timeout_soa": 20,
     "temps_maxim_execucio": 50,
-    # Where zeep keeps downloaded WSDLs between runs (None: beside the
-    # journal). Saves a WSDL download on every message.
+    # Where zeep keeps downloaded WSDLs between runs (None: in state_dir).
+    # Saves a WSDL download on every message.
     "wsdl_cache": None,
 
     # ------------------------------------------------------------------ tickets
@@ -173,12 +173,21 @@ settings = {
     # Log file (None: stderr only) and level (int or name).
     "log_file": None,
     "log_level": "INFO",
-    # REJECT and ERROR messages are kept here (None: a "quarantine" folder
-    # beside the log file, or beside the journal without a log file).
+    # Runtime state: the journal, the quarantine and the WSDL cache, unless
+    # their own keys say otherwise. None: the folder of "journal" when that
+    # key is set (older settings files), else /var/lib/mailtoticket when it
+    # exists, else ~/.local/state/mailtoticket. Never the code tree: the
+    # service user needs no write access there. Files and folders made here
+    # are owner-only (0600/0700) whatever the umask: mail is personal data.
+    "state_dir": None,
+    # REJECT and ERROR messages are kept here (None: state_dir/quarantine).
     "quarantine_dir": None,
-    # SQLite journal that makes redelivery safe (None: mailtoticket.sqlite
-    # beside the settings file).
+    # SQLite journal that makes redelivery safe (None:
+    # state_dir/mailtoticket.sqlite).
     "journal": None,
+    # A message still waiting (exit 75) this many hours after its first
+    # attempt is reported to the admin, once (0: never).
+    "avis_ajornament_hores": 24,
     # Days the journal remembers a finished message (a redelivery comes
     # within hours; older entries are pruned now and then).
     "dies_journal": 90,

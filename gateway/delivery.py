@@ -9,7 +9,7 @@ import logging
 import time
 from functools import cached_property
 
-from gateway.errors import TemporaryFailure, Unconfirmed
+from gateway.errors import TemporaryFailure
 
 log = logging.getLogger("mailtoticket")
 
@@ -39,10 +39,12 @@ class Delivery:
     def step(self, name, action, repeatable=True):
         """Run `action` unless a previous delivery recorded `name`; record it.
 
-        repeatable=False for writes that must not happen twice (a comment,
-        an upload): the intent is recorded first, and a redelivery that
-        finds an intent with no result stops with Unconfirmed rather than
-        guess (a replay, which a person asked for after checking, sends it).
+        repeatable=False for writes GN6 cannot be asked about (a comment,
+        an upload, an additional requester): the intent is recorded first,
+        and a redelivery that finds an intent with no result (the answer
+        never came: a timeout, a reset, a 5xx) sends it again with a
+        WARNING. At least once: a duplicate comment or file is visible and
+        harmless, a reply that silently waits for a person is not.
         """
         done = self.entry.get(name)
         if done is not None:
@@ -50,11 +52,10 @@ class Delivery:
             return done
         intent = name + ":sent"
         if not repeatable:
-            if self.entry.get(intent) and not self.replaying:
-                raise Unconfirmed(
-                    "an earlier delivery sent %s and never got the answer: it may "
-                    "already be on the ticket. Check the ticket; if it is missing, "
-                    "replay this message" % name)
+            if self.entry.get(intent):
+                log.warning("%s: an earlier delivery sent it and never got the "
+                            "answer; sent again, it may be a duplicate on the ticket",
+                            name)
             self.entry.record(intent, time.time())
         from soa.errors import Refusal
         try:
@@ -62,7 +63,9 @@ class Delivery:
         except (TemporaryFailure, Refusal) as e:
             # Only a bus failure may have reached GN6 (BusFailure.sent); the
             # deadline stops a call before it leaves, and a Refusal is GN6's no.
-            if not repeatable and not getattr(e, "sent", False):
+            # Connection refused or HTTP 503: not sent, resent without a warning.
+            if not repeatable and (not getattr(e, "sent", False)
+                                   or getattr(e, "unavailable", False)):
                 self.entry.forget(intent)
             raise
         self.entry.record(name, True if value is None else value)

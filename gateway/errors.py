@@ -24,9 +24,3 @@ class SettingsError(TemporaryFailure):
 class Rejected(PermanentFailure):
     """Deliberately not ticketed, kept in the quarantine (X-Mailtoticket: REJECT)."""
 
-
-class Unconfirmed(PermanentFailure):
-    """A write that cannot be repeated safely (a comment, an upload) was
-    sent by an earlier delivery whose answer never came: it may or may not
-    be on the ticket, and GN6 offers no way to ask. A person checks the
-    ticket, then replays the message to send it again if it is missing."""

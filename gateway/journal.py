@@ -221,6 +221,9 @@ class Entry:
         if row:
             self.state = json.loads(row[0])
             self.outcome, self.reason = row[1], row[2]
+            if not self.journal.readonly and not self.outcome:
+                # a redelivery of unfinished work (--status shows the count)
+                self.record("attempts", self.state.get("attempts", 1) + 1)
         else:
             now = time.time()
             self.journal.write(
@@ -276,7 +279,8 @@ class Entry:
 
     def has_progress(self):
         """Whether anything was (or may have been) written to GN6."""
-        return any(step not in ("filtre", "notified") for step in self.state)
+        return any(step not in ("filtre", "notified", "deferral_reported", "attempts")
+                   for step in self.state)
 
     def forget(self, step):
         """Undo the record of a step that turned out not to have happened."""

@@ -95,7 +95,8 @@ def add_cc_requesters(delivery, codi, solicitant):
         if user and user not in added:
             added.add(user)
             delivery.step("solicitant:%s:%s" % (codi, user),
-                          lambda: add_requester(delivery, codi, user, address))
+                          lambda: add_requester(delivery, codi, user, address),
+                          repeatable=False)
 
 
 def cc_requesters_wanted(delivery):

@@ -28,7 +28,10 @@ ADDRESS_PATTERN_KEYS = ("mails_no_ticket", "mails_sempre_ticket", "reenviaments"
 NUMBER_REGEX_KEYS = ("regex_reply", "regex_message_id")
 # Keys whose default is None: a path or URL, or nothing.
 OPTIONAL_TEXT_KEYS = ("endpoint_gn6", "endpoint_identitat", "wsdl_cache",
-                      "log_file", "quarantine_dir", "journal")
+                      "log_file", "quarantine_dir", "journal", "state_dir")
+# Where state goes when neither state_dir nor journal says (the deployment
+# guide creates it, owned by the service user).
+SYSTEM_STATE_DIR = "/var/lib/mailtoticket"
 # Lists of mappings; every other list holds strings, every mapping maps
 # strings to strings.
 RULE_KEYS = ("valors_defecte", "paraules_clau", "regles_capcaleres")
@@ -48,6 +51,7 @@ class Settings(dict):
     """The settings mapping, plus where it came from."""
 
     path = None  # the file it was read from (None for a module)
+    warnings = ()  # what load() found worth a warning, logged once the log is open
 
     @property
     def base_dir(self):
@@ -60,17 +64,28 @@ class Settings(dict):
         return os.path.join(self.base_dir, value)
 
     @property
+    def state_path(self):
+        """The folder of the runtime state (see settings_sample.py)."""
+        if self.get("state_dir"):
+            return self.resolve_path(self["state_dir"])
+        if self["journal"]:
+            return os.path.dirname(self.resolve_path(self["journal"]))
+        if os.path.isdir(SYSTEM_STATE_DIR):
+            return SYSTEM_STATE_DIR
+        home = os.environ.get("XDG_STATE_HOME") or os.path.expanduser("~/.local/state")
+        return os.path.join(home, "mailtoticket")
+
+    @property
     def journal_path(self):
-        return self.resolve_path(self["journal"] or "mailtoticket.sqlite")
+        if self["journal"]:
+            return self.resolve_path(self["journal"])
+        return os.path.join(self.state_path, "mailtoticket.sqlite")
 
     @property
     def quarantine_path(self):
         if self["quarantine_dir"]:
             return self.resolve_path(self["quarantine_dir"])
-        if self["log_file"]:
-            return os.path.join(
-                os.path.dirname(self.resolve_path(self["log_file"])), "quarantine")
-        return os.path.join(os.path.dirname(self.journal_path), "quarantine")
+        return os.path.join(self.state_path, "quarantine")
 
     @property
     def instance(self):
@@ -135,13 +150,19 @@ def load(name=None):
     name = locate(name)
     data, path = read(name)
     base = defaults()
-    unknown = sorted(set(data) - set(base))
-    for key in unknown:
-        log.warning("settings: unknown key %r ignored (misspelt?)", key)
     merged = Settings(base)
     merged.update(data)
     merged.path = path
-    check(merged, base)
+    merged.warnings = ["settings: unknown key %r ignored (misspelt?)" % key
+                       for key in sorted(set(data) - set(base))]
+    try:
+        check(merged, base)
+    except SettingsError as e:
+        # The admin looks in log_file: say it there too when it can be known.
+        log_file = data.get("log_file")
+        e.log_file = merged.resolve_path(log_file) if isinstance(log_file, str) else None
+        e.warnings = merged.warnings
+        raise
     return merged
 
 

@@ -4,6 +4,10 @@ Starts the reference GN6 + identity server on a free loopback port, writes
 a settings file pointing at it (demo-run/settings.yaml), pipes the sample
 message through the real script as fetchmail would, prints what the script
 echoed and the ticket now on the server, and stops the server.
+
+With --serve it only starts the server and writes demo-run/settings.yaml,
+then waits (Ctrl-C stops it): the README's "By hand" commands run against
+it from another terminal.
 """
 import json
 import shutil
@@ -23,10 +27,32 @@ def settings_for(server, folder):
                          "filtres.nou_extern.FiltreNouExtern"])
 
 
+def serve(folder):
+    import signal
+    import threading
+    with ReferenceServer(db=folder / "gn6.sqlite") as server:
+        settings = folder / "settings.yaml"
+        settings.write_text(json.dumps(settings_for(server, folder), indent=2))
+        print("== reference server on %s; settings in %s" % (server.url, settings))
+        print("== ready: try .venv/bin/python mailtoticket.py -c %s --check   "
+              "(Ctrl-C stops the server)" % settings, flush=True)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
 def main():
-    folder = REPO / "demo-run"
+    import os
+    folder = Path(os.environ.get("MAILTOTICKET_DEMO_DIR") or REPO / "demo-run")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
+    if sys.argv[1:] == ["--serve"]:
+        return serve(folder)
     message = (REPO / "mail.txt").read_bytes()
     with ReferenceServer(db=folder / "gn6.sqlite") as server:
         print("== reference server on %s" % server.url)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: system packages for the
 # end-to-end mailbox tests (fetchmail, dovecot, sieve, procmail) and the LDAP
-# tests (slapd), a venv, pytest.
+# tests (slapd), a venv made with the system python3 when there is one
+# (scripts/venv.sh), pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -19,4 +20,6 @@ if [ ${#need[@]} -gt 0 ]; then
     fi
 fi
 python=$(bash scripts/venv.sh)
+echo "tests run with $("$python" -c 'import sys; print(sys._base_executable, sys.version.split()[0])')" >&2
+export MAILTOTICKET_TEST_SH=1   # tests/test_install.py: the venv is the system python's
 exec "$python" -m pytest -q "$@"

@@ -1,13 +1,43 @@
 #!/usr/bin/env bash
 # Create (or refresh) .venv from requirements.txt; prints the venv's python.
-# Re-installs only when requirements.txt changed since the last install.
+# Re-installs only when requirements.txt or the interpreter changed since the
+# last install (the stamp holds both).
+#
+# The venv is made with the system's python3 (/usr/bin/python3, Debian's or
+# Ubuntu's own) when there is one, so that what the tests prove is what a
+# stock server runs; $MAILTOTICKET_PYTHON overrides it (e.g. a pyenv 3.10).
+# Debian ships the venv module apart (python3-venv): installed here when
+# running as root, named otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x .venv/bin/python ]; then
-    python3 -m venv .venv >&2
+base=${MAILTOTICKET_PYTHON:-}
+if [ -z "$base" ]; then
+    if [ -x /usr/bin/python3 ]; then base=/usr/bin/python3; else base=$(command -v python3); fi
+fi
+if ! "$base" -c "import venv, ensurepip" >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing python3-venv for $base" >&2
+        apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >&2
+    else
+        echo "$base has no venv module: apt-get install python3-venv (as root)" >&2
+        exit 1
+    fi
 fi
 stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+want="$(sha256sum requirements.txt | cut -d' ' -f1) $("$base" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
+if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    # made by another interpreter, or a different requirements.txt
+    current=$(.venv/bin/python -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || true)
+    wanted=$("$base" -c 'import sys; print(sys.version.split()[0])')
+    if [ "$current" != "$wanted" ]; then
+        echo "rebuilding .venv with $base ($wanted, was ${current:-broken})" >&2
+        rm -rf .venv
+    fi
+fi
+if [ ! -x .venv/bin/python ]; then
+    "$base" -m venv .venv >&2
+fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt >&2
     echo "$want" > "$stamp"

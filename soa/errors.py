@@ -7,7 +7,17 @@ GN6 answer with codiRetorn != "1" is GN6's word on this request: an answer,
 which the caller either handles (a closed ticket refuses a comment) or
 reports as an error.
 """
+import re
+
 from gateway.errors import TemporaryFailure
+
+# What a refusal of our credentials says: the bus's WS-Security Fault, or
+# GN6's answer to a wrong username_gn6/password_gn6/domini. Matched on the
+# text, as neither has a code of its own in the contract.
+CREDENTIALS_TEXT = re.compile(
+    r"authenticat|credential|credencial|unauthori[sz]ed|password|contrasenya"
+    r"|security token|invalid (user|domini)|domini\b.*(unknown|desconegut|no existeix)",
+    re.IGNORECASE)
 
 
 class BusFailure(TemporaryFailure):
@@ -17,11 +27,17 @@ class BusFailure(TemporaryFailure):
     connection or a WSDL that could not be loaded means it did not; a
     timeout, a reset, a 5xx or a Fault leave it open (the contract: such a
     call may have been carried out all the same).
+
+    unavailable: the bus said it took nothing in (connection refused, HTTP
+    503). A comment or an upload is then "not sent" (resent with no
+    duplicate warning); AltaTiquet still looks before it resends, as a
+    bus in front of GN6 may answer 503 for work GN6 did.
     """
 
-    def __init__(self, message, sent=True):
+    def __init__(self, message, sent=True, unavailable=False):
         super().__init__(message)
         self.sent = sent
+        self.unavailable = unavailable or not sent
 
 
 class Refusal(Exception):
@@ -33,3 +49,18 @@ class Refusal(Exception):
         self.descripcio = descripcio
         super().__init__("%s refused by GN6: codiRetorn=%s %s"
                          % (operation, codi, descripcio or ""))
+
+
+class CredentialsRefused(BusFailure):
+    """The bus (WS-Security) or GN6 (username_gn6, password_gn6, domini)
+    refused our credentials: a settings problem, the same for every
+    message. Temporary (exit 75, the mail stays) and never quarantined;
+    the admin is told once per window. Nothing was done (sent=False)."""
+
+    def __init__(self, service, message):
+        super().__init__("%s refused the credentials: %s" % (service, message), sent=False)
+        self.service = service
+
+
+def is_credentials_text(text):
+    return bool(CREDENTIALS_TEXT.search(text or ""))

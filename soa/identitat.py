@@ -13,17 +13,15 @@ class GestioIdentitat:
 
     def llista_persones(self, email):
         """The cn of every person with that address."""
+        from soa.results import field, items
         result = self.service.call("llistaPersones", email)
-        # zeep unwraps single-child wrappers: the answer may come as the
-        # response, the list element, or the list of personas itself.
-        for name in ("llistaPersones", "persona"):
-            if isinstance(result, dict):
-                result = result.get(name)
-        return [p["cn"] for p in result or [] if p and p.get("cn")]
+        return [field(p, "cn") for p in items(result, "llistaPersones", "persona")
+                if field(p, "cn")]
 
     def obtenir_dades_persona(self, common_name):
         """{commonName, emailPreferent, nom, cognoms}, or None if unknown."""
+        from soa.results import field, fields
         result = self.service.call("obtenirDadesPersona", common_name)
-        if not result or not result.get("ok"):
+        if not result or not field(result, "ok"):
             return None
-        return result
+        return fields(result, ("ok", "commonName", "emailPreferent", "nom", "cognoms"))

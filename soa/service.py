@@ -22,7 +22,7 @@ import logging
 import os
 import time
 
-from soa.errors import BusFailure
+from soa.errors import BusFailure, CredentialsRefused, is_credentials_text
 
 log = logging.getLogger("mailtoticket.soa")
 
@@ -83,8 +83,13 @@ class SoapService:
             self._transport.spliced = spliced
             result = getattr(service, operation)(*args)
         except temporary as e:
+            if (isinstance(e, zexc.Fault) and is_credentials_text(e.message)) or \
+                    getattr(e, "status_code", None) in (401, 403):
+                raise CredentialsRefused("the bus (username_soa/password_soa)",
+                                         "%s: %s" % (operation, _short(e))) from None
             raise BusFailure("%s: %s: %s" % (operation, type(e).__name__, _short(e)),
-                             sent=not _never_connected(e)) from None
+                             sent=not _never_connected(e),
+                             unavailable=getattr(e, "status_code", None) == 503) from None
         finally:
             self._transport.spliced = None
         return serialize_object(result, dict)

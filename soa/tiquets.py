@@ -3,13 +3,15 @@
 Every operation is called positionally in the contract's order, with the
 instance credentials first, exactly as the real bus expects. A codiRetorn
 other than "1" raises Refusal: callers never mistake a refusal for success.
-Results are plain dicts.
+Results are plain dicts, read by the contract's names wherever the WSDL's
+style puts them (soa/results.py).
 """
 import logging
 import os
 
 from soa import parameters as P
-from soa.errors import Refusal
+from soa.results import field, items
+from soa.errors import CredentialsRefused, Refusal, is_credentials_text
 from soa.service import SoapService
 
 log = logging.getLogger("mailtoticket.gn6")
@@ -56,16 +58,20 @@ class GestioTiquets:
         args = positional(P.OPERATIONS[operation], values)
         result = self.service.call(operation, *self.auth, *args,
                                    write=operation in P.WRITES)
-        codi = str(result.get("codiRetorn") or "")
+        codi = str(field(result, "codiRetorn") or "")
         if codi != "1":
-            raise Refusal(operation, codi, result.get("descripcioError") or "")
+            text = field(result, "descripcioError") or ""
+            if is_credentials_text(text):
+                raise CredentialsRefused("GN6 (username_gn6/password_gn6/domini)",
+                                         "%s: codiRetorn=%s %s" % (operation, codi, text))
+            raise Refusal(operation, codi, text)
         return result
 
     # -- writes
     def alta_tiquet(self, **values):
         """Create a ticket; returns its number (codiTiquet)."""
         values = {**ALTA_DEFECTES, **{k: v for k, v in values.items() if v}}
-        return str(self.call("AltaTiquet", **values)["codiTiquet"])
+        return str(field(self.call("AltaTiquet", **values), "codiTiquet"))
 
     def modificar_tiquet(self, codiTiquet, **values):
         self.call("ModificarTiquet", codiTiquet=codiTiquet, **values)
@@ -81,7 +87,7 @@ class GestioTiquets:
         result = self.call("AnnexarFitxerTiquet", codiTiquet=codiTiquet,
                            usuari=usuari, nomFitxer=nomFitxer,
                            fitxerBase64=fitxerBase64)
-        return str(result["codiAnnex"])
+        return str(field(result, "codiAnnex"))
 
     def afegir_solicitant_tiquet(self, codiTiquet, solicitant):
         self.call("AfegirSolicitantTiquet", codiTiquet=codiTiquet,
@@ -89,7 +95,7 @@ class GestioTiquets:
 
     # -- reads
     def consulta_tiquets_dades(self, **filters):
-        return list(self.call("ConsultaTiquetsDades", **filters)["llistaTiquets"] or [])
+        return items(self.call("ConsultaTiquetsDades", **filters), "llistaTiquets")
 
     def consulta_tiquet(self, codi):
         """The ticket with that number (with its requester's data), or None."""

@@ -1,5 +1,5 @@
 """Command line: ``python -m soa.server [--host H] [--port P] [--fixture F]
-[--db FILE] [--port-file FILE]``.
+[--db FILE] [--port-file FILE] [--wsdl-style STYLE]``.
 
 Prints ``reference server listening on http://HOST:PORT`` once it accepts
 connections (and writes the port to --port-file, atomically, for callers
@@ -21,6 +21,7 @@ import yaml
 from .faults import FaultSwitch
 from .httpd import ReferenceHTTPServer
 from .store import Store
+from .styles import STYLES
 
 DEFAULT_FIXTURE = Path(__file__).resolve().parent / "fixture_demo.yaml"
 
@@ -34,6 +35,9 @@ def parse_args(argv):
                     help="YAML/JSON fixture loaded into an empty database (default: fixture_demo.yaml)")
     ap.add_argument("--db", default=None, help="SQLite file (default: a new file in a temporary directory)")
     ap.add_argument("--port-file", default=None, help="write the port number here once listening")
+    ap.add_argument("--wsdl-style", default="bundled", choices=STYLES,
+                    help="how results are wrapped, in the WSDLs served and the answers "
+                         "(soa/server/styles.py; default: bundled, as in soa/wsdl/)")
     return ap.parse_args(argv)
 
 
@@ -53,7 +57,7 @@ def main(argv=None):
     store = Store(db)
     store.initialise(fixture)
     switch = FaultSwitch()
-    server = ReferenceHTTPServer((args.host, args.port), store, switch)
+    server = ReferenceHTTPServer((args.host, args.port), store, switch, args.wsdl_style)
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

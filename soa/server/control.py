@@ -39,14 +39,16 @@ class ReferenceServer:
     """Start `python -m soa.server` as a subprocess on a free port and drive it.
 
     fixture: None (the bundled fixture_demo.yaml), a path to a YAML/JSON
-    file, or a dict (written as JSON next to the database). db: the SQLite
+    file, or a dict (written as JSON next to the database). wsdl_style: how
+    results are wrapped (soa/server/styles.py). db: the SQLite
     file; None makes one in a private temporary directory, removed when the
     context manager exits. stop() then start() again restarts the server on
     the same database (state survives; the fixture is not loaded again).
     """
 
-    def __init__(self, fixture=None, db=None, python=sys.executable):
+    def __init__(self, fixture=None, db=None, python=sys.executable, wsdl_style=None):
         self.python = python
+        self.wsdl_style = wsdl_style   # soa/server/styles.py; None: bundled
         if db is None:
             self._owned_dir = tempfile.mkdtemp(prefix="gn6-reference-")
             self.db = Path(self._owned_dir) / "gn6.sqlite3"
@@ -79,6 +81,8 @@ class ReferenceServer:
                "--db", str(self.db), "--port-file", str(self.port_file)]
         if self.fixture is not None:
             cmd += ["--fixture", str(self.fixture)]
+        if self.wsdl_style:
+            cmd += ["--wsdl-style", self.wsdl_style]
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(cmd, cwd=str(REPO_ROOT), env=env, stdin=subprocess.DEVNULL,

@@ -25,10 +25,11 @@ class ReferenceHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address, store, switch):
+    def __init__(self, address, store, switch, wsdl_style="bundled"):
         self.store = store
         self.switch = switch
-        self.wsdls = {path: Wsdl(module.WSDL_FILE) for path, module in SERVICES.items()}
+        self.wsdls = {path: Wsdl(module.WSDL_FILE, wsdl_style)
+                      for path, module in SERVICES.items()}
         super().__init__(address, Handler)
 
 
@@ -197,4 +198,6 @@ class Handler(BaseHTTPRequestHandler):
             switch.hold()
         elif failure:
             return self._fail(failure)
+        style = self.server.wsdls[urlsplit(self.path).path.rstrip("/")].style
+        fields = style.answer(name, fields)
         self._send(200, soap.build_response(service.NAMESPACE, name, fields), "text/xml; charset=utf-8")

@@ -16,11 +16,14 @@ WSDL_SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"
 
 
 class Wsdl:
-    """One bundled WSDL, rewritten (and cached) per service address."""
+    """One bundled WSDL, rewritten (and cached) per service address, in a
+    WSDL style (soa/server/styles.py; "bundled": unchanged)."""
 
-    def __init__(self, filename):
-        self.raw = (WSDL_DIR / filename).read_bytes()
-        etree.fromstring(self.raw)  # fail at start-up, not at the first GET
+    def __init__(self, filename, style="bundled"):
+        from .styles import Style
+        root = etree.fromstring((WSDL_DIR / filename).read_bytes())
+        self.style = Style(style, root)
+        self.raw = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
         self._cache = {}
         self._lock = threading.Lock()
 
