@@ -82,13 +82,16 @@ def handle(raw, settings, deadline, records, account, replaying):
     from gateway.journal import Journal, message_key
     from gateway.message import Message
     from gateway.senders import Senders
+    from gateway.limits import head_only, too_big
     from soa.identitat import GestioIdentitat
 
-    message = Message(raw)
+    oversize = too_big(raw, settings)   # named by its headers, never parsed whole
+    message = Message(head_only(raw) if oversize else raw)
     log.info("message %s from %s: %r", message.message_id, message.from_address,
              message.subject)
     senders = Senders(settings, lambda: GestioIdentitat(settings, deadline))
-    reason = automatic.skip_reason(message, settings, senders.canonical)
+    reason = None if oversize else automatic.skip_reason(message, settings,
+                                                         senders.canonical)
     if reason:
         log.info("SKIP: %s", reason)
         return Outcome(SKIP, reason)
@@ -101,8 +104,11 @@ def handle(raw, settings, deadline, records, account, replaying):
         if entry.outcome and not (replaying and entry.outcome in (REJECT, ERROR)):
             log.info("already handled (%s): nothing done again", entry.outcome)
             return Outcome(entry.outcome, "already handled")
-        result = ticket_work(message, settings, deadline, journal, entry, senders,
-                             account, replaying)
+        if oversize:
+            result = Outcome(REJECT, oversize)
+        else:
+            result = ticket_work(message, settings, deadline, journal, entry, senders,
+                                 account, replaying)
         if result.quarantined:
             quarantine(raw, settings, entry, result, records, account)
         if not account:

@@ -109,6 +109,15 @@ settings = {
     # Parts strictly larger than this many MiB are not uploaded.
     "max_attachment_mb": 25,
 
+    # ------------------------------------------------------------------- limits
+    # Hostile mail is bounded (docs/limits.md). A message larger than this
+    # many MiB is not ticketed: it is kept in the quarantine as REJECT and
+    # the admin told (0: no limit).
+    "mida_maxima_missatge_mb": 50,
+    # The description sent to GN6 is cut at this many KiB; the whole of it
+    # is attached to the ticket as descripcio-completa.html (0: no cap).
+    "mida_maxima_descripcio_kb": 1024,
+
     # ---------------------------------------------------------------- operation
     # Log file (None: stderr only) and level (int or name).
     "log_file": None,

@@ -10,6 +10,7 @@ import re
 
 from filtres.filtre import Filtre
 from gateway import loop_guard, uploads
+from gateway.limits import header_for_match, subject_for_match
 from soa.parameters import PRIVAT, PUBLIC, TANCAT
 
 log = logging.getLogger("mailtoticket.reply")
@@ -19,10 +20,10 @@ def ticket_number(message, settings):
     """The ticket a message replies to, or None."""
     by_id = re.compile(settings["regex_message_id"])
     for message_id in message.in_reply_to + list(reversed(message.references)):
-        match = by_id.match(message_id)
+        match = by_id.match(header_for_match(message_id))
         if match:
             return match.group(1)
-    match = re.search(settings["regex_reply"], message.subject)
+    match = re.search(settings["regex_reply"], subject_for_match(message.subject))
     return match.group(1) if match else None
 
 
@@ -73,7 +74,8 @@ class FiltreReply(Filtre):
 
     def filtrar(self):
         delivery = self.delivery
-        private = bool(re.search(self.settings["regex_privat"], self.message.subject))
+        private = bool(re.search(self.settings["regex_privat"],
+                                 subject_for_match(self.message.subject)))
         if private:
             tipus, notificat = PRIVAT, "N"
         else:

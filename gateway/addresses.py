@@ -13,6 +13,7 @@ from email.utils import getaddresses as _getaddresses
 
 from gateway.charsets import unescape_surrogates
 from gateway.headers import CONTROL_RE, FOLD_RE, decode_header
+from gateway.limits import MAX_ADDRESS
 
 __all__ = ["find_addresses", "matches", "parse_addresses", "valid_address"]
 
@@ -39,7 +40,8 @@ def find_addresses(text):
 
 def valid_address(addr):
     """True for something that can be a mailbox: local@domain, no spaces."""
-    return bool(addr) and _ADDR_OK_RE.fullmatch(addr) is not None \
+    return bool(addr) and len(addr) <= MAX_ADDRESS \
+        and _ADDR_OK_RE.fullmatch(addr) is not None \
         and not addr.startswith("@") and not addr.endswith("@")
 
 

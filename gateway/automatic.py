@@ -8,6 +8,7 @@ Mail sent by mailtoticket itself or by GN6 is skipped for the same reason.
 import re
 
 from gateway.addresses import matches
+from gateway.limits import header_for_match
 
 BULK_PRECEDENCE = ("bulk", "junk", "list")
 AUTORESPONDER_HEADERS = ("X-Autoreply", "X-Autorespond")
@@ -27,7 +28,7 @@ def skip_reason(message, settings, canonical):
     if sender and sender in [canonical(a) for a in settings["mail_suport"]]:
         return "sent by the support address itself"
     if message.message_id and re.match(settings["regex_message_id"],
-                                       message.message_id):
+                                       header_for_match(message.message_id)):
         return "sent by GN6 (Message-ID %s)" % message.message_id
     return automatic_reason(message, sender)
 

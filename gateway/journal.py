@@ -79,13 +79,15 @@ def message_key(raw, message_id):
 
 
 def unfolded_fields(head):
+    # Pieces joined once per field: `+=` on bytes would copy the field at
+    # every continuation line (a header folded over millions of lines).
     fields = []
     for line in re.split(rb"\r?\n", head):
         if line[:1] in (b" ", b"\t") and fields:
-            fields[-1] += b" " + line.strip()
+            fields[-1].append(line.strip())
         elif line:
-            fields.append(line)
-    return fields
+            fields.append([line])
+    return [b" ".join(pieces) for pieces in fields]
 
 
 class Journal:
