@@ -101,6 +101,25 @@ settings = {
     # Senders always ticketed, even if their mail looks automatic.
     "mails_sempre_ticket": [],
 
+    # -------------------------------------------------------------------- trust
+    # Mail is unauthenticated; these say how much the gateway believes it
+    # (docs/trust.md).
+    # Reply-To names the requester only when From is in dominis_propis or is
+    # one of these web-form senders (addresses, domains, ^regexes); on
+    # anybody else's mail the ticket belongs to From.
+    "remitents_formularis": [],
+    # authserv-ids of the institution's own mail servers, whose
+    # Authentication-Results headers are believed: a dmarc=fail there for an
+    # own domain makes the sender an outsider (nobody's user). Empty: the
+    # headers are not read (anybody can write one).
+    "authserv_ids_confiats": [],
+    # A reply from somebody who is not a party of the ticket (its requester,
+    # an addressee of the mail that opened it, or a user the directory or
+    # these settings know): "privat" adds it as a private comment saying who
+    # sent it; "public" adds it as any comment (upstream's behaviour); "nou"
+    # leaves the ticket alone, and the chain goes on (a new ticket).
+    "comentaris_de_tercers": "privat",
+
     # -------------------------------------------------------------- attachments
     # Regexes (searched, case-insensitive) on file names not to upload.
     "filtrar_attachments_per_nom": [],

@@ -9,7 +9,7 @@ import logging
 import re
 
 from filtres.filtre import Filtre
-from gateway import loop_guard, uploads
+from gateway import loop_guard, trust, uploads
 from gateway.limits import header_for_match, subject_for_match
 from soa.parameters import PRIVAT, PUBLIC, TANCAT
 
@@ -43,6 +43,16 @@ class FiltreReply(Filtre):
             return False
         self.ticket = ticket
         self.author = self.comment_author()
+        self.party, why = trust.is_party(self.delivery, ticket)
+        self.stranger = None if self.party else why
+        if not self.party:
+            mode = self.settings["comentaris_de_tercers"]
+            self.delivery.say("%s on ticket %s is %s (comentaris_de_tercers: %s)",
+                              self.delivery.sender.address, self.codi, why, mode)
+            if mode == trust.NEW:
+                return False
+            if mode == trust.PUBLIC:
+                self.stranger = None
         if not self.author:
             self.delivery.say("reply to ticket %s from an unknown sender and no "
                               "usuari_extern", self.codi)
@@ -61,21 +71,23 @@ class FiltreReply(Filtre):
         if sender.user:
             return sender.user
         email = (self.ticket.get("emailSolicitant") or "").strip().lower()
-        if sender.address and email and \
+        if sender.address and email and not sender.outsider and \
                 self.delivery.senders.canonical(email) == sender.address:
             return self.ticket.get("solicitant")
         return self.settings["usuari_extern"] or None
 
     def state(self):
-        return {"codi": self.codi, "author": self.author}
+        return {"codi": self.codi, "author": self.author, "stranger": self.stranger}
 
     def restore(self, state):
         self.codi, self.author = state["codi"], state["author"]
+        self.stranger = state.get("stranger")
 
     def filtrar(self):
         delivery = self.delivery
         private = bool(re.search(self.settings["regex_privat"],
                                  subject_for_match(self.message.subject)))
+        private = private or bool(self.stranger)
         if private:
             tipus, notificat = PRIVAT, "N"
         else:
@@ -87,6 +99,8 @@ class FiltreReply(Filtre):
         uploaded = uploads.upload(delivery, self.codi, self.author)
         _, skipped = delivery.attachments
         text = uploads.with_attachments(delivery.description, uploaded, skipped)
+        if self.stranger:
+            text = trust.stranger_note(delivery.sender.address, self.stranger) + text
         if delivery.entry.get(comment) is None:
             delivery.step(comment, lambda: self.tiquets.afegir_comentari_tiquet(
                 self.codi, self.author, text, tipus, notificat), repeatable=False)

@@ -21,6 +21,7 @@ class Sender:
     address: str | None     # the canonical address tickets are written for
     user: str | None        # the resolved cn, None if unknown
     how: str = ""           # which step resolved it (for logs and --dry-run)
+    outsider: bool = False  # believed to be nobody we know (gateway/trust.py)
 
 
 class Senders:
@@ -99,10 +100,24 @@ class Senders:
         return None
 
     def sender_of(self, message, override=None):
-        """The message's sender: Reply-To before From (or `override`, the
-        original sender of a forward). Unknown senders keep their address."""
-        candidates = [override] if override else [message.reply_to_address,
-                                                  message.from_address]
+        """The message's sender: Reply-To before From when Reply-To is
+        trusted (gateway/trust.py), or `override`, the original sender of a
+        forward. Unknown senders keep their address. A sender whose own
+        domain failed DMARC is an outsider: nobody's user."""
+        from gateway import trust
+        failed = trust.dmarc_failed(message, self.settings)
+        if failed:
+            address = self.canonical(override or message.from_address) or None
+            log.warning("%s failed DMARC at %s: treated as an outsider", address, failed)
+            return Sender(address, None, "dmarc=fail at %s" % failed, outsider=True)
+        reply_to = message.reply_to_address
+        if reply_to and not override and \
+                not trust.reply_to_trusted(message, self.settings, self.canonical):
+            log.info("Reply-To %s ignored: From %s is neither an own domain nor a "
+                     "listed web form (remitents_formularis)", reply_to,
+                     message.from_address)
+            reply_to = None
+        candidates = [override] if override else [reply_to, message.from_address]
         candidates = [self.canonical(a) for a in candidates if a]
         for address in candidates:
             user, how = self.resolve(address)
