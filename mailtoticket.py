@@ -69,6 +69,12 @@ def deliver(raw, settings, records, account=None, replaying=False):
         return handle(raw, settings, deadline, records, account, replaying)
     except (TemporaryFailure, RunInterrupted) as e:
         log.warning("temporary failure, the message stays in the mailbox: %s", e)
+        from gateway import poison
+        if poison.counts(e, deadline) and not account:
+            Deadline.disarm_alarm()
+            quarantined = poison.hit(raw, settings, records, e)
+            if quarantined:
+                return quarantined
         return temporary(str(e))
     except Exception as e:  # a bug outside the chain: keep the message, say why
         log.exception("internal error")

@@ -67,13 +67,17 @@ class SoapService:
         import requests
         from lxml import etree
         from zeep import exceptions as zexc
-        from zeep.helpers import serialize_object
         # Anything zeep or lxml raise on what the bus sent (an entity or a
         # DTD, garbage, another operation's answer) is the bus's fault, not
         # the message's: temporary, one log line (soa/transport.py).
         temporary = (zexc.Error, requests.RequestException, etree.LxmlError,
                      OSError, ValueError, LookupError, TypeError, AttributeError)
         timeout = self.deadline.timeout(self.timeout, write=write)
+        with self.deadline.waiting_on_bus():
+            return self._call(operation, args, timeout, temporary)
+
+    def _call(self, operation, args, timeout, temporary):
+        from zeep.helpers import serialize_object
         try:
             service = self._client(timeout)
         except temporary as e:
