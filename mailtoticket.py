@@ -72,7 +72,7 @@ def deliver(raw, settings, records, account=None, replaying=False):
         from gateway import poison
         if poison.counts(e, deadline) and not account:
             Deadline.disarm_alarm()
-            quarantined = poison.hit(raw, settings, records, e)
+            quarantined = poison.hit(raw, settings, records, e, deadline)
             if quarantined:
                 return quarantined
         return temporary(str(e))

@@ -32,7 +32,7 @@ MAX_ADDRESS = 254
 # The parsed tree.
 MAX_HEADERS = 500               # header fields kept per part
 MAX_HEADER_CHARS = 16384        # characters kept of one header field
-MAX_LEAVES = 500                # MIME leaves (body parts and attachments)
+MAX_LEAVES = 200                # MIME leaves (body parts and attachments)
 MAX_DEPTH = 50                  # multipart nesting followed
 
 MIB = 1024 * 1024

@@ -40,6 +40,7 @@ _MSGID_RE = re.compile(r"<[^<>\s]+>")
 _RAW_CONTROL_RE = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _BINARY_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _INVISIBLE_RE = re.compile("[\\s\u00a0\u200b-\u200d\u2060\ufeff]+")
+_VISIBLE_RE = re.compile("[^\\s\u00a0\u200b-\u200d\u2060\ufeff]")
 _MAX_DEPTH = MAX_DEPTH  # MIME nesting we follow; deeper parts are ignored
 
 
@@ -267,7 +268,9 @@ class Message:
             controls = len(_BINARY_CONTROL_RE.findall(sample))
             if controls > len(sample) * 0.3:
                 return False
-        has_body = bool(_INVISIBLE_RE.sub("", text))
+        # search, not sub: sub("", a 20 MB text) builds a piece per word
+        # (hundreds of MB) just to learn whether anything is left.
+        has_body = _VISIBLE_RE.search(text) is not None
         if not has_body:
             for html in htmls:
                 if "<img" in html.lower():

@@ -41,8 +41,10 @@ def counts(error, deadline):
     if isinstance(error, RunInterrupted):
         return not deadline.on_bus
     if isinstance(error, DeadlineExceeded):
-        # Out of time before a call: the bus had the larger share of the run?
-        return deadline.bus_seconds < deadline.seconds / 2
+        # Out of time before a call. A message is to blame only if the bus
+        # had a small share of the run: a slow bus takes most of it (and
+        # start-up, imports and the journal take some in any run).
+        return deadline.bus_seconds < deadline.seconds / 4
     return False
 
 
@@ -66,7 +68,7 @@ def poison_key(raw):
     return digest.hexdigest()[:40]
 
 
-def hit(raw, settings, records, error):
+def hit(raw, settings, records, error, deadline):
     """Count a deadline hit; the Outcome if the message is now quarantined,
     else None (a temporary failure, as before)."""
     from gateway.journal import Journal
@@ -85,8 +87,9 @@ def hit(raw, settings, records, error):
     except Exception as e:  # the journal is what keeps count: no count, no verdict
         log.warning("deadline hit not counted: %s", e)
         return None
-    log.warning("deadline hit %d of %d while not waiting on the bus: %s",
-                hits, HITS_TO_QUARANTINE, error)
+    log.warning("deadline hit %d of %d while not waiting on the bus (%.1fs of %ss "
+                "on the bus): %s", hits, HITS_TO_QUARANTINE, deadline.bus_seconds,
+                deadline.seconds, error)
     if hits < HITS_TO_QUARANTINE:
         return None
     reason = ("the message hit the run's deadline %d times while not waiting on the "
