@@ -61,6 +61,9 @@ CREATE INDEX IF NOT EXISTS sender_writes_by_sender
     ON sender_writes (instance, sender, created);
 CREATE TABLE IF NOT EXISTS notices (
     instance TEXT NOT NULL, topic TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS steps (
+    instance TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (instance, key, name));
 """
 
 
@@ -111,6 +114,8 @@ class Journal:
         before = time.time() - keep_days * 86400
         self.write("DELETE FROM tickets WHERE key IN (SELECT key FROM entries"
                    " WHERE updated < ? AND outcome IS NOT NULL)", before)
+        self.write("DELETE FROM steps WHERE key IN (SELECT key FROM entries"
+                   " WHERE updated < ? AND outcome IS NOT NULL)", before)
         self.write("DELETE FROM entries WHERE updated < ? AND outcome IS NOT NULL", before)
         self.write("DELETE FROM sender_writes WHERE created < ?", before)
         self.write("DELETE FROM notices WHERE created < ?", before)
@@ -145,6 +150,21 @@ class Journal:
     def write(self, sql, *args):
         if not self.readonly:
             self.execute(sql, *args)
+
+    def state_of(self, key):
+        """A message's recorded steps: the entry's `state` column (written
+        whole by older versions) with its rows in `steps` over it."""
+        row = self.execute("SELECT state FROM entries WHERE instance=? AND key=?",
+                           self.instance, key).fetchone()
+        state = json.loads(row[0]) if row and row[0] else {}
+        try:
+            rows = self.db.execute("SELECT name, value FROM steps WHERE instance=? AND key=?",
+                                   (self.instance, key)).fetchall()
+        except sqlite3.OperationalError:   # an older journal opened read-only
+            rows = []
+        for name, value in rows:
+            state[name] = json.loads(value)
+        return state
 
     # -- tickets and senders, across messages
     def owner_of(self, codi):
@@ -187,6 +207,7 @@ class Entry:
         self.wait = wait
         self.deadline = deadline
         self.state = {}
+        self._legacy = set()     # steps in the entry's old whole-state column
         self.outcome = None
         self.reason = None
         self._lock = None
@@ -198,7 +219,8 @@ class Entry:
             "SELECT state, outcome, reason FROM entries WHERE instance=? AND key=?",
             self.journal.instance, self.key).fetchone()
         if row:
-            self.state = json.loads(row[0])
+            self.state = self.journal.state_of(self.key)
+            self._legacy = set(json.loads(row[0] or "{}"))
             self.outcome, self.reason = row[1], row[2]
         else:
             now = time.time()
@@ -246,11 +268,15 @@ class Entry:
         return self.state.get(step, default)
 
     def record(self, step, value=True):
-        """Make a step durable before going on to the next one."""
+        """Make a step durable before going on to the next one: one row per
+        step, so a message with thousands of steps costs linear time (the
+        whole state rewritten at each step was quadratic)."""
         self.state[step] = value
         self.journal.write(
-            "UPDATE entries SET state=?, updated=? WHERE instance=? AND key=?",
-            json.dumps(self.state), time.time(), self.journal.instance, self.key)
+            "INSERT OR REPLACE INTO steps (instance, key, name, value) VALUES (?,?,?,?)",
+            self.journal.instance, self.key, step, json.dumps(value))
+        self.journal.write("UPDATE entries SET updated=? WHERE instance=? AND key=?",
+                           time.time(), self.journal.instance, self.key)
         log.debug("journal: %s = %r", step, value)
 
     def has_progress(self):
@@ -260,9 +286,14 @@ class Entry:
     def forget(self, step):
         """Undo the record of a step that turned out not to have happened."""
         if self.state.pop(step, None) is not None:
-            self.journal.write(
-                "UPDATE entries SET state=?, updated=? WHERE instance=? AND key=?",
-                json.dumps(self.state), time.time(), self.journal.instance, self.key)
+            self.journal.write("DELETE FROM steps WHERE instance=? AND key=? AND name=?",
+                               self.journal.instance, self.key, step)
+            if step in self._legacy:
+                legacy = {k: v for k, v in self.state.items() if k in self._legacy}
+                self.journal.write(
+                    "UPDATE entries SET state=?, updated=? WHERE instance=? AND key=?",
+                    json.dumps(legacy), time.time(), self.journal.instance, self.key)
+                self._legacy.discard(step)
 
     def finish(self, outcome, reason=""):
         self.outcome, self.reason = outcome, reason

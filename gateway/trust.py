@@ -92,16 +92,13 @@ def is_party(delivery, ticket):
 def recorded_parties(delivery, codi):
     """The To/Cc addresses the journal recorded for the mail that opened
     ticket `codi` (only tickets this gateway opened)."""
-    import json
     journal = delivery.journal
     key = journal.owner_of(codi) if codi else None
     if not key:
         return []
-    row = journal.execute("SELECT state FROM entries WHERE instance=? AND key=?",
-                          journal.instance, key).fetchone()
     try:
-        return list(json.loads(row[0]).get("parties") or []) if row else []
-    except (ValueError, AttributeError):
+        return list(journal.state_of(key).get("parties") or [])
+    except (ValueError, TypeError):
         return []
 
 

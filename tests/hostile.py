@@ -146,6 +146,10 @@ def journal_states(folder):
     import sqlite3
     db = sqlite3.connect(str(folder / "journal.sqlite"))
     try:
-        return [json.loads(row[0]) for row in db.execute("SELECT state FROM entries")]
+        states = {key: json.loads(state) for key, state in
+                  db.execute("SELECT key, state FROM entries")}
+        for key, name, value in db.execute("SELECT key, name, value FROM steps"):
+            states.setdefault(key, {})[name] = json.loads(value)
+        return list(states.values())
     finally:
         db.close()

@@ -254,3 +254,14 @@ def test_a_failing_cached_wsdl_is_dropped_and_downloaded_again(server, bus, sett
 
     assert len([r for r in bus.requests if r["method"] == "GET"]) == downloads + 1
     assert b"<broken" not in bytes(_cached(tmp_path)[url])
+
+
+def test_an_endless_wsdl_is_a_temporary_failure_in_bounded_memory(bus, settings_file,
+                                                                 tmp_path):
+    bus.on_get = lambda h, path, body: h.endless() or True
+
+    result, peak_mib = run_measured(mail(), through(bus, settings_file, tmp_path), tmp_path)
+
+    assert_temporary_in_one_line(result, tmp_path)
+    assert peak_mib < 150, peak_mib   # the WSDL cap is 4 MiB
+    assert bus.url + "/GestioTiquets?wsdl" not in _cached(tmp_path)

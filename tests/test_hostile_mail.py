@@ -64,7 +64,7 @@ def test_a_content_type_with_a_huge_number_of_parameters_is_read(server, setting
 
 
 def test_thousands_of_attachments_upload_a_bounded_number_and_the_ticket_says_so(
-        server, settings_file):
+        server, settings_file, tmp_path):
     from gateway.limits import MAX_LEAVES
     subject = "Ten thousand files"
     parts = b"".join(b"--zz\nContent-Type: application/octet-stream; name=f%d.bin\n"
@@ -76,6 +76,12 @@ def test_thousands_of_attachments_upload_a_bounded_number_and_the_ticket_says_so
     ticket = ticket_with_subject(server, subject)
     assert len(ticket["annexos"]) == MAX_LEAVES - 1   # the first leaf is the text
     assert "MIME parts after the first %d" % MAX_LEAVES in ticket["descripcio"]
+    # One journal row per step, never the whole entry rewritten at each one.
+    import sqlite3
+    db = sqlite3.connect(str(tmp_path / "journal.sqlite"))
+    assert db.execute("SELECT state FROM entries").fetchall() == [("{}",)]
+    assert db.execute("SELECT COUNT(*) FROM steps WHERE name LIKE 'annex:%'"
+                      " AND name NOT LIKE '%:sent'").fetchone()[0] == MAX_LEAVES - 1
 
 
 def test_deep_nesting_is_followed_to_a_bounded_depth(server, settings_file):
