@@ -103,7 +103,7 @@ settings = {
 
     # -------------------------------------------------------------------- trust
     # Mail is unauthenticated; these say how much the gateway believes it
-    # (docs/trust.md).
+    # (docs/hostile-input.md).
     # Reply-To names the requester only when From is in dominis_propis or is
     # one of these web-form senders (addresses, domains, ^regexes); on
     # anybody else's mail the ticket belongs to From.
@@ -129,7 +129,7 @@ settings = {
     "max_attachment_mb": 25,
 
     # ------------------------------------------------------------------- limits
-    # Hostile mail is bounded (docs/limits.md). A message larger than this
+    # Hostile mail is bounded (docs/hostile-input.md). A message larger than this
     # many MiB is not ticketed: it is kept in the quarantine as REJECT and
     # the admin told (0: no limit).
     "mida_maxima_missatge_mb": 50,

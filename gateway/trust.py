@@ -1,5 +1,5 @@
 """How much the gateway believes a sender. Mail is unauthenticated: anybody
-can write any From, Reply-To or ticket number. The rules (docs/trust.md):
+can write any From, Reply-To or ticket number. The rules (docs/hostile-input.md):
 
 - Reply-To names the requester only when From is in one of the
   institution's own domains (dominis_propis) or is a listed web-form sender

@@ -1,5 +1,5 @@
 """Nobody acts as somebody else: forged Reply-To, failed DMARC, malformed
-addresses, and strangers writing on somebody's ticket (docs/trust.md)."""
+addresses, and strangers writing on somebody's ticket (docs/hostile-input.md)."""
 import itertools
 
 import pytest
