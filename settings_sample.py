@@ -129,9 +129,15 @@ settings = {
     "max_attachment_mb": 25,
 
     # ------------------------------------------------------------------- limits
-    # Hostile mail is bounded (docs/hostile-input.md). A message larger than this
-    # many MiB is not ticketed: it is kept in the quarantine as REJECT and
-    # the admin told (0: no limit).
+    # Hostile mail is bounded (docs/hostile-input.md). Fixed bounds, far
+    # beyond real mail: the regexes above see the first 256 characters of a
+    # subject (255 of a file name, 1024 of a header); 500 header fields of
+    # 16,384 characters per MIME part; 200 MIME parts; 50 levels of nesting.
+    # Past one, the ticket says what was left out. A message that hits the
+    # run's deadline twice while not waiting on the bus is kept in the
+    # quarantine as ERROR and the admin told once.
+    # A message larger than this many MiB is not ticketed: it is kept in the
+    # quarantine as REJECT and the admin told (0: no limit).
     "mida_maxima_missatge_mb": 50,
     # The description sent to GN6 is cut at this many KiB; the whole of it
     # is attached to the ticket as descripcio-completa.html (0: no cap).

@@ -48,8 +48,13 @@ def send(settings, subject, text, raw, log_text, timeout=10):
     import smtplib
     host, _, port = settings["servidor_mail"].partition(":")
     try:
+        mail = admin_mail(settings, subject, text, raw, log_text)
+    except Exception as e:  # never let a notice cost the message (a second copy)
+        log.warning("could not write the admin's notice: %s: %s", type(e).__name__, e)
+        return False
+    try:
         with smtplib.SMTP(host, int(port or 25), timeout=timeout) as smtp:
-            smtp.send_message(admin_mail(settings, subject, text, raw, log_text))
+            smtp.send_message(mail)
         return True
     except (OSError, smtplib.SMTPException) as e:
         log.warning("could not mail the admin through %s: %s",

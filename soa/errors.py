@@ -7,6 +7,8 @@ GN6 answer with codiRetorn != "1" is GN6's word on this request: an answer,
 which the caller either handles (a closed ticket refuses a comment) or
 reports as an error.
 """
+import re
+
 from gateway.errors import TemporaryFailure
 
 
@@ -31,5 +33,7 @@ class Refusal(Exception):
         self.operation = operation
         self.codi = codi
         self.descripcio = descripcio
+        # GN6's text goes into log lines and the admin's notice: one line.
+        text = re.sub(r"[\x00-\x1f\x7f]+", " ", str(descripcio or "")).strip()
         super().__init__("%s refused by GN6: codiRetorn=%s %s"
-                         % (operation, codi, descripcio or ""))
+                         % (operation, codi, text[:1000]))
