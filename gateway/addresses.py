@@ -33,7 +33,7 @@ def find_addresses(text):
             token = token.strip(".'`").lower()
             if token.startswith("mailto:"):
                 token = token[7:]
-            if _ADDR_FULL_RE.fullmatch(token):
+            if len(token) <= MAX_ADDRESS and _ADDR_FULL_RE.fullmatch(token):
                 out.append(token)
     return out
 

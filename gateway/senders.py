@@ -13,6 +13,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from gateway.limits import MAX_ADDRESS
+
 log = logging.getLogger("mailtoticket.senders")
 
 
@@ -42,6 +44,8 @@ class Senders:
 
     def canonical(self, address):
         address = (address or "").strip().lower()
+        if len(address) > MAX_ADDRESS:   # not an address; and the regexes stay cheap
+            return ""
         for pattern, replacement in self.settings["reescriptura_mails"].items():
             address = re.sub(pattern, replacement, address)
         return address
