@@ -188,3 +188,10 @@ def test_a_malformed_address_is_nobody_not_somebody_else(server, settings_file, 
     run_mailtoticket(raw, settings_file(filtres=CHAIN_ALL))
 
     assert all(t["solicitant"] != "jaume.moral" for t in tickets_with(server, subject))
+
+
+def test_an_unknown_comentaris_de_tercers_value_is_refused_naming_the_key(settings_file):
+    result = run_mailtoticket(mail(), settings_file(comentaris_de_tercers="maybe"))
+
+    assert result.returncode == 75
+    assert b"comentaris_de_tercers" in result.stderr
