@@ -143,7 +143,12 @@ def deliver(raw, settings, records, account=None, replaying=False):
         result = temporary(str(e))
     except (TemporaryFailure, RunInterrupted) as e:
         log.warning("temporary failure, the message stays in the mailbox: %s", e)
-        result = temporary(str(e))
+        from gateway import poison
+        result = None
+        if poison.counts(e, deadline) and not account:
+            Deadline.disarm_alarm()
+            result = poison.hit(raw, settings, records, e, deadline)
+        result = result or temporary(str(e))
     except Exception as e:  # a bug outside the chain: keep the message, say why
         log.exception("internal error")
         result = keep_after_bug(raw, settings, records, e)
@@ -159,14 +164,17 @@ def handle(raw, settings, deadline, records, account, replaying, facts):
     from gateway.journal import Journal, message_key
     from gateway.message import Message
     from gateway.senders import Senders
+    from gateway.limits import head_only, too_big
     from soa.identitat import GestioIdentitat
 
-    message = Message(raw)
+    oversize = too_big(raw, settings)   # named by its headers, never parsed whole
+    message = Message(head_only(raw) if oversize else raw)
     facts.update(message_id=message.message_id, sender=message.from_address)
     log.info("message %s from %s: %r", message.message_id, message.from_address,
              message.subject)
     senders = Senders(settings, lambda: GestioIdentitat(settings, deadline))
-    reason = automatic.skip_reason(message, settings, senders.canonical)
+    reason = None if oversize else automatic.skip_reason(message, settings,
+                                                         senders.canonical)
     if reason:
         log.info("SKIP: %s", reason)
         return Outcome(SKIP, reason)
@@ -182,8 +190,11 @@ def handle(raw, settings, deadline, records, account, replaying, facts):
             return Outcome(entry.outcome, "already handled")
         facts["state"] = entry.state
         try:
-            result = ticket_work(message, settings, deadline, journal, entry, senders,
-                                 account, replaying)
+            if oversize:
+                result = Outcome(REJECT, oversize)
+            else:
+                result = ticket_work(message, settings, deadline, journal, entry,
+                                     senders, account, replaying)
         except TemporaryFailure as e:
             from gateway import alerts
             from soa.errors import CredentialsRefused

@@ -160,6 +160,25 @@ settings = {
     #           "accio": "REJECT"}
     "regles_capcaleres": [],
 
+    # -------------------------------------------------------------------- trust
+    # Mail is unauthenticated; these say how much the gateway believes it
+    # (docs/hostile-input.md).
+    # Reply-To names the requester only when From is in dominis_propis or is
+    # one of these web-form senders (addresses, domains, ^regexes); on
+    # anybody else's mail the ticket belongs to From.
+    "remitents_formularis": [],
+    # authserv-ids of the institution's own mail servers, whose
+    # Authentication-Results headers are believed: a dmarc=fail there for an
+    # own domain makes the sender an outsider (nobody's user). Empty: the
+    # headers are not read (anybody can write one).
+    "authserv_ids_confiats": [],
+    # A reply from somebody who is not a party of the ticket (its requester,
+    # an addressee of the mail that opened it, or a user the directory or
+    # these settings know): "privat" adds it as a private comment saying who
+    # sent it; "public" adds it as any comment (upstream's behaviour); "nou"
+    # leaves the ticket alone, and the chain goes on (a new ticket).
+    "comentaris_de_tercers": "privat",
+
     # -------------------------------------------------------------- attachments
     # Regexes matched (re.match: at the start of the name, case as written,
     # as the original tool did) on file names not to upload.
@@ -168,6 +187,21 @@ settings = {
     "filtrar_attachments_per_hash": [],
     # Parts strictly larger than this many MiB are not uploaded.
     "max_attachment_mb": 25,
+
+    # ------------------------------------------------------------------- limits
+    # Hostile mail is bounded (docs/hostile-input.md). Fixed bounds, far
+    # beyond real mail: the regexes above see the first 256 characters of a
+    # subject (255 of a file name, 1024 of a header); 500 header fields of
+    # 16,384 characters per MIME part; 200 MIME parts; 50 levels of nesting.
+    # Past one, the ticket says what was left out. A message that hits the
+    # run's deadline twice while not waiting on the bus is kept in the
+    # quarantine as ERROR and the admin told once.
+    # A message larger than this many MiB is not ticketed: it is kept in the
+    # quarantine as REJECT and the admin told (0: no limit).
+    "mida_maxima_missatge_mb": 50,
+    # The description sent to GN6 is cut at this many KiB; the whole of it
+    # is attached to the ticket as descripcio-completa.html (0: no cap).
+    "mida_maxima_descripcio_kb": 1024,
 
     # ---------------------------------------------------------------- operation
     # Log file (None: stderr only) and level (int or name).

@@ -18,7 +18,8 @@ import logging
 import re
 
 from filtres.filtre import Filtre
-from gateway import loop_guard, uploads
+from gateway import loop_guard, trust, uploads
+from gateway.limits import header_for_match, subject_for_match
 from soa.parameters import PRIVAT, PUBLIC, TANCAT
 
 log = logging.getLogger("mailtoticket.reply")
@@ -31,10 +32,10 @@ def ticket_number(message, settings, journal=None):
     by_id = re.compile(settings["regex_message_id"])
     ids = message.in_reply_to + list(reversed(message.references))
     for message_id in ids:
-        match = by_id.match(message_id)
+        match = by_id.match(header_for_match(message_id))
         if match:
             return match.group(1)
-    match = re.match(settings["regex_reply"], message.subject)
+    match = re.match(settings["regex_reply"], subject_for_match(message.subject))
     if match:
         return match.group(1)
     if journal is not None:
@@ -52,7 +53,7 @@ def ticket_number(message, settings, journal=None):
 def without_ticket_tag(subject, settings):
     """The subject without the ticket tag `regex_reply` found in it (the
     bracket around the number, or the number alone)."""
-    match = re.match(settings["regex_reply"], subject)
+    match = re.match(settings["regex_reply"], subject_for_match(subject))
     if not match:
         return subject
     start, end = match.span(1)
@@ -66,7 +67,8 @@ def without_ticket_tag(subject, settings):
 def private_marker(delivery):
     """Whether the sender asked for a private comment, and may."""
     from gateway import spam
-    marked = bool(re.match(delivery.settings["regex_privat"], delivery.message.subject)) \
+    marked = bool(re.match(delivery.settings["regex_privat"],
+                           subject_for_match(delivery.message.subject))) \
         or spam.header_rule(delivery.message, delivery.settings) == "PRIVAT"
     if marked and delivery.sender.user is None:
         delivery.say("private marker from unknown sender %s ignored: public comment",
@@ -91,6 +93,16 @@ class FiltreReply(Filtre):
             return False
         self.ticket = ticket
         self.author = self.comment_author()
+        self.party, why = trust.is_party(self.delivery, ticket)
+        self.stranger = None if self.party else why
+        if not self.party:
+            mode = self.settings["comentaris_de_tercers"]
+            self.delivery.say("%s on ticket %s is %s (comentaris_de_tercers: %s)",
+                              self.delivery.sender.address, self.codi, why, mode)
+            if mode == trust.NEW:
+                return False
+            if mode == trust.PUBLIC:
+                self.stranger = None
         if not self.author:
             self.delivery.say("reply to ticket %s from an unknown sender and no "
                               "usuari_extern", self.codi)
@@ -109,7 +121,7 @@ class FiltreReply(Filtre):
         if sender.user:
             return sender.user
         email = (self.ticket.get("emailSolicitant") or "").strip().lower()
-        if sender.address and email and \
+        if sender.address and email and not sender.outsider and \
                 self.delivery.senders.canonical(email) == sender.address:
             return self.ticket.get("solicitant")
         return self.settings["usuari_extern"] or None
@@ -118,16 +130,18 @@ class FiltreReply(Filtre):
         from gateway import origin
         return {"codi": self.codi, "author": self.author,
                 "solicitant": self.ticket.get("solicitant"),
-                "origin": origin.for_comment(self.delivery)}
+                "origin": origin.for_comment(self.delivery),
+                "stranger": self.stranger}
 
     def restore(self, state):
         self.codi, self.author = state["codi"], state["author"]
         self.solicitant = state.get("solicitant")
         self.origin = state.get("origin")
+        self.stranger = state.get("stranger")
 
     def filtrar(self):
         delivery = self.delivery
-        private = private_marker(delivery)
+        private = private_marker(delivery) or bool(self.stranger)
         if private:
             tipus, notificat = PRIVAT, "N"
         elif self.author and self.author == self.solicitant:
@@ -144,6 +158,8 @@ class FiltreReply(Filtre):
         body = cleaning.apply(self.settings, "netejar_mail_reply", delivery.description)
         line = self.origin if self.origin is not None else origin.for_comment(delivery)
         text = uploads.with_attachments(line + body, uploaded, skipped)
+        if self.stranger:
+            text = trust.stranger_note(delivery.sender.address, self.stranger) + text
         if delivery.entry.get(comment) is None:
             delivery.step(comment, lambda: self.tiquets.afegir_comentari_tiquet(
                 self.codi, self.author, text, tipus, notificat), repeatable=False)

@@ -108,7 +108,7 @@ def status(settings, wanted):
         return PROBLEM
     from gateway.summary import counts, ticket_of
     for key, message_id, state, outcome, reason, created, updated in rows:
-        state = json.loads(state or "{}")
+        state = journal.state_of(key)
         comments, attachments = counts(state)
         steps = sorted(s for s in state if s not in ("filtre", "attempts"))
         _say("message-id: %s" % (message_id or "-"))

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from gateway.headers import part_header, part_transfer_encoding
+from gateway.limits import name_for_match
 from gateway.payload import decode_base64_text, part_payload, raw_payload
 from gateway.rawmime import split_entity
 
@@ -350,7 +351,7 @@ def select(attachments, settings):
     for attachment in attachments:
         reason = None
         for text, regex in patterns:
-            if regex.match(attachment.name):
+            if regex.match(name_for_match(attachment.name)):
                 reason = "filtered by name (matches '%s')" % text
                 break
         if reason is None and attachment.size > limit:

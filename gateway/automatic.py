@@ -12,6 +12,7 @@ put in the folder) is ticketed, with no creation notice sent back
 import re
 
 from gateway.addresses import matches
+from gateway.limits import header_for_match
 
 SKIPPED_PRECEDENCE = ("junk",)
 MACHINE_PRECEDENCE = ("bulk", "list")
@@ -42,7 +43,7 @@ def skip_reason(message, settings, canonical):
     if sender and sender in [canonical(a) for a in settings["mail_suport"]]:
         return "sent by the support address itself"
     if message.message_id and re.match(settings["regex_message_id"],
-                                       message.message_id):
+                                       header_for_match(message.message_id)):
         return "sent by GN6 (Message-ID %s)" % message.message_id
     from gateway import spam
     reason = spam.spam_reason(message, settings) or \

@@ -7,6 +7,8 @@ keyword rules come after (and so win over) the header rules.
 import re
 import unicodedata
 
+from gateway.limits import header_for_match
+
 ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender",
                    "delivered-to", "x-original-to", "resent-from", "resent-to")
 
@@ -24,7 +26,7 @@ def header_defaults(message, rules):
     result = {}
     for rule in rules:
         pattern = re.compile(rule["match"], re.IGNORECASE)
-        if any(pattern.match(value)
+        if any(pattern.match(header_for_match(value))
                for header in rule["order"]
                for value in header_values(message, header)):
             result.update(rule["defaults"])

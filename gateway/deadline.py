@@ -11,6 +11,7 @@ stuck lock).
 """
 import signal
 import time
+from contextlib import contextmanager
 
 from gateway.errors import TemporaryFailure
 
@@ -30,6 +31,21 @@ class Deadline:
         self._clock = clock
         self.seconds = seconds
         self.end = clock() + seconds
+        self.on_bus = False      # inside a bus call right now
+        self.bus_seconds = 0.0   # time spent waiting on the bus (gateway/poison.py)
+
+    @contextmanager
+    def waiting_on_bus(self):
+        """Around every remote call: a deadline hit while the bus had the
+        run's time is the bus's fault, not the message's."""
+        outer, start = self.on_bus, self._clock()
+        self.on_bus = True
+        try:
+            yield
+        finally:
+            self.on_bus = outer
+            if not outer:
+                self.bus_seconds += self._clock() - start
 
     def remaining(self):
         return self.end - self._clock()

@@ -29,6 +29,7 @@ class Delivery:
         self._account = account
         self.notes = []          # HTML paragraphs to put on top of a new ticket
         self._tickets = {}
+        self._whole_description = None
 
     def say(self, text, *args):
         """Log, and in --dry-run tell the admin on stderr."""
@@ -82,11 +83,25 @@ class Delivery:
 
     @cached_property
     def description(self):
+        """The description sent to GN6: capped at mida_maxima_descripcio_kb
+        (the whole of it is attached, see `attachments`), followed by what
+        the parser's bounds left out of the message (gateway/limits.py)."""
         from gateway.body import description_html
-        return description_html(self.message)
+        from gateway.limits import cap_description
+        shown, self._whole_description = cap_description(
+            description_html(self.message), self.settings)
+        return shown + self.message.bounds.html()
 
     @cached_property
     def attachments(self):
         """(to upload, [(skipped, reason)])"""
         from gateway import attachments
-        return attachments.select(attachments.attachments(self.message), self.settings)
+        found = attachments.attachments(self.message)
+        self.description  # noqa: B018 (it says whether the whole one is attached)
+        whole = self._whole_description
+        if whole is not None:
+            data = whole.encode("utf-8", "surrogatepass")
+            found.append(attachments.Attachment(
+                "descripcio-completa.html", "text/html", None, False, len(data),
+                None, data))
+        return attachments.select(found, self.settings)

@@ -62,6 +62,9 @@ CREATE INDEX IF NOT EXISTS sender_writes_by_sender
 CREATE INDEX IF NOT EXISTS entries_by_message_id ON entries (instance, message_id);
 CREATE TABLE IF NOT EXISTS notices (
     instance TEXT NOT NULL, topic TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS steps (
+    instance TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (instance, key, name));
 """
 
 
@@ -80,13 +83,15 @@ def message_key(raw, message_id):
 
 
 def unfolded_fields(head):
+    # Pieces joined once per field: `+=` on bytes would copy the field at
+    # every continuation line (a header folded over millions of lines).
     fields = []
     for line in re.split(rb"\r?\n", head):
         if line[:1] in (b" ", b"\t") and fields:
-            fields[-1] += b" " + line.strip()
+            fields[-1].append(line.strip())
         elif line:
-            fields.append(line)
-    return fields
+            fields.append([line])
+    return [b" ".join(pieces) for pieces in fields]
 
 
 class Journal:
@@ -109,6 +114,8 @@ class Journal:
         hours, not months. Open work (no outcome yet) is kept."""
         before = time.time() - keep_days * 86400
         self.write("DELETE FROM tickets WHERE key IN (SELECT key FROM entries"
+                   " WHERE updated < ? AND outcome IS NOT NULL)", before)
+        self.write("DELETE FROM steps WHERE key IN (SELECT key FROM entries"
                    " WHERE updated < ? AND outcome IS NOT NULL)", before)
         self.write("DELETE FROM entries WHERE updated < ? AND outcome IS NOT NULL", before)
         self.write("DELETE FROM sender_writes WHERE created < ?", before)
@@ -145,6 +152,21 @@ class Journal:
         if not self.readonly:
             self.execute(sql, *args)
 
+    def state_of(self, key):
+        """A message's recorded steps: the entry's `state` column (written
+        whole by older versions) with its rows in `steps` over it."""
+        row = self.execute("SELECT state FROM entries WHERE instance=? AND key=?",
+                           self.instance, key).fetchone()
+        state = json.loads(row[0]) if row and row[0] else {}
+        try:
+            rows = self.db.execute("SELECT name, value FROM steps WHERE instance=? AND key=?",
+                                   (self.instance, key)).fetchall()
+        except sqlite3.OperationalError:   # an older journal opened read-only
+            rows = []
+        for name, value in rows:
+            state[name] = json.loads(value)
+        return state
+
     # -- tickets and senders, across messages
     def owner_of(self, codi):
         row = self.execute("SELECT key FROM tickets WHERE instance=? AND codi=?",
@@ -161,12 +183,12 @@ class Journal:
             " ORDER BY e.created LIMIT 1", self.instance, message_id).fetchone()
         if row:
             return row[0]
-        for (state,) in self.execute(
-                "SELECT state FROM entries WHERE instance=? AND message_id=?"
+        for (key,) in self.execute(
+                "SELECT key FROM entries WHERE instance=? AND message_id=?"
                 " AND outcome=? ORDER BY created LIMIT 5", self.instance, message_id,
                 "SUCCESS"):
             try:
-                codi = json.loads(state).get("filtre", {}).get("state", {}).get("codi")
+                codi = self.state_of(key).get("filtre", {}).get("state", {}).get("codi")
             except (ValueError, AttributeError):
                 continue
             if codi:
@@ -208,6 +230,7 @@ class Entry:
         self.wait = wait
         self.deadline = deadline
         self.state = {}
+        self._legacy = set()     # steps in the entry's old whole-state column
         self.outcome = None
         self.reason = None
         self._lock = None
@@ -219,7 +242,8 @@ class Entry:
             "SELECT state, outcome, reason FROM entries WHERE instance=? AND key=?",
             self.journal.instance, self.key).fetchone()
         if row:
-            self.state = json.loads(row[0])
+            self.state = self.journal.state_of(self.key)
+            self._legacy = set(json.loads(row[0] or "{}"))
             self.outcome, self.reason = row[1], row[2]
             if not self.journal.readonly and not self.outcome:
                 # a redelivery of unfinished work (--status shows the count)
@@ -270,11 +294,15 @@ class Entry:
         return self.state.get(step, default)
 
     def record(self, step, value=True):
-        """Make a step durable before going on to the next one."""
+        """Make a step durable before going on to the next one: one row per
+        step, so a message with thousands of steps costs linear time (the
+        whole state rewritten at each step was quadratic)."""
         self.state[step] = value
         self.journal.write(
-            "UPDATE entries SET state=?, updated=? WHERE instance=? AND key=?",
-            json.dumps(self.state), time.time(), self.journal.instance, self.key)
+            "INSERT OR REPLACE INTO steps (instance, key, name, value) VALUES (?,?,?,?)",
+            self.journal.instance, self.key, step, json.dumps(value))
+        self.journal.write("UPDATE entries SET updated=? WHERE instance=? AND key=?",
+                           time.time(), self.journal.instance, self.key)
         log.debug("journal: %s = %r", step, value)
 
     def has_progress(self):
@@ -285,9 +313,14 @@ class Entry:
     def forget(self, step):
         """Undo the record of a step that turned out not to have happened."""
         if self.state.pop(step, None) is not None:
-            self.journal.write(
-                "UPDATE entries SET state=?, updated=? WHERE instance=? AND key=?",
-                json.dumps(self.state), time.time(), self.journal.instance, self.key)
+            self.journal.write("DELETE FROM steps WHERE instance=? AND key=? AND name=?",
+                               self.journal.instance, self.key, step)
+            if step in self._legacy:
+                legacy = {k: v for k, v in self.state.items() if k in self._legacy}
+                self.journal.write(
+                    "UPDATE entries SET state=?, updated=? WHERE instance=? AND key=?",
+                    json.dumps(legacy), time.time(), self.journal.instance, self.key)
+                self._legacy.discard(step)
 
     def finish(self, outcome, reason=""):
         self.outcome, self.reason = outcome, reason

@@ -28,6 +28,7 @@ from gateway.headers import (
     decode_header, part_content_type, part_disposition, part_filename,
     part_header, part_headers)
 from gateway.htmltext import html_to_text
+from gateway.limits import MAX_DEPTH, MAX_LEAVES, Bounds, bounded_part_factory
 from gateway.payload import part_text, raw_payload
 from gateway.rawmime import raw_entity, split_entity
 
@@ -39,7 +40,8 @@ _MSGID_RE = re.compile(r"<[^<>\s]+>")
 _RAW_CONTROL_RE = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _BINARY_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _INVISIBLE_RE = re.compile("[\\s\u00a0\u200b-\u200d\u2060\ufeff]+")
-_MAX_DEPTH = 200  # MIME nesting we follow; deeper parts are ignored
+_VISIBLE_RE = re.compile("[^\\s\u00a0\u200b-\u200d\u2060\ufeff]")
+_MAX_DEPTH = MAX_DEPTH  # MIME nesting we follow; deeper parts are ignored
 
 
 class Leaf:
@@ -72,18 +74,20 @@ class Message:
             except Exception:
                 raw = b""
         self.raw = raw
-        self.email = self._parse(raw)
+        self.bounds = Bounds()
+        self.email = self._parse(raw, self.bounds)
         self._leaves = None
         self._text_body = None
 
     @staticmethod
-    def _parse(raw):
+    def _parse(raw, bounds):
+        factory = bounded_part_factory(bounds)
         try:
             # Fed in slices, as parsebytes() feeds its StringIO: parsebytes()
             # would first decode the whole message into one str and realise
             # it in a StringIO at 4 bytes a character (a 35 MB message
             # costs 175 MB more).
-            parser = _BytesFeedParser()
+            parser = _BytesFeedParser(_factory=factory)
             for start in range(0, len(raw), _PARSE_SLICE):
                 parser.feed(raw[start:start + _PARSE_SLICE])
             return parser.close()
@@ -91,7 +95,7 @@ class Message:
             pass
         try:
             # Headers only; the body stays one opaque payload.
-            return _BytesParser().parsebytes(raw, headersonly=True)
+            return _BytesParser(_class=factory).parsebytes(raw, headersonly=True)
         except Exception:
             return _EmailMessage()
 
@@ -186,12 +190,17 @@ class Message:
         stack = [(self.email, ())]
         while stack:
             part, path = stack.pop()
+            if len(leaves) >= MAX_LEAVES:
+                self.bounds.note("MIME parts after the first %d" % MAX_LEAVES)
+                break
             ctype = part_content_type(part)
             # raw_payload(), not get_payload(): that would decode the body
             # of every leaf (a copy of each attachment) just to look at it.
             payload = raw_payload(part)
             if ctype.startswith("multipart/") and isinstance(payload, list):
-                if len(path) < _MAX_DEPTH:
+                if len(path) >= _MAX_DEPTH:
+                    self.bounds.note("parts nested deeper than %d levels" % _MAX_DEPTH)
+                else:
                     for index in range(len(payload) - 1, -1, -1):
                         sub = payload[index]
                         if isinstance(sub, _EmailMessage):
@@ -259,7 +268,9 @@ class Message:
             controls = len(_BINARY_CONTROL_RE.findall(sample))
             if controls > len(sample) * 0.3:
                 return False
-        has_body = bool(_INVISIBLE_RE.sub("", text))
+        # search, not sub: sub("", a 20 MB text) builds a piece per word
+        # (hundreds of MB) just to learn whether anything is left.
+        has_body = _VISIBLE_RE.search(text) is not None
         if not has_body:
             for html in htmls:
                 if "<img" in html.lower():

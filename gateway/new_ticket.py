@@ -12,7 +12,7 @@ import logging
 import re
 import time
 
-from gateway import loop_guard, uploads
+from gateway import loop_guard, trust, uploads
 from gateway.errors import TemporaryFailure
 from soa.errors import Refusal
 from soa.parameters import DATE_FORMAT, OBERT
@@ -41,6 +41,7 @@ def open_ticket(delivery, params):
         entry.record("ticket", codi)
         loop_guard.note(delivery)
     journal.claim_ticket(codi, entry.key)
+    trust.record_parties(delivery)
     delivery.say("ticket %s", codi)
     _, skipped = delivery.attachments
     uploaded = uploads.upload(delivery, codi, params["solicitant"])

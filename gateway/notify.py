@@ -9,19 +9,35 @@ import time
 
 log = logging.getLogger("mailtoticket.notify")
 
+# A larger original is not attached whole (its headers are).
+MAX_ATTACHED_ORIGINAL = 10 * 1024 * 1024
+
+
+def one_line(text):
+    """Text (from the bus, from a message) made safe for a header: CR, LF
+    and other control characters would break it, or make the email package
+    refuse the whole notice."""
+    import re
+    return re.sub(r"[\x00-\x1f\x7f]+", " ", str(text)).strip()
+
 
 def admin_mail(settings, subject, text, raw, log_text):
     from email.message import EmailMessage
     mail = EmailMessage()
     mail["From"] = settings["notificar_errors_from"]
     mail["To"] = ", ".join(settings["notificar_errors_to"])
-    mail["Subject"] = subject
+    mail["Subject"] = one_line(subject)[:200]
     mail["Auto-Submitted"] = "auto-generated"   # never ticketed back (RFC 3834)
     mail.set_content(text)
     mail.add_attachment(log_text.encode("utf-8"), maintype="text", subtype="plain",
                         filename="mailtoticket.log")
-    mail.add_attachment(raw, maintype="application", subtype="octet-stream",
-                        filename="original.eml")
+    if len(raw) > MAX_ATTACHED_ORIGINAL:   # the quarantine holds the whole of it
+        from gateway.limits import head_only
+        mail.add_attachment(head_only(raw), maintype="text", subtype="plain",
+                            filename="original-headers.txt")
+    else:
+        mail.add_attachment(raw, maintype="application", subtype="octet-stream",
+                            filename="original.eml")
     return mail
 
 
@@ -32,8 +48,13 @@ def send(settings, subject, text, raw, log_text, timeout=10):
     import smtplib
     host, _, port = settings["servidor_mail"].partition(":")
     try:
+        mail = admin_mail(settings, subject, text, raw, log_text)
+    except Exception as e:  # never let a notice cost the message (a second copy)
+        log.warning("could not write the admin's notice: %s: %s", type(e).__name__, e)
+        return False
+    try:
         with smtplib.SMTP(host, int(port or 25), timeout=timeout) as smtp:
-            smtp.send_message(admin_mail(settings, subject, text, raw, log_text))
+            smtp.send_message(mail)
         return True
     except (OSError, smtplib.SMTPException) as e:
         log.warning("could not mail the admin through %s: %s",
@@ -51,7 +72,7 @@ def tell_admin_once(settings, entry, outcome, path, raw, log_text):
     if outcome.notice and entry.journal.noticed_since(outcome.notice, since):
         log.info("the admin was already told about %s", outcome.notice)
         return
-    subject = "mailtoticket %s: %s" % (outcome.header, outcome.reason[:120])
+    subject = "mailtoticket %s: %s" % (outcome.header, one_line(outcome.reason)[:120])
     text = ("A message was not ticketed and is kept in the quarantine:\n\n"
             "  %s\n\nReason: %s\n\nOnce the cause is fixed, process it again "
             "with:\n\n  mailtoticket.py -c SETTINGS --replay %s\n"

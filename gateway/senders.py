@@ -13,6 +13,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from gateway.limits import MAX_ADDRESS
+
 log = logging.getLogger("mailtoticket.senders")
 
 
@@ -25,6 +27,7 @@ class Sender:
     # Reply-To is used (a web form sends as a generic account with the person
     # in Reply-To), else `address`.
     email: str | None = None
+    outsider: bool = False  # believed to be nobody we know (gateway/trust.py)
 
 
 class Senders:
@@ -45,6 +48,8 @@ class Senders:
 
     def canonical(self, address):
         address = (address or "").strip().lower()
+        if len(address) > MAX_ADDRESS:   # not an address; and the regexes stay cheap
+            return ""
         for pattern, replacement in self.settings["reescriptura_mails"].items():
             address = re.sub(pattern, replacement, address)
         return address
@@ -112,9 +117,24 @@ class Senders:
         return None
 
     def sender_of(self, message, override=None):
-        """The message's sender: Reply-To before From (or `override`, the
-        original sender of a forward). Unknown senders keep their address."""
+        """The message's sender: Reply-To before From when Reply-To is
+        trusted (gateway/trust.py), or `override`, the original sender of a
+        forward. Unknown senders keep their address. A sender whose own
+        domain failed DMARC is an outsider: nobody's user."""
+        from gateway import trust
+        failed = trust.dmarc_failed(message, self.settings)
+        if failed:
+            address = self.canonical(override or message.from_address) or None
+            log.warning("%s failed DMARC at %s: treated as an outsider", address, failed)
+            return Sender(address, None, "dmarc=fail at %s" % failed, address,
+                          outsider=True)
         reply_to = None if override else message.reply_to_address
+        if reply_to and \
+                not trust.reply_to_trusted(message, self.settings, self.canonical):
+            log.info("Reply-To %s ignored: From %s is neither an own domain nor a "
+                     "listed web form (remitents_formularis)", reply_to,
+                     message.from_address)
+            reply_to = None
         candidates = [override] if override else [reply_to, message.from_address]
         candidates = [self.canonical(a) for a in candidates if a]
         email = self.canonical(reply_to) if reply_to else None

@@ -23,7 +23,8 @@ log = logging.getLogger("mailtoticket.settings")
 REGEX_KEYS = ("regex_reply", "regex_message_id", "regex_privat")
 REGEX_LIST_KEYS = ("filtrar_attachments_per_nom",)
 REGEX_DICT_KEYS = ("patrons_mail_addicionals", "reescriptura_mails")
-ADDRESS_PATTERN_KEYS = ("mails_no_ticket", "mails_sempre_ticket", "reenviaments")
+ADDRESS_PATTERN_KEYS = ("mails_no_ticket", "mails_sempre_ticket", "reenviaments",
+                        "remitents_formularis")
 # Regexes whose group 1 is the ticket number.
 NUMBER_REGEX_KEYS = ("regex_reply", "regex_message_id")
 # Keys whose default is None: a path or URL, or nothing.
@@ -201,6 +202,9 @@ def check(settings, base):
         settings[key] = _callable(key, settings[key])
     _check_rules(settings)
     _check_header_rules(settings["regles_capcaleres"])
+    if settings["comentaris_de_tercers"] not in ("privat", "public", "nou"):
+        raise SettingsError("settings key 'comentaris_de_tercers' must be \"privat\", "
+                            "\"public\" or \"nou\", not %r" % settings["comentaris_de_tercers"])
     _check_log_level(settings["log_level"])
     if not all(isinstance(f, str) and "." in f for f in settings["filtres"]):
         raise SettingsError("settings key 'filtres': dotted class paths expected")

@@ -47,8 +47,10 @@ class Refusal(Exception):
         self.operation = operation
         self.codi = codi
         self.descripcio = descripcio
+        # GN6's text goes into log lines and the admin's notice: one line.
+        text = re.sub(r"[\x00-\x1f\x7f]+", " ", str(descripcio or "")).strip()
         super().__init__("%s refused by GN6: codiRetorn=%s %s"
-                         % (operation, codi, descripcio or ""))
+                         % (operation, codi, text[:1000]))
 
 
 class CredentialsRefused(BusFailure):

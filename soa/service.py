@@ -67,11 +67,17 @@ class SoapService:
         import requests
         from lxml import etree
         from zeep import exceptions as zexc
-        from zeep.helpers import serialize_object
-        temporary = (zexc.Fault, zexc.TransportError, zexc.XMLSyntaxError,
-                     zexc.XMLParseError, requests.RequestException,
-                     etree.XMLSyntaxError, OSError)
+        # Anything zeep or lxml raise on what the bus sent (an entity or a
+        # DTD, garbage, another operation's answer) is the bus's fault, not
+        # the message's: temporary, one log line (soa/transport.py).
+        temporary = (zexc.Error, requests.RequestException, etree.LxmlError,
+                     OSError, ValueError, LookupError, TypeError, AttributeError)
         timeout = self.deadline.timeout(self.timeout, write=write)
+        with self.deadline.waiting_on_bus():
+            return self._call(operation, args, timeout, temporary)
+
+    def _call(self, operation, args, timeout, temporary):
+        from zeep.helpers import serialize_object
         try:
             service = self._client(timeout)
         except temporary as e:
@@ -92,31 +98,55 @@ class SoapService:
                              unavailable=getattr(e, "status_code", None) == 503) from None
         finally:
             self._transport.spliced = None
-        return serialize_object(result, dict)
+        try:
+            return serialize_object(result, dict)
+        except temporary as e:
+            raise BusFailure("%s: unreadable answer: %s: %s" % (
+                operation, type(e).__name__, _short(e))) from None
 
     def _client(self, timeout):
         if self._service is None:
-            from zeep import Client
-            from zeep.wsse.username import UsernameToken
-            Transport = _splicing_transport()
             cache = None
             if self.cache_path:
                 os.makedirs(os.path.dirname(self.cache_path) or ".", exist_ok=True)
                 cache = WsdlCache(self.cache_path, WSDL_CACHE_SECONDS)
-            self._transport = Transport(cache=cache, timeout=timeout,
-                                        operation_timeout=timeout,
-                                        session=_shared_session())
-            user, password = self.credentials
-            client = Client(self.wsdl, transport=self._transport,
-                            wsse=UsernameToken(user, password))
-            if self.endpoint:
-                binding = next(iter(next(iter(
-                    client.wsdl.services.values())).ports.values())).binding
-                self._service = client.create_service(binding.name, self.endpoint)
-            else:
-                self._service = client.service
-            self._client_ref = client  # the service proxy needs it alive
+            try:
+                self._build(cache, timeout)
+            except Exception:
+                if not (cache and cache.hits):
+                    raise
+                # A cached WSDL that does not make a working client is
+                # dropped and downloaded again, not kept for a day.
+                log.warning("cached WSDL %s does not load: dropped, downloading it again",
+                            ", ".join(cache.hits))
+                cache.drop()
+                self._build(cache, timeout)
+            if cache:
+                cache.commit()  # only what made a working client is cached
         return self._service
+
+    def _build(self, cache, timeout):
+        from zeep import Client, Settings
+        from zeep.wsse.username import UsernameToken
+        from soa.transport import pinned_address
+        Transport = _splicing_transport()
+        self._transport = Transport(cache=cache, timeout=timeout,
+                                    operation_timeout=timeout,
+                                    session=_shared_session())
+        user, password = self.credentials
+        client = Client(self.wsdl, transport=self._transport,
+                        wsse=UsernameToken(user, password),
+                        settings=Settings(forbid_dtd=True, forbid_entities=True))
+        try:
+            port = next(iter(next(iter(client.wsdl.services.values())).ports.values()))
+        except StopIteration:
+            raise ValueError("the WSDL %s defines no service port" % self.wsdl) from None
+        address = self.endpoint or pinned_address(
+            self.wsdl, port.binding_options.get("address"))
+        if not address:
+            raise ValueError("the WSDL %s gives no service address" % self.wsdl)
+        self._service = client.create_service(port.binding.name, address)
+        self._client_ref = client  # the service proxy needs it alive
 
 
 class WsdlCache:
@@ -132,6 +162,8 @@ class WsdlCache:
     def __init__(self, path, timeout):
         self.path = path
         self.timeout = timeout
+        self.hits = []          # URLs read from the cache by this client
+        self.pending = {}       # downloaded, written once the client works
 
     def _connect(self):
         import sqlite3
@@ -153,18 +185,37 @@ class WsdlCache:
             log.warning("WSDL cache %s unreadable: %s", self.path, e)
             return None
         if row and 0 <= time.time() - row[0] <= self.timeout:
+            self.hits.append(url)
             return bytes(row[1])
         return None
 
     def add(self, url, content):
-        import sqlite3
+        """Kept aside until `commit`: a WSDL that does not load into a
+        working client must not be served for a day."""
         if isinstance(content, str):
             content = content.encode("utf-8")
+        self.pending[url] = content
+
+    def commit(self):
+        if self.pending:
+            self._write([("INSERT OR REPLACE INTO wsdl (url, created, content) "
+                          "VALUES (?, ?, ?)", (url, time.time(), content))
+                         for url, content in self.pending.items()])
+            self.pending = {}
+
+    def drop(self):
+        """Forget the cached documents this client read (and retry without)."""
+        self._write([("DELETE FROM wsdl WHERE url=?", (url,)) for url in self.hits])
+        self.hits, self.pending = [], {}
+        self.timeout = -1   # nothing more is read from the cache by this client
+
+    def _write(self, statements):
+        import sqlite3
         try:
             db = self._connect()
             try:
-                db.execute("INSERT OR REPLACE INTO wsdl (url, created, content) "
-                           "VALUES (?, ?, ?)", (url, time.time(), content))
+                for sql, args in statements:
+                    db.execute(sql, args)
             finally:
                 db.close()
         except sqlite3.Error as e:
@@ -259,8 +310,9 @@ def _splicing_transport():
     """zeep's Transport, posting spliced requests when a call has any."""
     global _TRANSPORT
     if _TRANSPORT is None:
-        from zeep.transports import Transport
         from zeep.wsdl.utils import etree_to_string
+        from soa.transport import guarded_transport
+        Transport = guarded_transport()
 
         class SplicingTransport(Transport):
             spliced = None  # {placeholder: string} of the call in progress
@@ -294,5 +346,6 @@ def _never_connected(error):
 
 
 def _short(error, limit=300):
-    text = str(error).strip().replace("\n", " ")
+    import re
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", str(error)).strip()
     return text if len(text) <= limit else text[:limit] + "..."

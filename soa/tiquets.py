@@ -8,10 +8,11 @@ style puts them (soa/results.py).
 """
 import logging
 import os
+import re
 
 from soa import parameters as P
 from soa.results import field, items
-from soa.errors import CredentialsRefused, Refusal, is_credentials_text
+from soa.errors import BusFailure, CredentialsRefused, Refusal, is_credentials_text
 from soa.service import SoapService
 
 log = logging.getLogger("mailtoticket.gn6")
@@ -39,6 +40,27 @@ def service_for(settings, deadline, url_key, endpoint_key):
         settings["timeout_soa"], deadline, wsdl_cache_path(settings))
 
 
+def answer_checked(operation, result):
+    """The answer as a dict holding codiRetorn; anything else is a broken
+    bus (another operation's answer, an empty body): temporary."""
+    if field(result, "codiRetorn") in (None, ""):
+        raise BusFailure("%s: the answer is not a GN6 answer (no codiRetorn)"
+                         % operation)
+    return result
+
+
+def ticket_number(value):
+    """codiTiquet of a successful AltaTiquet, checked before anybody
+    journals it: a success without one, or with something that is not a
+    ticket number, is a broken bus (the ticket may exist: sent=True, so a
+    redelivery looks for it before creating another)."""
+    codi = str(value or "").strip()
+    if not re.fullmatch(r"[0-9]{1,18}", codi):
+        raise BusFailure("AltaTiquet: a success without a ticket number (codiTiquet=%r)"
+                         % codi[:40])
+    return codi
+
+
 def positional(names, values):
     """The values in the contract's order; unknown names are a bug."""
     unknown = set(values) - set(names)
@@ -58,6 +80,7 @@ class GestioTiquets:
         args = positional(P.OPERATIONS[operation], values)
         result = self.service.call(operation, *self.auth, *args,
                                    write=operation in P.WRITES)
+        result = answer_checked(operation, result)
         codi = str(field(result, "codiRetorn") or "")
         if codi != "1":
             text = field(result, "descripcioError") or ""
@@ -71,7 +94,7 @@ class GestioTiquets:
     def alta_tiquet(self, **values):
         """Create a ticket; returns its number (codiTiquet)."""
         values = {**ALTA_DEFECTES, **{k: v for k, v in values.items() if v}}
-        return str(field(self.call("AltaTiquet", **values), "codiTiquet"))
+        return ticket_number(field(self.call("AltaTiquet", **values), "codiTiquet"))
 
     def modificar_tiquet(self, codiTiquet, **values):
         self.call("ModificarTiquet", codiTiquet=codiTiquet, **values)
@@ -87,7 +110,10 @@ class GestioTiquets:
         result = self.call("AnnexarFitxerTiquet", codiTiquet=codiTiquet,
                            usuari=usuari, nomFitxer=nomFitxer,
                            fitxerBase64=fitxerBase64)
-        return str(field(result, "codiAnnex"))
+        codi = field(result, "codiAnnex")
+        if codi in (None, ""):
+            raise BusFailure("AnnexarFitxerTiquet: a success without codiAnnex")
+        return str(codi)
 
     def afegir_solicitant_tiquet(self, codiTiquet, solicitant):
         self.call("AfegirSolicitantTiquet", codiTiquet=codiTiquet,
