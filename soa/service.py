@@ -77,6 +77,7 @@ class SoapService:
             return self._call(operation, args, timeout, temporary)
 
     def _call(self, operation, args, timeout, temporary):
+        from zeep import exceptions as zexc
         from zeep.helpers import serialize_object
         try:
             service = self._client(timeout)

@@ -211,7 +211,10 @@ def test_attachment_name_filter_matches_from_the_start_and_with_case(server, set
 
 def test_private_marker_from_an_unknown_sender_makes_a_public_comment(server, settings_file):
     codi = existing_ticket(server)
-    settings = settings_file()
+    # Upstream's handling of strangers' comments (public), so that only the
+    # marker decides; by default a stranger's comment is private anyway
+    # (comentaris_de_tercers, tests/test_sender_trust.py).
+    settings = settings_file(comentaris_de_tercers="public")
 
     run_mailtoticket(mail(subject=reply_subject(codi) + " [PRIVAT]",
                           sender="stranger@nowhere.example"), settings)
