@@ -24,6 +24,7 @@ from email.parser import BytesParser as _BytesParser
 from email.feedparser import BytesFeedParser as _BytesFeedParser
 
 from gateway.addresses import parse_addresses
+from gateway.folding import mend_folding
 from gateway.headers import (
     decode_header, part_content_type, part_disposition, part_filename,
     part_header, part_headers)
@@ -72,7 +73,10 @@ class Message:
             except Exception:
                 raw = b""
         self.raw = raw
-        self.email = self._parse(raw)
+        # What the parser reads: header folding mended (folding.py). Raw
+        # parts are cut from these bytes, so that they match the tree.
+        self._parsed_raw = mend_folding(raw)
+        self.email = self._parse(self._parsed_raw)
         self._leaves = None
         self._text_body = None
 
@@ -226,12 +230,12 @@ class Message:
     def raw_part(self, path):
         """The bytes of the part at `path` exactly as they are in `raw`
         (headers and body), or None when they cannot be located reliably."""
-        return raw_entity(self.raw, self.email, path)
+        return raw_entity(self._parsed_raw, self.email, path)
 
     # -- sanity
 
     def is_readable(self):
-        """False for input not worth a ticket: no From at all, binary
+        """False for input not worth a ticket: no From nor Reply-To, binary
         garbage (no parsable headers, or a body mostly of control bytes),
         or nothing at all to say (no body, no subject, no attachments)."""
         try:
@@ -249,7 +253,9 @@ class Message:
         head = split_entity(self.raw[:262144])[0]
         if len(_RAW_CONTROL_RE.findall(head)) > len(head) * 0.05:
             return False
-        from_values = part_headers(self.email, "From")
+        # Reply-To counts as a sender: the contract resolves it first.
+        from_values = part_headers(self.email, "From") + \
+            part_headers(self.email, "Reply-To")
         if not any(decode_header(v) for v in from_values):
             return False
         text = self.text_body()
