@@ -79,6 +79,11 @@ settings = {
     # starting with ^) that forward mail on behalf of others: a new message
     # they forward is ticketed for the original sender (replies are not).
     "reenviaments": [],
+    # Comments carry a reply's own words: its quoted history ("On ... wrote:",
+    # "> " lines, Outlook's "From: ... Sent: ..." block, Gmail's and Apple's
+    # quote markup) and its signature are left out. Never for new tickets or
+    # forwards, never down to nothing. False keeps the whole text.
+    "treure_historial_respostes": True,
     # Subject for mail that has none.
     "assumpte_per_defecte": "(no subject)",
 

@@ -84,7 +84,8 @@ class FiltreReply(Filtre):
             loop_guard.check(delivery)
         uploaded = uploads.upload(delivery, self.codi, self.author)
         _, skipped = delivery.attachments
-        text = uploads.with_attachments(delivery.description, uploaded, skipped)
+        text = uploads.with_attachments(delivery.comment_description, uploaded,
+                                        skipped)
         if delivery.entry.get(comment) is None:
             delivery.step(comment, lambda: self.tiquets.afegir_comentari_tiquet(
                 self.codi, self.author, text, tipus, notificat), repeatable=False)

@@ -83,6 +83,18 @@ class Delivery:
         return description_html(self.message)
 
     @cached_property
+    def comment_description(self):
+        """The description of a comment on a ticket: a reply's own words,
+        its quoted history and signature left out (replies.py), unless
+        `treure_historial_respostes` is off or the message is a forward."""
+        from gateway.body import description_html
+        from gateway.replies import is_forward_subject
+        if not self.settings.get("treure_historial_respostes", True) or \
+                is_forward_subject(self.message.subject):
+            return self.description
+        return description_html(self.message, strip_quotes=True)
+
+    @cached_property
     def attachments(self):
         """(to upload, [(skipped, reason)])"""
         from gateway import attachments
