@@ -113,6 +113,20 @@ settings = {
     "filtrar_attachments_per_hash": [],
     # Parts strictly larger than this many MiB are not uploaded.
     "max_attachment_mb": 25,
+    # Attachment type policy: file extensions (with or without the dot) and
+    # MIME types never uploaded; the ticket lists what was left out and why.
+    # The defaults are programs and scripts Windows runs on a double click.
+    "extensions_no_pujar": [
+        "exe", "com", "bat", "cmd", "scr", "pif", "cpl", "msi", "msp", "hta",
+        "vbs", "vbe", "js", "jse", "wsf", "wsh", "ps1", "lnk", "reg", "jar"],
+    "tipus_no_pujar": [
+        "application/x-msdownload", "application/x-msdos-program",
+        "application/x-dosexec", "application/x-executable",
+        "application/vnd.microsoft.portable-executable",
+        "application/x-ms-installer", "application/x-msi", "application/hta"],
+    # Upload the signature file of signed mail (smime.p7s, signature.asc);
+    # by default the signed content is the message and the signature left out.
+    "pujar_signatures": False,
 
     # ---------------------------------------------------------------- operation
     # Log file (None: stderr only) and level (int or name).

@@ -27,7 +27,8 @@ from gateway.headers import part_params
 from gateway.htmltext import escape, html_to_text, unescape
 from gateway.payload import part_text
 
-__all__ = ["description_html", "rewrite_cids", "text_to_html",
+__all__ = ["body_leaves", "description_html", "replace_cid_images",
+           "rewrite_cids", "text_to_html",
            "sanitize_html"]
 
 ALLOWED_TAGS = frozenset("""
@@ -307,8 +308,10 @@ def _unflow(text, delsp):
 
 
 def _leaf_text(leaf):
-    """A text/plain body leaf decoded, format=flowed undone."""
-    text = part_text(leaf.part)
+    """A text/plain body leaf decoded, format=flowed undone, uuencoded
+    files left out (they are attachments)."""
+    from gateway.uuencode import split_uuencoded
+    text, _ = split_uuencoded(part_text(leaf.part))
     _, params = part_params(leaf.part, "Content-Type")
     if params.get("format", "").lower() == "flowed":
         text = _unflow(text.replace("\r\n", "\n"),
@@ -382,12 +385,30 @@ def description_html(message, strip_quotes=False):
     Never raises and never returns unsanitised HTML.
     """
     try:
-        return _description(message, strip_quotes)
+        return _with_notes(message, _description(message, strip_quotes))
     except Exception:
         try:
             return text_to_html(_plain_text(message))
         except Exception:
             return ""
+
+
+_NOTE_TYPES = ("multipart/encrypted", "application/pkcs7-mime",
+               "application/x-pkcs7-mime", "application/pgp-encrypted",
+               "text/calendar")
+
+
+def _with_notes(message, description):
+    """The description with what special parts say (special.py): a note
+    that the mail is encrypted on top, invitations' events below."""
+    types = {leaf.content_type for leaf in message.leaves()}
+    types.add(message.content_type)
+    if not types.intersection(_NOTE_TYPES) and \
+            "-----BEGIN PGP MESSAGE-----" not in message.text_body():
+        return description
+    from gateway.special import encrypted_note, event_notes
+    parts = [encrypted_note(message), description, event_notes(message)]
+    return "\n".join(p for p in parts if p)
 
 
 def _render_html(markup, strip_quotes, visible_texts):
@@ -471,3 +492,26 @@ def rewrite_cids(html, cid_to_url):
         return '%s"%s"' % (match.group(1), escape(url))
 
     return _CID_SRC_RE.sub(replace, html)
+
+
+_CID_IMG_RE = re.compile(r"<img\b[^<>]*?\bsrc=\"cid:([^\"]*)\"[^<>]*>", re.I)
+_ALT_RE = re.compile(r"\balt=\"([^\"]*)\"", re.I)
+
+
+def replace_cid_images(html, labels):
+    """Each <img src="cid:X"> still in sanitised HTML (its image was not
+    uploaded) replaced by what it was: `labels[X]` (plain text, say
+    "[image logo.png not uploaded: filtered by name]"), else its alt text,
+    else nothing. A broken image is never left in the description."""
+    if not html or "cid:" not in html.lower():
+        return html
+    keyed = {_cid_key(k): v for k, v in (labels or {}).items() if k}
+
+    def replace(match):
+        label = keyed.get(_cid_key(match.group(1)))
+        if label is None:
+            alt = _ALT_RE.search(match.group(0))
+            return alt.group(1) if alt else ""
+        return escape(label)
+
+    return _CID_IMG_RE.sub(replace, html)

@@ -98,4 +98,6 @@ class Delivery:
     def attachments(self):
         """(to upload, [(skipped, reason)])"""
         from gateway import attachments
-        return attachments.select(attachments.attachments(self.message), self.settings)
+        found = attachments.attachments(
+            self.message, self.settings.get("pujar_signatures", False))
+        return attachments.select(found, self.settings)

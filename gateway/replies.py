@@ -29,7 +29,8 @@ Both libraries are imported only when a comment is being written.
 
 import re
 
-__all__ = ["is_forward_subject", "strip_html", "strip_text"]
+__all__ = ["english_headers", "is_forward_subject", "strip_html",
+           "strip_text"]
 
 # Catalan (and a few Spanish) words of reply headers, put in English on a
 # copy of the text so the libraries recognise them. Line-preserving.
@@ -72,6 +73,16 @@ def _english(text):
     for regex, repl in _HEADER_WORDS + _ATTRIBUTION:
         text = regex.sub(repl, text)
     return text
+
+
+def english_headers(text, html=False):
+    """A copy of `text` (or HTML markup) with the Catalan and Spanish words
+    of reply/forward header blocks in English, for quotequail."""
+    if html:
+        return _HTML_HEADER_WORDS_RE.sub(
+            lambda m: m.group(1) + _HTML_WORDS[m.group(2).lower()]
+            + m.group(3), text)
+    return _english(text)
 
 
 def _nonblank_count(text):
@@ -215,10 +226,7 @@ def _strip_html(markup):
     result = str(soup)
     # The rest (a reply header block only in the text) for quotequail.
     import quotequail
-    copy = _HTML_HEADER_WORDS_RE.sub(
-        lambda m: m.group(1) + _HTML_WORDS[m.group(2).lower()] + m.group(3),
-        result)
-    found = quotequail.unwrap_html(copy)
+    found = quotequail.unwrap_html(english_headers(result, html=True))
     if found and found.get("type") in ("reply", "forward", "quote") \
             and found.get("html_top"):
         result = found["html_top"]
