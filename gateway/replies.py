@@ -102,18 +102,24 @@ def _cut_after_nonblank(lines, count):
     return len(lines)
 
 
+def _drop_attribution(out):
+    """Take the attribution ("On ... wrote:", maybe wrapped over two
+    lines) off the end of `out`."""
+    while out and not out[-1].strip():
+        out.pop()
+    if out and _ATTRIBUTION_END_RE.search(out[-1]):
+        ending = out.pop()
+        if out and not _ATTRIBUTION_START_RE.match(ending) and \
+                _ATTRIBUTION_START_RE.match(out[-1]):
+            out.pop()
+
+
 def _drop_quoted(lines):
     """Lines without `>`-quoted runs and the attribution line before each."""
     out = []
     for line in lines:
         if line.lstrip().startswith(">"):
-            # The attribution line ("On ... wrote:") just before the run.
-            while out and not out[-1].strip():
-                out.pop()
-            if out and _ATTRIBUTION_END_RE.search(out[-1]):
-                out.pop()
-                if out and _ATTRIBUTION_START_RE.match(out[-1]):
-                    out.pop()
+            _drop_attribution(out)
             continue
         out.append(line)
     return out
@@ -140,6 +146,7 @@ def _strip_text(text):
             and "text_top" in found:
         lines = lines[:_cut_after_nonblank(lines,
                                            _nonblank_count(found["text_top"]))]
+        _drop_attribution(lines)
     lines = _drop_quoted(lines)
     kept = "\n".join(lines)
     if not kept.strip():

@@ -448,7 +448,8 @@ def test_unnamed_parts_get_names_from_their_type():
         ("Content-Type: text/plain\nContent-Disposition: attachment", b"log"),
     ])
     names = [a.name for a in attachments(Message(raw))]
-    assert names == ["image-1.png", "attachment-2.pdf", "message-3.eml",
+    # A forwarded message is named after its subject, as other helpdesks do.
+    assert names == ["image-1.png", "attachment-2.pdf", "inner.eml",
                      "attachment-4.bin", "attachment-5.txt"]
 
 
