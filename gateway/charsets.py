@@ -170,7 +170,7 @@ def decode_bytes(data, charset=None):
             return clean_text(data.decode(codec))
         except Exception:
             pass
-        if codec != "utf-8":
+        if codec != "utf-8" and codec not in _WESTERN:
             # A character the codec lacks: read it as the senders' superset
             # does, or replace that character only, never the whole text.
             from gateway.charset_guess import decode_lenient

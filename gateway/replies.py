@@ -62,6 +62,10 @@ _FORWARD_MARKER_RE = re.compile(
     r"Inicio del mensaje reenviado)\b", re.I | re.M)
 
 _MAX_TEXT = 200_000  # longer texts are left as they are (cost bound)
+# The libraries cost ~0.1 ms a line: they see the first lines only (a
+# reply's history starts near the top; a forward's header block too).
+MAX_LINES = 400
+_MAX_HTML_UNWRAP = 100_000
 
 
 def is_forward_subject(subject):
@@ -139,7 +143,7 @@ def _strip_text(text):
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    copy = _english(text)
+    copy = _english("\n".join(lines[:MAX_LINES]))
     import quotequail
     found = quotequail.unwrap(copy)
     if found and found.get("type") in ("reply", "forward", "quote") \
@@ -149,8 +153,8 @@ def _strip_text(text):
         _drop_attribution(lines)
     lines = _drop_quoted(lines)
     kept = "\n".join(lines)
-    if not kept.strip():
-        return kept
+    if not kept.strip() or len(lines) > MAX_LINES:
+        return "\n".join(_drop_signature(lines)).rstrip()
     from mailparser_reply import EmailReplyParser
     reply = EmailReplyParser(languages=["en", "es", "fr", "de", "it"]) \
         .parse_reply(text=_english(kept))
@@ -232,6 +236,8 @@ def _strip_html(markup):
                 _drop_with_attribution(element)
     result = str(soup)
     # The rest (a reply header block only in the text) for quotequail.
+    if len(result) > _MAX_HTML_UNWRAP:
+        return result
     import quotequail
     found = quotequail.unwrap_html(english_headers(result, html=True))
     if found and found.get("type") in ("reply", "forward", "quote") \
