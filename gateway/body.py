@@ -309,9 +309,13 @@ def _unflow(text, delsp):
 
 def _leaf_text(leaf):
     """A text/plain body leaf decoded, format=flowed undone, uuencoded
-    files left out (they are attachments)."""
+    files left out (they are attachments), inline PGP clear-signed text
+    read as the text it signs."""
     from gateway.uuencode import split_uuencoded
     text, _ = split_uuencoded(part_text(leaf.part))
+    if "-----BEGIN PGP SIGNED MESSAGE-----" in text:
+        from gateway.special import unarmor_signed
+        text = unarmor_signed(text)
     _, params = part_params(leaf.part, "Content-Type")
     if params.get("format", "").lower() == "flowed":
         text = _unflow(text.replace("\r\n", "\n"),

@@ -41,6 +41,7 @@ _RAW_CONTROL_RE = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _BINARY_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _INVISIBLE_RE = re.compile("[\\s\u00a0\u200b-\u200d\u2060\ufeff]+")
 _MAX_DEPTH = 200  # MIME nesting we follow; deeper parts are ignored
+_OPAQUE_SIGNED = ("application/pkcs7-mime", "application/x-pkcs7-mime")
 
 
 class Leaf:
@@ -77,6 +78,8 @@ class Message:
         # parts are cut from these bytes, so that they match the tree.
         self._parsed_raw = mend_folding(raw)
         self.email = self._parse(self._parsed_raw)
+        if part_content_type(self.email) in _OPAQUE_SIGNED:
+            self._unwrap_signed()
         self._leaves = None
         self._text_body = None
 
@@ -98,6 +101,19 @@ class Message:
             return _BytesParser().parsebytes(raw, headersonly=True)
         except Exception:
             return _EmailMessage()
+
+    def _unwrap_signed(self):
+        """Opaque-signed S/MIME: the message it signs, read as this one."""
+        from gateway.headers import part_params
+        from gateway.payload import part_payload
+        from gateway.smime import unwrap_opaque_signed
+        _, params = part_params(self.email, "Content-Type")
+        inner = unwrap_opaque_signed(self._parsed_raw,
+                                     part_content_type(self.email), params,
+                                     part_payload(self.email))
+        if inner is not None:
+            self._parsed_raw = inner
+            self.email = self._parse(inner)
 
     # -- headers
 

@@ -16,7 +16,7 @@ import re
 
 from gateway.htmltext import escape
 
-__all__ = ["encrypted_note", "event_notes"]
+__all__ = ["encrypted_note", "event_notes", "unarmor_signed"]
 
 _PGP_INLINE = "-----BEGIN PGP MESSAGE-----"
 _SMIME_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime")
@@ -48,6 +48,29 @@ def encrypted_note(message):
         return ""
     return ("<p><b>This message is encrypted (%s) and cannot be read here."
             " The encrypted part is attached.</b></p>" % kind)
+
+
+_CLEARSIGNED_RE = re.compile(
+    r"^-----BEGIN PGP SIGNED MESSAGE-----[ \t]*\r?\n"
+    r"(?:[A-Za-z-]+:[^\n]*\n)*\r?\n"             # armor headers (Hash: ...)
+    r"(.*?)"
+    r"^-----BEGIN PGP SIGNATURE-----[ \t]*\r?\n"
+    r".*?^-----END PGP SIGNATURE-----[ \t]*$", re.M | re.S)
+
+
+def unarmor_signed(text):
+    """Inline PGP clear-signed text (RFC 4880 7) as the text it signs:
+    armor lines and the signature block off, dash-escaping undone."""
+    # (a few blocks at most: each one's lazy scan runs to its signature)
+    if "-----BEGIN PGP SIGNED MESSAGE-----" not in text or \
+            text.count("-----BEGIN PGP SIGNED MESSAGE-----") > 5:
+        return text
+
+    def signed(match):
+        body = match.group(1)
+        return re.sub(r"^- ", "", body, flags=re.M)
+
+    return _CLEARSIGNED_RE.sub(signed, text)
 
 
 # ---------------------------------------------------------------- calendar

@@ -274,3 +274,28 @@ def test_the_type_policy_follows_the_settings(server, settings_file):
 
     assert list(annexes(server, ticket)) == ["setup.exe"]
     assert "manual.pdf: file type not accepted (.pdf)" in ticket["descripcio"]
+
+
+@pytest.mark.parametrize("name", ["smime_opaque_signed.eml", "smime_opaque_signed_ber.eml"])
+def test_opaque_signed_smime_mail_is_read_as_the_message_it_signs(server, settings_file, name):
+    ticket = ticketed(server, settings_file(), sample(name))
+
+    assert ticket["assumpte"].startswith("Servidor de fitxers")
+    assert "El servidor de fitxers no respon des de les 9." in ticket["descripcio"]
+    assert annexes(server, ticket) == {"ping.txt": b"Request timed out."}
+
+
+def test_inline_pgp_signed_text_is_read_without_its_armor(server, settings_file):
+    ticket = ticketed(server, settings_file(), sample("pgp_inline_clearsigned.eml"))
+
+    description = ticket["descripcio"]
+    assert "substituïu la meva clau pública" in description
+    assert "-- llista de servidors" in description
+    assert "PGP" not in description and "Hash: SHA256" not in description
+
+
+def test_encrypted_smime_mail_says_so_and_carries_the_encrypted_part(server, settings_file):
+    ticket = ticketed(server, settings_file(), sample("smime_encrypted.eml"))
+
+    assert "This message is encrypted (S/MIME) and cannot be read here" in ticket["descripcio"]
+    assert list(annexes(server, ticket)) == ["smime.p7m"]

@@ -565,3 +565,25 @@ Content-Transfer-Encoding: base64
 
 """ + b64(b"%PDF-1.4 manual") + """--exe--
 """)
+
+w("pgp_inline_clearsigned.eml", """From: Jaume Moral <jaume.moral@upc.edu>
+To: suport@upc.edu
+Subject: Canvi de clau
+Date: Wed, 25 Nov 2026 12:45:00 +0100
+Message-ID: <pgp-inline-1@upc.edu>
+User-Agent: Mutt/2.2.9
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+-----BEGIN PGP SIGNED MESSAGE-----
+Hash: SHA256
+
+Si us plau, substituïu la meva clau pública al repositori.
+- -- llista de servidors: calcul1, calcul2
+-----BEGIN PGP SIGNATURE-----
+
+iQEzBAEBCAAdFiEEfakefakefakefakefakefakefakefakeFAmNmZmZm
+=abcd
+-----END PGP SIGNATURE-----
+""")
