@@ -280,10 +280,13 @@ def _message_name(message, leaf):
     do), or '' if it has none."""
     from gateway.forward import inner_message
     from gateway.headers import decode_header
-    inner = inner_message(message, leaf)
-    if inner is None:
+    try:
+        inner = inner_message(message, leaf)
+        if inner is None:
+            return ""
+        subject = decode_header(part_header(inner, "Subject") or "")
+    except Exception:
         return ""
-    subject = decode_header(part_header(inner, "Subject") or "")
     subject = re.sub(r"[\\/:*?\"<>|]+", "_", subject).strip()
     return _safe_name(subject[:150] + ".eml") if subject else ""
 
@@ -293,7 +296,10 @@ def _uuencoded(leaf):
     from gateway.uuencode import split_uuencoded
     if leaf.content_type != "text/plain":
         return []
-    _, files = split_uuencoded(part_text(leaf.part))
+    try:
+        _, files = split_uuencoded(part_text(leaf.part))
+    except Exception:
+        return []
     return [Attachment(_safe_name(name) or "attachment.bin",
                        "application/octet-stream", None, False, len(data),
                        None, data) for name, data in files]

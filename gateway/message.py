@@ -79,7 +79,10 @@ class Message:
         self._parsed_raw = mend_folding(raw)
         self.email = self._parse(self._parsed_raw)
         if part_content_type(self.email) in _OPAQUE_SIGNED:
-            self._unwrap_signed()
+            try:
+                self._unwrap_signed()
+            except Exception:  # keep the message as it came
+                pass
         self._leaves = None
         self._text_body = None
 

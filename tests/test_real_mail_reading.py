@@ -299,3 +299,32 @@ def test_encrypted_smime_mail_says_so_and_carries_the_encrypted_part(server, set
 
     assert "This message is encrypted (S/MIME) and cannot be read here" in ticket["descripcio"]
     assert list(annexes(server, ticket)) == ["smime.p7m"]
+
+
+def imported(result):
+    """Top-level module names the run imported (PYTHONPROFILEIMPORTTIME)."""
+    names = set()
+    for line in result.stderr.decode("utf-8", "replace").splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return names
+
+
+def test_a_plain_text_new_ticket_imports_no_quote_tnef_or_html_library(server, settings_file):
+    result = run_mailtoticket(mail(subject="Plain and cheap"), settings_file(),
+                              env={"PYTHONPROFILEIMPORTTIME": "1"})
+
+    assert header(result) == "SUCCESS"
+    assert not imported(result) & {"quotequail", "mailparser_reply", "tnefparse", "bs4",
+                                   "bleach"}
+
+
+def test_a_reply_imports_the_quote_libraries(server, settings_file):
+    settings = settings_file()
+    codi = ticketed(server, settings, mail(subject="Printer on floor 2"))["codi"]
+
+    result = run_mailtoticket(sample("reply_thunderbird_signature.eml", TICKET=codi), settings,
+                              env={"PYTHONPROFILEIMPORTTIME": "1"})
+
+    assert header(result) == "SUCCESS"
+    assert {"quotequail", "mailparser_reply"} <= imported(result)
