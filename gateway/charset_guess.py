@@ -27,6 +27,9 @@ _CANDIDATES = ["cp1252", "gb18030", "cp932", "euc_jp", "big5hkscs", "cp949",
 _MARGIN = 0.03       # chaos within this of the best is "as plausible"
 _SAMPLE = 65536      # bytes shown to the detector
 _KANA_RE = re.compile("[\u3041-\u30ff]")
+# The common-character standard each superset extends.
+_BASIC = {"gb18030": "gb2312", "cp932": "shift_jis", "euc_jp": "euc_jp",
+          "big5hkscs": "big5", "cp949": "euc_kr"}
 
 _ESC_RE = re.compile(rb"\x1b(\$[@B]|\$\(D|\([BJI]|\$A|\$\(Q)")
 
@@ -107,13 +110,25 @@ def guess(data):
     best = min(m.chaos for m in matches)
     top = [m for m in matches if m.chaos <= best + _MARGIN]
     names = [m.encoding for m in top]
-    western = sample.decode("cp1252", "replace")
-    if "cp1252" in names or any(str(m) == western for m in top):
+    try:  # cp1252 leaves five bytes undefined: text with one is not cp1252
+        western = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and (
+            "cp1252" in names or any(str(m) == western for m in top)):
         return "cp1252"
     for name in ("cp932", "euc_jp"):
         if name in names and _KANA_RE.search(sample.decode(name, "replace")):
             return name
-    for name in _CANDIDATES:
-        if name in names:
-            return name
-    return names[0]
+    ordered = [name for name in _CANDIDATES if name in names]
+    # Short CJK text reads as several of them: the one whose basic
+    # character set (what most text uses) holds it is the likely one.
+    for name in ordered:
+        basic = _BASIC.get(name)
+        if basic:
+            try:
+                sample.decode(basic)
+                return name
+            except UnicodeDecodeError:
+                continue
+    return (ordered or names)[0]

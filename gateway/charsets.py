@@ -119,7 +119,10 @@ _SURROGATES_RE = re.compile("[\ud800-\udfff]")
 # A well-formed UTF-8 multi-byte sequence: text with one is UTF-8 with
 # stray bytes, not text in another charset.
 _UTF8_MULTIBYTE_RE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+    rb"[\xc2-\xdf][\x80-\xbf]"
+    rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}")  # planes 1-3: the assigned ones
 
 
 def clean_text(text):
@@ -130,12 +133,12 @@ def clean_text(text):
 
 
 def _mostly_utf8(data):
-    """Whether at least half the 8-bit bytes form valid UTF-8 sequences
+    """Whether more than half the 8-bit bytes form valid UTF-8 sequences
     (UTF-8 with stray bytes, not text in another charset)."""
     sample = bytes(data[:65536])
     high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
     valid = sum(len(m) for m in _UTF8_MULTIBYTE_RE.findall(sample))
-    return valid * 2 >= high
+    return valid * 2 > high
 
 
 _HIGH_BYTES = bytes(range(0x80, 0x100))
@@ -160,6 +163,14 @@ def decode_bytes(data, charset=None):
         except Exception:
             return ""
     codec = _codec(charset)
+    if (codec is None or codec in _WESTERN) and b"\x1b$" in data:
+        # ISO-2022-JP (7-bit, so "valid UTF-8") sent undeclared or as ASCII
+        # by old Japanese mailers.
+        from gateway.charset_guess import decode_lenient
+        if re.search(rb"\x1b\$[@B]", data):
+            text = decode_lenient(data, "iso2022_jp")
+            if text is not None:
+                return clean_text(text)
     if codec is None or codec in _WESTERN:
         try:
             return data.decode("utf-8")
