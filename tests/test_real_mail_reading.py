@@ -75,6 +75,14 @@ def test_undeclared_cyrillic_and_chinese_bytes_are_guessed_not_read_as_cp1252(
     assert list(annexes(server, ticket)) == ["季度报告.pdf"]
 
 
+def test_undeclared_japanese_subject_body_and_file_name_are_read(server, settings_file):
+    ticket = ticketed(server, settings_file(), sample("undeclared_8bit_japanese.eml"))
+
+    assert ticket["assumpte"] == "見積書の件"
+    assert "お世話になっております。見積書を添付します。" in ticket["descripcio"]
+    assert list(annexes(server, ticket)) == ["報告書.pdf"]
+
+
 def test_short_undeclared_western_text_stays_cp1252(server, settings_file):
     raw = (b"From: jaume.moral@upc.edu\nTo: suport@upc.edu\nSubject: Caf\xe9 \xe0 l'\xe9cole\n"
            b"Message-ID: <short-western@test.example>\n\nLa m\xe0quina del caf\xe9 no va.\n")

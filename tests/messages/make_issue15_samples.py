@@ -587,3 +587,15 @@ iQEzBAEBCAAdFiEEfakefakefakefakefakefakefakefakeFAmNmZmZm
 =abcd
 -----END PGP SIGNATURE-----
 """)
+
+# 4b. undeclared Japanese: raw ISO-2022-JP subject (old mailers), Shift_JIS body and file name
+w("undeclared_8bit_japanese.eml", b"From: Jaume Moral <jaume.moral@upc.edu>\nTo: suport@upc.edu\n"
+  b"Subject: " + jis("見積書の件") + b"\n"
+  b"Date: Tue, 24 Nov 2026 12:00:00 +0900\nMessage-ID: <undeclared-8bit-jp@example.co.jp>\n"
+  b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b2\"\n\n--b2\n"
+  b"Content-Type: text/plain\nContent-Transfer-Encoding: 8bit\n\n"
+  + "お世話になっております。見積書を添付します。".encode("cp932")
+  + b"\n--b2\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\""
+  + "報告書.pdf".encode("cp932")
+  + b"\"\nContent-Transfer-Encoding: base64\n\n" + base64.encodebytes(b"%PDF-1.4 mitsumori\n")
+  + b"--b2--\n")
