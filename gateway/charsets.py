@@ -200,8 +200,8 @@ def decode_bytes(data, charset=None):
 def unescape_surrogates(value):
     """A compat32 header or payload string (8-bit bytes kept as surrogate
     escapes) as proper text, 8-bit bytes decoded as UTF-8 or cp1252."""
-    if not _SURROGATES_RE.search(value):
-        return value
+    if not _SURROGATES_RE.search(value) and "\x1b$" not in value:
+        return value  # (ESC $: raw ISO-2022-JP, see decode_bytes)
     try:
         data = value.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
