@@ -95,6 +95,9 @@ def inner_message(message, leaf):
     return None
 
 
+_inner_message = inner_message  # the name it had before
+
+
 def _from_values(part):
     value = part_header(part, "From")
     return [value] if value else []
