@@ -1,4 +1,13 @@
-"""Writes the real-shaped samples of issue 15 into tests/messages/."""
+"""Writes the real-shaped samples of issue 15 into tests/messages/:
+
+    python3 tests/messages/make_issue15_samples.py tests/messages
+
+Each imitates what its client or server really sends (headers, MIME
+layout, encodings). The S/MIME samples (smime_opaque_signed*.eml,
+smime_encrypted.eml) are not made here: they came from `openssl smime
+-sign -nodetach [-stream]` and `openssl smime -encrypt` with a throwaway
+self-signed certificate, Date and Message-ID added.
+"""
 import base64, binascii, struct, quopri, sys
 from pathlib import Path
 OUT = Path(sys.argv[1])
