@@ -64,6 +64,10 @@ TEXT_REPLIES = [
     ("iPhone (en)", "text", "OK, will try tomorrow.\n\nSent from my iPhone\n\n",
      "> On 24 Nov 2026, at 17:10, Suport Unitat <suport@upc.edu> wrote:\n>\n"
      "> Please restart the printer.\n"),
+    ("Zimbra (ca)", "text", "D'acord, ara ja imprimeix a doble cara.\n\n",
+     "----- Missatge original -----\nDe: \"Suport Unitat\" <suport@upc.edu>\n"
+     "Per a: \"Jaume Moral\" <jaume.moral@upc.edu>\nEnviats: Dimarts, 24 de novembre "
+     "2026 17:10:00\nAssumpte: Impressora\n\nApagueu i engegueu la impressora.\n"),
     ("mutt bottom-posting", "text", "",
      "On Tue, Nov 24, 2026 at 05:10:00PM +0100, Suport Unitat wrote:\n"
      "> Please restart the printer.\n"),
@@ -96,6 +100,11 @@ HTML_REPLIES = [
      '<html><body>Ya funciona, gracias.<br><div><br><blockquote type="cite"><div>El 24 nov '
      '2026, a las 17:10, Suport Unitat &lt;suport@upc.edu&gt; escribió:</div><br><div>'
      'Apague y encienda la impresora.</div></blockquote></div></body></html>'),
+    ("Zimbra (ca)", "html", "D'acord.",
+     '<html><body><div><div>D\'acord.</div><div><br></div><hr id="zwchr"><div><b>De: </b>'
+     '"Suport Unitat" &lt;suport@upc.edu&gt;<br><b>Per a: </b>"Jaume"<br><b>Enviats: </b>'
+     'Dimarts<br><b>Assumpte: </b>Impressora<br></div><br><div>Apagueu i engegueu la '
+     'impressora.</div></div></body></html>'),
     ("Thunderbird (ca)", "html", "Ja imprimeix.",
      '<html><body><p>Ja imprimeix.</p><div class="moz-cite-prefix">El 24/11/26 a les 17:10, '
      'Suport Unitat va escriure:<br></div><blockquote type="cite">Apagueu i engegueu la '

@@ -40,6 +40,9 @@ _HEADER_WORDS = [
     (re.compile(r"^(\W{0,3})(?:Assumpte|Asunto|Tema)(\W{0,3}):", re.I | re.M), r"\1Subject\2:"),
     (re.compile(r"^(\W{0,3})(?:De)(\W{0,3}):", re.I | re.M), r"\1From\2:"),
     (re.compile(r"^(\W{0,3})(?:A\/c|CC)(\W{0,3}):", re.I | re.M), r"\1Cc\2:"),
+    # Zimbra, Roundcube: "----- Missatge original -----"
+    (re.compile(r"^([ \t]*-{2,}[ \t]*)(?:Missatge original|Mensaje original)"
+                r"([ \t]*-{2,}[ \t]*)$", re.I | re.M), r"\1Original Message\2"),
 ]
 _ATTRIBUTION = [
     # "El dl., 23 de nov. 2026, a les 10:00, Nom <a@b> va escriure:"

@@ -156,6 +156,8 @@ REPLIES = [
      ["Apagueu i engegueu", "Enviat:"]),
     ("reply_apple_spanish.eml", "Ya funciona, gracias.",
      ["Apague y encienda", "escribió"]),
+    ("reply_zimbra_catalan.eml", "ara ja imprimeix a doble cara",
+     ["Apagueu i engegueu", "Missatge original", "Enviats"]),
     ("reply_thunderbird_signature.eml", "la safata 2 encara",
      ["Apagueu i engegueu", "va escriure", "Unitat de Sistemes - UPC"]),
 ]

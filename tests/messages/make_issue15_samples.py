@@ -608,3 +608,34 @@ w("undeclared_8bit_japanese.eml", b"From: Jaume Moral <jaume.moral@upc.edu>\nTo:
   + "報告書.pdf".encode("cp932")
   + b"\"\nContent-Transfer-Encoding: base64\n\n" + base64.encodebytes(b"%PDF-1.4 mitsumori\n")
   + b"--b2--\n")
+
+w("reply_zimbra_catalan.eml", """From: Jaume Moral <jaume.moral@upc.edu>
+To: Suport Unitat <suport@upc.edu>
+Subject: Re: [Suport Unitat TICKET] Printer on floor 2
+Date: Wed, 25 Nov 2026 11:30:00 +0100 (CET)
+Message-ID: <1234567890.111.1764066600000.JavaMail.zimbra@upc.edu>
+MIME-Version: 1.0
+X-Mailer: Zimbra 10.0.6_GA_4617 (ZimbraWebClient - FF120 (Linux)/10.0.6_GA_4617)
+Content-Type: multipart/alternative; boundary="=_zimbra-alt-1"
+
+--=_zimbra-alt-1
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+D'acord, ara ja imprimeix a doble cara.
+
+----- Missatge original -----
+De: "Suport Unitat" <suport@upc.edu>
+Per a: "Jaume Moral" <jaume.moral@upc.edu>
+Enviats: Dimarts, 24 de novembre 2026 17:10:00
+Assumpte: [Suport Unitat TICKET] Printer on floor 2
+
+Apagueu i engegueu la impressora.
+
+--=_zimbra-alt-1
+Content-Type: text/html; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+<html><body><div style="font-family: arial, helvetica, sans-serif; font-size: 12pt; color: #000000"><div>D'acord, ara ja imprimeix a doble cara.</div><div><br></div><hr id="zwchr" data-marker="__DIVIDER__"><div data-marker="__HEADERS__"><b>De: </b>"Suport Unitat" &lt;suport@upc.edu&gt;<br><b>Per a: </b>"Jaume Moral" &lt;jaume.moral@upc.edu&gt;<br><b>Enviats: </b>Dimarts, 24 de novembre 2026 17:10:00<br><b>Assumpte: </b>[Suport Unitat TICKET] Printer on floor 2<br></div><br><div data-marker="__QUOTED_TEXT__"><div>Apagueu i engegueu la impressora.</div></div></div></body></html>
+--=_zimbra-alt-1--
+""")
