@@ -399,7 +399,7 @@ def description_html(message, strip_quotes=False):
 
 _NOTE_TYPES = ("multipart/encrypted", "application/pkcs7-mime",
                "application/x-pkcs7-mime", "application/pgp-encrypted",
-               "text/calendar")
+               "text/calendar", "application/ics")
 
 
 def _with_notes(message, description):

@@ -76,6 +76,7 @@ def unarmor_signed(text):
 # ---------------------------------------------------------------- calendar
 
 _MAX_ICS = 1024 * 1024
+CALENDAR_TYPES = ("text/calendar", "application/ics")
 
 
 def _unfold(text):
@@ -127,7 +128,7 @@ def event_notes(message):
     from gateway.payload import part_text
     notes = []
     for leaf in message.leaves():
-        if leaf.content_type != "text/calendar":
+        if leaf.content_type not in CALENDAR_TYPES:
             continue
         try:
             props, method = _event(part_text(leaf.part))
