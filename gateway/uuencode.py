@@ -14,46 +14,53 @@ _BEGIN_RE = re.compile(r"^begin[ \t]+([0-7]{3,4})[ \t]+([^\r\n]+?)[ \t]*$", re.M
 _MAX_BLOCKS = 50
 
 
-def _decode(lines):
-    """The bytes of uuencoded lines, or None if they are not uuencode."""
-    out = bytearray()
-    for line in lines:
-        if not line.strip() or line.strip() == "`":
-            continue
-        try:
-            out += binascii.a2b_uu(line.encode("ascii"))
-        except (binascii.Error, UnicodeEncodeError):
-            # Some encoders pad lines short; decode what the length says.
-            try:
-                count = (((ord(line[0]) - 32) & 63) * 4 + 5) // 3
-                out += binascii.a2b_uu(line[:count].encode("ascii"))
-            except Exception:
-                return None
-    return bytes(out)
+def _decode_line(line):
+    """The bytes of one uuencoded line, or None if it is not one."""
+    if not line.strip() or line.strip() == "`":
+        return b""
+    try:
+        return binascii.a2b_uu(line.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError):
+        pass
+    # Some encoders pad lines short: decode what the length byte says.
+    try:
+        count = (((ord(line[0]) - 32) & 63) * 4 + 5) // 3
+        return binascii.a2b_uu(line[:count].encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return None
 
 
 def split_uuencoded(text):
     """(text without its uuencoded blocks, [(file name, bytes)]). Text
-    without a well-formed block comes back as it is."""
+    without a well-formed block comes back as it is. One pass over the
+    lines: a block that turns out not to be uuencode stays text."""
     if "begin " not in text:
         return text, []
     files = []
     out = []
-    pos = 0
-    for match in _BEGIN_RE.finditer(text):
-        if match.start() < pos or len(files) >= _MAX_BLOCKS:
+    block = None  # [name, start line index, bytearray]
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        bare = line.rstrip("\r\n")
+        if block is None:
+            match = _BEGIN_RE.match(bare) if bare.startswith("begin") else None
+            if match and len(files) < _MAX_BLOCKS:
+                block = [match.group(2).strip(), index, bytearray()]
+            else:
+                out.append(line)
             continue
-        end = re.compile(r"^end[ \t]*$", re.M).search(text, match.end())
-        if end is None:
-            break
-        body = text[match.end():end.start()].strip("\r\n").split("\n")
-        data = _decode([line.rstrip("\r") for line in body])
-        if data is None:
+        if bare.rstrip() == "end":
+            files.append((block[0], bytes(block[2])))
+            block = None
             continue
-        out.append(text[pos:match.start()])
-        files.append((match.group(2).strip(), data))
-        pos = end.end()
+        data = _decode_line(bare)
+        if data is None:  # not uuencode after all: it was text
+            out.extend(lines[block[1]:index + 1])
+            block = None
+            continue
+        block[2] += data
+    if block is not None:
+        out.extend(lines[block[1]:])
     if not files:
         return text, []
-    out.append(text[pos:])
     return "".join(out), files
