@@ -16,6 +16,7 @@ detector's import) is paid only by the messages that need it:
   Windows code pages, and cp1252 is the likely one for this desk).
 """
 
+import functools
 import re
 
 __all__ = ["decode_lenient", "guess"]
@@ -100,6 +101,17 @@ def guess(data):
     """The codec undeclared, non-UTF-8 bytes are most likely in, or None
     (then the caller's cp1252 reading stands)."""
     sample = bytes(data[:_SAMPLE])
+    if len(sample) <= 4096:  # header values are read more than once
+        return _guess_cached(sample)
+    return _guess(sample)
+
+
+@functools.lru_cache(maxsize=256)
+def _guess_cached(sample):
+    return _guess(sample)
+
+
+def _guess(sample):
     try:
         from charset_normalizer import from_bytes
         matches = list(from_bytes(sample, cp_isolation=_CANDIDATES))
