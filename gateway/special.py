@@ -31,7 +31,7 @@ def _encryption(message):
         if leaf.content_type in _SMIME_TYPES:
             _, params = part_params(leaf.part, "Content-Type")
             kind = params.get("smime-type", "").lower()
-            if kind == "enveloped-data" or (
+            if kind in ("enveloped-data", "authenveloped-data") or (
                     not kind and leaf.filename.lower().endswith(".p7m")):
                 return "S/MIME"
         if leaf.content_type == "application/pgp-encrypted":
