@@ -57,7 +57,7 @@ _ATTRIBUTION_END_RE = re.compile(
     r"(?:wrote|va escriure|escribió|escribio)[ \t]*:[ \t]*$", re.I)
 
 _FORWARD_SUBJECT_RE = re.compile(
-    r"^[ \t]*(?:\[[^\]]{0,80}\][ \t]*)?(?:fwd?|rv|reenv|tr|wg|enc|i)[ \t]*:",
+    r"^[ \t]*(?:\[[^\]]{0,80}\][ \t]*)?(?:fwd?|rv|reenv|tr|wg|enc)[ \t]*:",
     re.I)
 _FORWARD_MARKER_RE = re.compile(
     r"^[ \t>*-]*(?:Forwarded message|Begin forwarded message|"
