@@ -109,6 +109,11 @@ settings = {
     # starting with ^) that forward mail on behalf of others: a new message
     # they forward is ticketed for the original sender (replies are not).
     "reenviaments": [],
+    # Comments carry a reply's own words: its quoted history ("On ... wrote:",
+    # "> " lines, Outlook's "From: ... Sent: ..." block, Gmail's and Apple's
+    # quote markup) and its signature are left out. Never for new tickets or
+    # forwards, never down to nothing. False keeps the whole text.
+    "treure_historial_respostes": True,
     # Subject for mail that has none; {solicitant} is the requester's user.
     "assumpte_per_defecte": "Tiquet de {solicitant}",
 
@@ -187,6 +192,20 @@ settings = {
     "filtrar_attachments_per_hash": [],
     # Parts strictly larger than this many MiB are not uploaded.
     "max_attachment_mb": 25,
+    # Attachment type policy: file extensions (with or without the dot) and
+    # MIME types never uploaded; the ticket lists what was left out and why.
+    # The defaults are programs and scripts Windows runs on a double click.
+    "extensions_no_pujar": [
+        "exe", "com", "bat", "cmd", "scr", "pif", "cpl", "msi", "msp", "hta",
+        "vbs", "vbe", "js", "jse", "wsf", "wsh", "ps1", "lnk", "reg", "jar"],
+    "tipus_no_pujar": [
+        "application/x-msdownload", "application/x-msdos-program",
+        "application/x-dosexec", "application/x-executable",
+        "application/vnd.microsoft.portable-executable",
+        "application/x-ms-installer", "application/x-msi", "application/hta"],
+    # Upload the signature file of signed mail (smime.p7s, signature.asc);
+    # by default the signed content is the message and the signature left out.
+    "pujar_signatures": False,
 
     # ------------------------------------------------------------------- limits
     # Hostile mail is bounded (docs/hostile-input.md). Fixed bounds, far

@@ -7,6 +7,7 @@ Starts the reference server (soa.server) on loopback, writes a settings
 file for it (a .py file, as production deployments use), and measures:
 
 latency      median wall time of one plain-text new-ticket delivery
+             (and, beside it, of an Outlook-style HTML one)
              (`mailtoticket.py -c settings.py` as a process: spawn, stdin,
              exit), each time a different message so that each really
              creates a ticket, divided by the median wall time of
@@ -84,6 +85,32 @@ def plain_message(tag="lat"):
             "La impressora de la sala d'actes no imprimeix des d'ahir: surt un\n"
             "error \"paper jam\" però no hi ha cap paper encallat. (%s)\n\n"
             "Gràcies,\nJaume\n" % (ident, ident, ident)).encode("utf-8")
+
+
+def html_message(tag="html"):
+    """An HTML mail as Outlook writes it (multipart/alternative, the HTML
+    with a style block, a signature table), different each time."""
+    ident = _next_id(tag)
+    html = ("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+            "charset=utf-8\"><style>p.MsoNormal{margin:0cm;font-family:Calibri}"
+            "</style></head><body lang=\"CA\"><div class=\"WordSection1\">"
+            "<p class=\"MsoNormal\">Bon dia,</p><p class=\"MsoNormal\">La "
+            "impressora de la sala d'actes no imprimeix des d'ahir: surt un error "
+            "<b>paper jam</b> però no hi ha cap paper encallat. (%s)</p>"
+            "<table><tr><td><p class=\"MsoNormal\">Jaume Moral</p></td><td>"
+            "<p class=\"MsoNormal\">Unitat de Sistemes</p></td></tr></table>"
+            "</div></body></html>" % ident)
+    return ("From: Jaume Moral <jaume.moral@upc.edu>\n"
+            "To: Suport Unitat <suport@upc.edu>\n"
+            "Subject: La impressora no imprimeix (%s)\n"
+            "Date: Sun, 22 Nov 2026 09:15:00 +0100\n"
+            "Message-ID: <%s@upc.edu>\n"
+            "MIME-Version: 1.0\n"
+            "Content-Type: multipart/alternative; boundary=\"alt\"\n\n"
+            "--alt\nContent-Type: text/plain; charset=utf-8\n\n"
+            "Bon dia, la impressora no imprimeix. (%s)\n"
+            "--alt\nContent-Type: text/html; charset=utf-8\n\n%s\n--alt--\n"
+            % (ident, ident, ident, html)).encode("utf-8")
 
 
 def big_message(size):
@@ -213,7 +240,8 @@ def measure(args):
     try:
         with ReferenceServer(db=folder / "server" / "gn6.sqlite3") as server:
             bench = Bench(args.python, folder, server,
-                          args.runs + args.messages + args.warmup + 1, yaml=args.yaml)
+                          2 * args.runs + args.messages + args.warmup + 1,
+                          yaml=args.yaml)
             say("mailtoticket benchmark, %s" % time.strftime("%Y-%m-%d %H:%M:%S"))
             say("machine: %s, %d CPUs, Python %s (%s)" % (
                 platform.platform(), os.cpu_count() or 0, platform.python_version(),
@@ -250,10 +278,11 @@ def measure(args):
 
 
 def latency(bench, runs, say):
-    zeep_times, mtt_times = [], []
+    zeep_times, mtt_times, html_times = [], [], []
     for _ in range(runs):
         zeep_times.append(bench.import_zeep())
         mtt_times.append(bench.deliver(plain_message("lat")))
+        html_times.append(bench.deliver(html_message("html")))
     zeep_med = statistics.median(zeep_times)
     mtt_med = statistics.median(mtt_times)
     ratio = mtt_med / zeep_med
@@ -265,6 +294,11 @@ def latency(bench, runs, say):
         mtt_med * 1000, min(mtt_times) * 1000, max(mtt_times) * 1000))
     say("  python -c 'import zeep'    median %7.1f ms  (min %.1f, max %.1f)" % (
         zeep_med * 1000, min(zeep_times) * 1000, max(zeep_times) * 1000))
+    html_med = statistics.median(html_times)
+    say("  HTML new ticket delivery   median %7.1f ms  (min %.1f, max %.1f)  "
+        "= %.2f x import zeep, %.2f x plain text" % (
+            html_med * 1000, min(html_times) * 1000, max(html_times) * 1000,
+            html_med / zeep_med, html_med / mtt_med))
     say("  LATENCY RATIO  %.2f   (target <= %.1f)  %s   [median of the %d pair "
         "ratios: %.2f]" % (ratio, TARGET_LATENCY,
                            "ok" if ratio <= TARGET_LATENCY else "OVER", runs, paired))

@@ -155,7 +155,8 @@ class FiltreReply(Filtre):
         uploaded = uploads.upload(delivery, self.codi, self.author)
         _, skipped = delivery.attachments
         from gateway import cleaning, origin
-        body = cleaning.apply(self.settings, "netejar_mail_reply", delivery.description)
+        body = cleaning.apply(self.settings, "netejar_mail_reply",
+                             delivery.comment_description)
         line = self.origin if self.origin is not None else origin.for_comment(delivery)
         text = uploads.with_attachments(line + body, uploaded, skipped)
         if self.stranger:

@@ -256,22 +256,76 @@ def _same_headers(body, part):
         return False
 
 
-def attachments(message):
+def attachments(message, signatures=False):
     """Every part of `message` that is not body text: attached files,
     named parts, images and other non-text parts, forwarded messages (as
-    .eml), inline cid: images. Never raises."""
+    .eml, named after their subject), inline cid: images, the files inside
+    a winmail.dat, uuencoded files in the text. Signature files of signed
+    mail only with `signatures`. Never raises."""
     try:
-        return _attachments(message)
+        return _attachments(message, signatures)
     except Exception:
         return []
 
 
-def _attachments(message):
+# Signature files of signed mail (S/MIME, PGP): the signed content is the
+# message; the signature means nothing to a support agent.
+SIGNATURE_TYPES = ("application/pkcs7-signature",
+                   "application/x-pkcs7-signature",
+                   "application/pgp-signature")
+TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
+
+
+def _message_name(message, leaf):
+    """A forwarded message named after its subject (as other helpdesks
+    do), or '' if it has none."""
+    from gateway.forward import inner_message
+    from gateway.headers import decode_header
+    try:
+        inner = inner_message(message, leaf)
+        if inner is None:
+            return ""
+        subject = decode_header(part_header(inner, "Subject") or "")
+    except Exception:
+        return ""
+    subject = re.sub(r"[\\/:*?\"<>|]+", "_", subject).strip()
+    return _safe_name(subject[:150] + ".eml") if subject else ""
+
+
+def _uuencoded(leaf):
+    from gateway.payload import part_text
+    from gateway.uuencode import split_uuencoded
+    if leaf.content_type != "text/plain":
+        return []
+    try:
+        _, files = split_uuencoded(part_text(leaf.part))
+    except Exception:
+        return []
+    return [Attachment(_safe_name(name) or "attachment.bin",
+                       "application/octet-stream", None, False, len(data),
+                       None, data) for name, data in files]
+
+
+def _attachments(message, signatures=False):
     cids = None
     result = []
     for leaf in message.leaves():
         if leaf.is_body:
+            result.extend(_uuencoded(leaf))
             continue
+        if leaf.content_type in SIGNATURE_TYPES and not signatures:
+            continue
+        if leaf.content_type == "application/pgp-encrypted":
+            continue  # PGP/MIME's "Version: 1" control part
+        if leaf.content_type in TNEF_TYPES or \
+                leaf.filename.lower() == "winmail.dat":
+            from gateway.tnef import tnef_files
+            files = tnef_files(part_payload(leaf.part))
+            if files:
+                result.extend(Attachment(_safe_name(name) or "attachment.bin",
+                                         ctype, None, False, len(data), None,
+                                         data) for name, ctype, data in files)
+                continue
         if cids is None:
             cids = _referenced_cids(message)
         part = leaf.part
@@ -280,6 +334,10 @@ def _attachments(message):
         inline = bool(content_id) and (
             content_id.lower() in cids or leaf.disposition == "inline")
         name = _safe_name(leaf.filename)
+        if not name and ctype in ("message/rfc822", "message/global"):
+            name = _message_name(message, leaf)
+        if not name and ctype == "text/calendar":
+            name = "invitation.ics"
         if not name:
             name = _generated_name(ctype, len(result) + 1)
         if ctype.startswith("message/"):
@@ -310,12 +368,37 @@ def _mib(value):
     return text[:-2] if text.endswith(".0") else text
 
 
+# The attachment type policy's defaults: programs and scripts Windows runs
+# on a double click are never put on a ticket for an agent to open.
+DEFAULT_BLOCKED_EXTENSIONS = [
+    "exe", "com", "bat", "cmd", "scr", "pif", "cpl", "msi", "msp", "hta",
+    "vbs", "vbe", "js", "jse", "wsf", "wsh", "ps1", "lnk", "reg", "jar"]
+DEFAULT_BLOCKED_TYPES = [
+    "application/x-msdownload", "application/x-msdos-program",
+    "application/x-dosexec", "application/x-executable",
+    "application/vnd.microsoft.portable-executable", "application/x-ms-installer",
+    "application/x-msi", "application/hta"]
+
+
+def _blocked_type(attachment, extensions, blocked_types):
+    """Why the type policy keeps `attachment` out, or None."""
+    name = attachment.name.lower().rstrip(". ")
+    dot = name.rfind(".")
+    ext = name[dot:] if dot >= 0 else ""
+    if ext and ext in extensions:
+        return "file type not accepted (%s)" % ext
+    if attachment.content_type.lower() in blocked_types:
+        return "file type not accepted (%s)" % attachment.content_type
+    return None
+
+
 def select(attachments, settings):
     """Split `attachments` into (to_upload, skipped) by the settings'
     filters: `filtrar_attachments_per_nom` (regexes matched with re.match
     at the start of the name, case as written, as the original tool did), `filtrar_attachments_per_hash` (MD5 or SHA-256 hex
     digests of the content) and `max_attachment_mb` (MiB; strictly larger
-    parts are skipped). Each skipped entry carries the reason in English.
+    parts are skipped), and the type policy (`extensions_no_pujar`,
+    `tipus_no_pujar`). Each skipped entry carries the reason in English.
     An invalid regex in the settings is ignored here (settings.py refuses
     it at start)."""
     get = getattr(settings, "get", None)
@@ -341,6 +424,13 @@ def select(attachments, settings):
             md5s.add(digest)
         elif len(digest) == 64:
             sha256s.add(digest)
+    extensions = {"." + str(e).strip().lower().lstrip(".")
+                  for e in _as_list(setting("extensions_no_pujar",
+                                            DEFAULT_BLOCKED_EXTENSIONS))
+                  if str(e).strip()}
+    blocked_types = {str(t).strip().lower()
+                     for t in _as_list(setting("tipus_no_pujar",
+                                               DEFAULT_BLOCKED_TYPES))}
     try:
         max_mb = float(setting("max_attachment_mb", 25))
     except (TypeError, ValueError):
@@ -354,6 +444,8 @@ def select(attachments, settings):
             if regex.match(name_for_match(attachment.name)):
                 reason = "filtered by name (matches '%s')" % text
                 break
+        if reason is None:
+            reason = _blocked_type(attachment, extensions, blocked_types)
         if reason is None and attachment.size > limit:
             size = _mib(attachment.size / _MIB)
             if size == _mib(max_mb):  # just over: say it in bytes

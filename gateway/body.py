@@ -27,7 +27,8 @@ from gateway.headers import part_params
 from gateway.htmltext import escape, html_to_text, unescape
 from gateway.payload import part_text
 
-__all__ = ["description_html", "rewrite_cids", "text_to_html",
+__all__ = ["body_leaves", "description_html", "replace_cid_images",
+           "rewrite_cids", "text_to_html",
            "sanitize_html"]
 
 ALLOWED_TAGS = frozenset("""
@@ -184,11 +185,17 @@ def _flatten_deep(root):
                 stack.append((child, depth + 1))
 
 
+# Closing </body> and </html> tags: mail servers append disclaimers after
+# them, which a mail client shows and lxml would drop. Without the tags
+# the parser keeps everything in the body.
+_BODY_END_RE = re.compile(r"</[ \t\r\n]*(?:body|html)[ \t\r\n]*>", re.I)
+
+
 def _prune(markup):
     """Pass 1 (see the module doc): (body fragment as HTML, its text)."""
     from bs4.element import (CData, Comment, Declaration, Doctype,
                              ProcessingInstruction)
-    soup = _soup(markup)
+    soup = _soup(_BODY_END_RE.sub("", markup))
     for element in soup.find_all(_DROP_TAGS):
         element.decompose()
     for element in soup.find_all(_DROP_VOID_TAGS):
@@ -300,19 +307,64 @@ def _unflow(text, delsp):
     return "\n".join(out)
 
 
+def _leaf_text(leaf):
+    """A text/plain body leaf decoded, format=flowed undone, uuencoded
+    files left out (they are attachments), inline PGP clear-signed text
+    read as the text it signs."""
+    from gateway.uuencode import split_uuencoded
+    text, _ = split_uuencoded(part_text(leaf.part))
+    if "-----BEGIN PGP SIGNED MESSAGE-----" in text:
+        from gateway.special import unarmor_signed
+        text = unarmor_signed(text)
+    _, params = part_params(leaf.part, "Content-Type")
+    if params.get("format", "").lower() == "flowed":
+        text = _unflow(text.replace("\r\n", "\n"),
+                       params.get("delsp", "").lower() == "yes")
+    return text
+
+
 def _plain_text(message):
     """The text/plain body parts, decoded, format=flowed undone, joined."""
-    texts = []
-    for leaf in message.leaves():
-        if not leaf.is_body or leaf.content_type != "text/plain":
-            continue
-        text = part_text(leaf.part)
-        _, params = part_params(leaf.part, "Content-Type")
-        if params.get("format", "").lower() == "flowed":
-            text = _unflow(text.replace("\r\n", "\n"),
-                           params.get("delsp", "").lower() == "yes")
-        texts.append(text)
-    return "\n".join(texts)
+    return "\n".join(_leaf_text(leaf) for leaf in message.leaves()
+                     if leaf.is_body and leaf.content_type == "text/plain")
+
+
+def _alternative_of(message, path):
+    """The path of the nearest multipart/alternative holding the part at
+    `path`, or None: its leaves are versions of one body, not more body."""
+    node = message.email
+    found = None
+    try:
+        for depth, index in enumerate(path):
+            if node.get_content_type() == "multipart/alternative":
+                found = path[:depth]
+            node = node.get_payload()[index]
+    except Exception:
+        return found
+    return found
+
+
+def body_leaves(message):
+    """The body leaves a mail client shows, in document order: of each
+    multipart/alternative its HTML version (its text version if it has no
+    HTML), and every other inline text or HTML part (a forwarder's own
+    words in text beside the forwarded page in HTML are both shown)."""
+    leaves = [leaf for leaf in message.leaves() if leaf.is_body]
+    groups = {}
+    for leaf in leaves:
+        key = _alternative_of(message, leaf.path)
+        if key is not None:
+            groups.setdefault(key, []).append(leaf)
+    shown = []
+    for leaf in leaves:
+        key = _alternative_of(message, leaf.path)
+        if key is not None:
+            group = groups[key]
+            if any(g.content_type == "text/html" for g in group) and \
+                    leaf.content_type != "text/html":
+                continue
+        shown.append(leaf)
+    return shown
 
 
 # HTML beyond these sizes is not sanitised: bleach (html5lib) is
@@ -328,14 +380,16 @@ def _too_big(markup):
         markup.count("<") + markup.count("&") > _MAX_HTML_MARKUP
 
 
-def description_html(message):
+def description_html(message, strip_quotes=False):
     """The ticket description as safe HTML ('' if the mail has no body).
 
-    The HTML alternative if there is one (sanitised), else the text part
-    as HTML. Never raises and never returns unsanitised HTML.
+    Each body part a mail client shows, in order (body_leaves): HTML
+    sanitised, text as HTML. With `strip_quotes` (comments on a ticket)
+    the quoted history and signature of a reply are left out (replies.py).
+    Never raises and never returns unsanitised HTML.
     """
     try:
-        return _description(message)
+        return _with_notes(message, _description(message, strip_quotes))
     except Exception:
         try:
             return text_to_html(_plain_text(message))
@@ -343,25 +397,64 @@ def description_html(message):
             return ""
 
 
-def _description(message):
-    htmls = [h for h in message.html_bodies() if h.strip()]
+_NOTE_TYPES = ("multipart/encrypted", "application/pkcs7-mime",
+               "application/x-pkcs7-mime", "application/pgp-encrypted",
+               "text/calendar", "application/ics")
+
+
+def _with_notes(message, description):
+    """The description with what special parts say (special.py): a note
+    that the mail is encrypted on top, invitations' events below."""
+    types = {leaf.content_type for leaf in message.leaves()}
+    types.add(message.content_type)
+    if not types.intersection(_NOTE_TYPES) and \
+            "-----BEGIN PGP MESSAGE-----" not in message.text_body():
+        return description
+    from gateway.special import encrypted_note, event_notes
+    parts = [encrypted_note(message), description, event_notes(message)]
+    return "\n".join(p for p in parts if p)
+
+
+def _render_html(markup, strip_quotes, visible_texts):
+    if strip_quotes:
+        from gateway.replies import strip_html
+        markup = strip_html(markup)
+    if _too_big(markup):
+        visible_texts.append(html_to_text(markup))
+        return ""
+    try:
+        fragment, visible = _prune(markup)
+        cleaned = _get_cleaner().clean(fragment).strip()
+    except Exception:  # RecursionError on absurdly nested markup...
+        cleaned = ""
+        visible = html_to_text(markup)
+    visible_texts.append(visible)
+    return cleaned
+
+
+def _render_text(text, strip_quotes):
+    if strip_quotes:
+        from gateway.replies import strip_text
+        text = strip_text(text)
+    return text_to_html(text) if text.strip() else ""
+
+
+def _description(message, strip_quotes=False):
+    leaves = body_leaves(message)
+    htmls = [leaf for leaf in leaves if leaf.content_type == "text/html"]
     if not htmls:
         text = _plain_text(message)
-        return text_to_html(text) if text.strip() else ""
+        return _render_text(text, strip_quotes) if text.strip() else ""
     cleaned = []
     visible_texts = []
-    for markup in htmls:
-        if _too_big(markup):
-            cleaned.append("")
-            visible_texts.append(html_to_text(markup))
-            continue
-        try:
-            fragment, visible = _prune(markup)
-            cleaned.append(_get_cleaner().clean(fragment).strip())
-        except Exception:  # RecursionError on absurdly nested markup...
-            cleaned.append("")
-            visible = html_to_text(markup)
-        visible_texts.append(visible)
+    for leaf in leaves:
+        if leaf.content_type == "text/html":
+            markup = part_text(leaf.part)
+            if markup.strip():
+                cleaned.append(_render_html(markup, strip_quotes,
+                                            visible_texts))
+        else:
+            cleaned.append(_render_text(_leaf_text(leaf), strip_quotes))
     result = _xml_safe("\n".join(c for c in cleaned if c))
     if _visible(result):
         return result
@@ -403,3 +496,26 @@ def rewrite_cids(html, cid_to_url):
         return '%s"%s"' % (match.group(1), escape(url))
 
     return _CID_SRC_RE.sub(replace, html)
+
+
+_CID_IMG_RE = re.compile(r"<img\b[^<>]*?\bsrc=\"cid:([^\"]*)\"[^<>]*>", re.I)
+_ALT_RE = re.compile(r"\balt=\"([^\"]*)\"", re.I)
+
+
+def replace_cid_images(html, labels):
+    """Each <img src="cid:X"> still in sanitised HTML (its image was not
+    uploaded) replaced by what it was: `labels[X]` (plain text, say
+    "[image logo.png not uploaded: filtered by name]"), else its alt text,
+    else nothing. A broken image is never left in the description."""
+    if not html or "cid:" not in html.lower():
+        return html
+    keyed = {_cid_key(k): v for k, v in (labels or {}).items() if k}
+
+    def replace(match):
+        label = keyed.get(_cid_key(match.group(1)))
+        if label is None:
+            alt = _ALT_RE.search(match.group(0))
+            return alt.group(1) if alt else ""
+        return escape(label)
+
+    return _CID_IMG_RE.sub(replace, html)

@@ -4,7 +4,9 @@ Mail declares charsets that are wrong (latin-1 for cp1252, ASCII for
 UTF-8), unknown, or not charsets at all, and 8-bit bytes reach headers
 undeclared. Everything that turns mail bytes into text goes through
 `decode_bytes` here, so the whole gateway reads them the same way:
-declared charset if it fits, else UTF-8 with stray bytes read as cp1252.
+declared charset if it fits (or the superset senders really use, see
+charset_guess.py), else UTF-8 with stray bytes read as cp1252; undeclared
+8-bit text that is not UTF-8 at all is guessed by a detector.
 Importing this module registers the "mailtoticket-cp1252" codec error
 handler that does the latter.
 """
@@ -43,6 +45,16 @@ _CHARSET_ALIASES = {
     "x-sjis": "cp932",
     "iso-8859-8-i": "iso-8859-8",
     "windows-874": "cp874",
+    "iso-8859-11": "cp874",
+    "tis-620": "cp874",
+    "iso-8859-9": "cp1254",
+    "iso8859-9": "cp1254",
+    "latin5": "cp1254",
+    "big5": "big5hkscs",
+    "windows-31j": "cp932",
+    "cp50220": "iso2022_jp",
+    "cp50221": "iso2022_jp",
+    "cp50222": "iso2022_jp",
     "x-mac-roman": "mac_roman",
     "utf8": "utf-8",
 }
@@ -104,6 +116,13 @@ def _cp1252_fallback(exc):
 codecs.register_error("mailtoticket-cp1252", _cp1252_fallback)
 
 _SURROGATES_RE = re.compile("[\ud800-\udfff]")
+# A well-formed UTF-8 multi-byte sequence: text with one is UTF-8 with
+# stray bytes, not text in another charset.
+_UTF8_MULTIBYTE_RE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]"
+    rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}")  # planes 1-3: the assigned ones
 
 
 def clean_text(text):
@@ -111,6 +130,18 @@ def clean_text(text):
     if _SURROGATES_RE.search(text):
         return _SURROGATES_RE.sub("\ufffd", text)
     return text
+
+
+def _mostly_utf8(data):
+    """Whether more than half the 8-bit bytes form valid UTF-8 sequences
+    (UTF-8 with stray bytes, not text in another charset)."""
+    sample = bytes(data[:65536])
+    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
+    valid = sum(len(m) for m in _UTF8_MULTIBYTE_RE.findall(sample))
+    return valid * 2 > high
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 def decode_bytes(data, charset=None):
@@ -132,6 +163,14 @@ def decode_bytes(data, charset=None):
         except Exception:
             return ""
     codec = _codec(charset)
+    if (codec is None or codec in _WESTERN) and b"\x1b$" in data:
+        # ISO-2022-JP (7-bit, so "valid UTF-8") sent undeclared or as ASCII
+        # by old Japanese mailers.
+        from gateway.charset_guess import decode_lenient
+        if re.search(rb"\x1b\$[@B]", data):
+            text = decode_lenient(data, "iso2022_jp")
+            if text is not None:
+                return clean_text(text)
     if codec is None or codec in _WESTERN:
         try:
             return data.decode("utf-8")
@@ -142,14 +181,27 @@ def decode_bytes(data, charset=None):
             return clean_text(data.decode(codec))
         except Exception:
             pass
+        if codec != "utf-8" and codec not in _WESTERN:
+            # A character the codec lacks: read it as the senders' superset
+            # does, or replace that character only, never the whole text.
+            from gateway.charset_guess import decode_lenient
+            text = decode_lenient(data, codec)
+            if text is not None:
+                return clean_text(text)
+    elif not _mostly_utf8(data):
+        # Undeclared 8-bit text that is not UTF-8: guess as a detector does.
+        from gateway.charset_guess import guess
+        guessed = guess(data)
+        if guessed:
+            return clean_text(data.decode(guessed, "replace"))
     return data.decode("utf-8", "mailtoticket-cp1252")
 
 
 def unescape_surrogates(value):
     """A compat32 header or payload string (8-bit bytes kept as surrogate
     escapes) as proper text, 8-bit bytes decoded as UTF-8 or cp1252."""
-    if not _SURROGATES_RE.search(value):
-        return value
+    if not _SURROGATES_RE.search(value) and "\x1b$" not in value:
+        return value  # (ESC $: raw ISO-2022-JP, see decode_bytes)
     try:
         data = value.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:

@@ -93,10 +93,26 @@ class Delivery:
         return shown + self.message.bounds.html()
 
     @cached_property
+    def comment_description(self):
+        """The description of a comment on a ticket: a reply's own words,
+        its quoted history and signature left out (replies.py), unless
+        `treure_historial_respostes` is off or the message is a forward."""
+        from gateway.body import description_html
+        from gateway.replies import is_forward_subject
+        if not self.settings.get("treure_historial_respostes", True) or \
+                is_forward_subject(self.message.subject):
+            return self.description
+        from gateway.limits import cap_description
+        shown, _ = cap_description(description_html(self.message, strip_quotes=True),
+                                   self.settings)
+        return shown + self.message.bounds.html()
+
+    @cached_property
     def attachments(self):
         """(to upload, [(skipped, reason)])"""
         from gateway import attachments
-        found = attachments.attachments(self.message)
+        found = attachments.attachments(
+            self.message, self.settings.get("pujar_signatures", False))
         self.description  # noqa: B018 (it says whether the whole one is attached)
         whole = self._whole_description
         if whole is not None:

@@ -65,7 +65,7 @@ def _attached_sender(message):
     for leaf in message.leaves():
         if leaf.content_type not in ("message/rfc822", "message/global"):
             continue
-        inner = _inner_message(message, leaf)
+        inner = inner_message(message, leaf)
         if inner is None:
             continue
         for value in _from_values(inner):
@@ -75,7 +75,7 @@ def _attached_sender(message):
     return None
 
 
-def _inner_message(message, leaf):
+def inner_message(message, leaf):
     """The parsed message inside a message/rfc822 part. A mailer that
     base64/QP-encodes the part (against RFC 2046) gets it re-parsed from
     the decoded bytes, since the email package parses the encoded text."""
@@ -93,6 +93,9 @@ def _inner_message(message, leaf):
     if isinstance(payload, list) and payload:
         return payload[0]
     return None
+
+
+_inner_message = inner_message  # the name it had before
 
 
 def _from_values(part):
@@ -137,4 +140,29 @@ def _inline_sender(message):
                 address = _address_in(after[1])
         if address:
             return address
-    return None
+    return _unwrapped_sender(message)
+
+
+def _unwrapped_sender(message):
+    """The sender quotequail's `unwrap` finds: today's Outlook and OWA
+    forwards have no marker line (a rule of underscores, or nothing, before
+    "From:"; in HTML the divRplyFwdMsg or border-top block). Their Catalan
+    header words are put in English first, as for replies."""
+    from gateway.replies import MAX_LINES, english_headers
+    import quotequail
+    found = None
+    for html in message.html_bodies():
+        if len(html) > 100_000:  # quotequail costs ~0.1 ms a line
+            continue
+        found = quotequail.unwrap_html(english_headers(html, html=True))
+        if found:
+            break
+    if not found:
+        text = message.text_body()
+        if text:
+            lines = text.replace("\r\n", "\n").replace("\r", "\n") \
+                .split("\n", MAX_LINES)[:MAX_LINES]
+            found = quotequail.unwrap(english_headers("\n".join(lines)))
+    if not found or found.get("type") != "forward" or not found.get("from"):
+        return None
+    return _address_in(found["from"])

@@ -24,6 +24,7 @@ from email.parser import BytesParser as _BytesParser
 from email.feedparser import BytesFeedParser as _BytesFeedParser
 
 from gateway.addresses import parse_addresses
+from gateway.folding import mend_folding
 from gateway.headers import (
     decode_header, part_content_type, part_disposition, part_filename,
     part_header, part_headers)
@@ -42,6 +43,7 @@ _BINARY_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _INVISIBLE_RE = re.compile("[\\s\u00a0\u200b-\u200d\u2060\ufeff]+")
 _VISIBLE_RE = re.compile("[^\\s\u00a0\u200b-\u200d\u2060\ufeff]")
 _MAX_DEPTH = MAX_DEPTH  # MIME nesting we follow; deeper parts are ignored
+_OPAQUE_SIGNED = ("application/pkcs7-mime", "application/x-pkcs7-mime")
 
 
 class Leaf:
@@ -75,7 +77,15 @@ class Message:
                 raw = b""
         self.raw = raw
         self.bounds = Bounds()
-        self.email = self._parse(raw, self.bounds)
+        # What the parser reads: header folding mended (folding.py). Raw
+        # parts are cut from these bytes, so that they match the tree.
+        self._parsed_raw = mend_folding(raw)
+        self.email = self._parse(self._parsed_raw, self.bounds)
+        if part_content_type(self.email) in _OPAQUE_SIGNED:
+            try:
+                self._unwrap_signed()
+            except Exception:  # keep the message as it came
+                pass
         self._leaves = None
         self._text_body = None
 
@@ -98,6 +108,19 @@ class Message:
             return _BytesParser(_class=factory).parsebytes(raw, headersonly=True)
         except Exception:
             return _EmailMessage()
+
+    def _unwrap_signed(self):
+        """Opaque-signed S/MIME: the message it signs, read as this one."""
+        from gateway.headers import part_params
+        from gateway.payload import part_payload
+        from gateway.smime import unwrap_opaque_signed
+        _, params = part_params(self.email, "Content-Type")
+        inner = unwrap_opaque_signed(self._parsed_raw,
+                                     part_content_type(self.email), params,
+                                     part_payload(self.email))
+        if inner is not None:
+            self._parsed_raw = inner
+            self.email = self._parse(inner, self.bounds)
 
     # -- headers
 
@@ -235,12 +258,12 @@ class Message:
     def raw_part(self, path):
         """The bytes of the part at `path` exactly as they are in `raw`
         (headers and body), or None when they cannot be located reliably."""
-        return raw_entity(self.raw, self.email, path)
+        return raw_entity(self._parsed_raw, self.email, path)
 
     # -- sanity
 
     def is_readable(self):
-        """False for input not worth a ticket: no From at all, binary
+        """False for input not worth a ticket: no From nor Reply-To, binary
         garbage (no parsable headers, or a body mostly of control bytes),
         or nothing at all to say (no body, no subject, no attachments)."""
         try:
@@ -258,7 +281,9 @@ class Message:
         head = split_entity(self.raw[:262144])[0]
         if len(_RAW_CONTROL_RE.findall(head)) > len(head) * 0.05:
             return False
-        from_values = part_headers(self.email, "From")
+        # Reply-To counts as a sender: the contract resolves it first.
+        from_values = part_headers(self.email, "From") + \
+            part_headers(self.email, "Reply-To")
         if not any(decode_header(v) for v in from_values):
             return False
         text = self.text_body()

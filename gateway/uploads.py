@@ -34,6 +34,11 @@ def with_attachments(description, uploaded, skipped):
                                            description, re.IGNORECASE)}
     if shown:
         description = rewrite_cids(description, shown)
+    if "cid:" in description.lower():  # images that were not uploaded
+        from gateway.body import replace_cid_images
+        description = replace_cid_images(description, {
+            a.content_id: "[image %s not uploaded: %s]" % (a.name, reason)
+            for a, reason in skipped if a.content_id})
     # Every file the description does not show is listed (an inline image
     # that the HTML never references, too).
     listed = [(a, codi) for a, codi in uploaded if a.content_id not in shown]

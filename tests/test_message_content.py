@@ -448,7 +448,8 @@ def test_unnamed_parts_get_names_from_their_type():
         ("Content-Type: text/plain\nContent-Disposition: attachment", b"log"),
     ])
     names = [a.name for a in attachments(Message(raw))]
-    assert names == ["image-1.png", "attachment-2.pdf", "message-3.eml",
+    # A forwarded message is named after its subject, as other helpdesks do.
+    assert names == ["image-1.png", "attachment-2.pdf", "inner.eml",
                      "attachment-4.bin", "attachment-5.txt"]
 
 
@@ -458,7 +459,7 @@ def test_body_parts_are_not_attachments_and_inline_cid_images_are():
     assert [(a.name, a.content_type, a.inline) for a in found] == [
         ("image001.png", "image/png", True),
         ("factura març.pdf", "application/pdf", False),
-        ("message-3.eml", "message/rfc822", False)]
+        ("Factura.eml", "message/rfc822", False)]   # named after its subject
     assert found[0].content_id == "image001.png@01DB1234.56789AB0"
     assert found[0].payload() == PNG and found[1].payload() == PDF
     assert found[1].size == len(PDF)

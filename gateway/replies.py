@@ -1,0 +1,271 @@
+"""A reply's own words, without the quoted history and the signature.
+
+A comment on a ticket should carry what the sender wrote, not the whole
+thread again: a ticket with ten replies would otherwise hold the first
+message ten times. Used for comments only (never a new ticket's
+description), never for a forward, and never down to nothing: when
+stripping would leave no text, the whole text stays.
+
+The recognising is done by two well-kept libraries, chosen by measuring on
+real replies (bench/replies.py):
+
+* quotequail (`unwrap`, `unwrap_html`) finds where the history starts:
+  "On ... wrote:" and its translations, Outlook's "From: ... Sent: ..."
+  blocks (with or without a rule of underscores, and the HTML of
+  Outlook/OWA's divRplyFwdMsg), "-----Original Message-----";
+* mail-parser-reply then takes off the signature ("-- ", "Sent from my
+  ...") and any header block in the other languages it knows.
+
+Neither library knows Catalan, so the few Catalan words of those header
+blocks and attributions ("va escriure:", "Enviat:", "Per a:",
+"Assumpte:") are put in English on a copy first, line by line, and the cut
+found there is applied to the original. `>`-quoted lines left after that
+are dropped. In HTML, the markup mail clients put around the history
+(Gmail's gmail_quote, Apple's and Thunderbird's blockquote type=cite,
+Outlook's reply header div) and signature blocks are removed as elements.
+
+Both libraries are imported only when a comment is being written.
+"""
+
+import re
+
+__all__ = ["english_headers", "is_forward_subject", "strip_html",
+           "strip_text"]
+
+# Catalan (and a few Spanish) words of reply headers, put in English on a
+# copy of the text so the libraries recognise them. Line-preserving.
+_HEADER_WORDS = [
+    (re.compile(r"^(\W{0,3})(?:Enviat|Enviado|Data|Fecha)(\W{0,3}):", re.I | re.M), r"\1Sent\2:"),
+    (re.compile(r"^(\W{0,3})(?:Per a|Para|A)(\W{0,3}):", re.I | re.M), r"\1To\2:"),
+    (re.compile(r"^(\W{0,3})(?:Assumpte|Asunto|Tema)(\W{0,3}):", re.I | re.M), r"\1Subject\2:"),
+    (re.compile(r"^(\W{0,3})(?:De)(\W{0,3}):", re.I | re.M), r"\1From\2:"),
+    (re.compile(r"^(\W{0,3})(?:A\/c|CC)(\W{0,3}):", re.I | re.M), r"\1Cc\2:"),
+    # Zimbra, Roundcube: "----- Missatge original -----"
+    (re.compile(r"^([ \t]*-{2,}[ \t]*)(?:Missatge original|Mensaje original)"
+                r"([ \t]*-{2,}[ \t]*)$", re.I | re.M), r"\1Original Message\2"),
+]
+_ATTRIBUTION = [
+    # "El dl., 23 de nov. 2026, a les 10:00, Nom <a@b> va escriure:"
+    (re.compile(r"^([ \t]*)El (.{0,300}?) va escriure[ \t]*:[ \t]*$",
+                re.I | re.M), r"\1On \2 wrote:"),
+    (re.compile(r"^([ \t]*)(?!On )(.{0,300}?) va escriure[ \t]*:[ \t]*$",
+                re.I | re.M), r"\1On \2 wrote:"),
+]
+# Attribution lines split over two lines by the sender's mailer.
+_ATTRIBUTION_START_RE = re.compile(r"^[ \t]*(?:On|El) [^\n]{0,300}$", re.I)
+_ATTRIBUTION_END_RE = re.compile(
+    r"(?:wrote|va escriure|escribió|escribio)[ \t]*:[ \t]*$", re.I)
+
+_FORWARD_SUBJECT_RE = re.compile(
+    r"^[ \t]*(?:\[[^\]]{0,80}\][ \t]*)?(?:fwd?|rv|reenv|tr|wg|enc)[ \t]*:",
+    re.I)
+_FORWARD_MARKER_RE = re.compile(
+    r"^[ \t>*-]*(?:Forwarded message|Begin forwarded message|"
+    r"Missatge reenviat|Inici del missatge reenviat|Mensaje reenviado|"
+    r"Inicio del mensaje reenviado)\b", re.I | re.M)
+
+_MAX_TEXT = 200_000  # longer texts are left as they are (cost bound)
+# The libraries cost ~0.1 ms a line: they see the first lines only (a
+# reply's history starts near the top; a forward's header block too).
+MAX_LINES = 400
+_MAX_HTML_UNWRAP = 100_000
+
+
+def is_forward_subject(subject):
+    """Whether a subject says the message forwards another (Fwd:, RV:...)."""
+    return bool(subject and _FORWARD_SUBJECT_RE.match(subject))
+
+
+def _english(text):
+    for regex, repl in _HEADER_WORDS + _ATTRIBUTION:
+        text = regex.sub(repl, text)
+    return text
+
+
+def english_headers(text, html=False):
+    """A copy of `text` (or HTML markup) with the Catalan and Spanish words
+    of reply/forward header blocks in English, for quotequail."""
+    if html:
+        return _HTML_HEADER_WORDS_RE.sub(
+            lambda m: m.group(1) + _HTML_WORDS[m.group(2).lower()]
+            + m.group(3), text)
+    return _english(text)
+
+
+def _nonblank_count(text):
+    return sum(1 for line in text.split("\n") if line.strip())
+
+
+def _cut_after_nonblank(lines, count):
+    """Index just after the `count`-th non-blank line of `lines`."""
+    if count <= 0:
+        return 0
+    seen = 0
+    for index, line in enumerate(lines):
+        if line.strip():
+            seen += 1
+            if seen == count:
+                return index + 1
+    return len(lines)
+
+
+def _drop_attribution(out):
+    """Take the attribution ("On ... wrote:", maybe wrapped over two
+    lines) off the end of `out`."""
+    while out and not out[-1].strip():
+        out.pop()
+    if out and _ATTRIBUTION_END_RE.search(out[-1]):
+        ending = out.pop()
+        if out and not _ATTRIBUTION_START_RE.match(ending) and \
+                _ATTRIBUTION_START_RE.match(out[-1]):
+            out.pop()
+
+
+def _drop_quoted(lines):
+    """Lines without `>`-quoted runs and the attribution line before each."""
+    out = []
+    for line in lines:
+        if line.lstrip().startswith(">"):
+            _drop_attribution(out)
+            continue
+        out.append(line)
+    return out
+
+
+def strip_text(text):
+    """The reply's own text of a plain-text comment (never '')."""
+    try:
+        stripped = _strip_text(text)
+    except Exception:
+        return text
+    return stripped if stripped.strip() else text
+
+
+def _strip_text(text):
+    if not text or len(text) > _MAX_TEXT or _FORWARD_MARKER_RE.search(text):
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    copy = _english("\n".join(lines[:MAX_LINES]))
+    import quotequail
+    found = quotequail.unwrap(copy)
+    if found and found.get("type") in ("reply", "forward", "quote") \
+            and "text_top" in found:
+        lines = lines[:_cut_after_nonblank(lines,
+                                           _nonblank_count(found["text_top"]))]
+        _drop_attribution(lines)
+    lines = _drop_quoted(lines)
+    kept = "\n".join(lines)
+    if not kept.strip() or len(lines) > MAX_LINES:
+        return "\n".join(_drop_signature(lines)).rstrip()
+    from mailparser_reply import EmailReplyParser
+    reply = EmailReplyParser(languages=["en", "es", "fr", "de", "it"]) \
+        .parse_reply(text=_english(kept))
+    if reply and reply.strip():
+        lines = lines[:_cut_after_nonblank(lines, _nonblank_count(reply))]
+    return "\n".join(_drop_signature(lines)).rstrip()
+
+
+_SIGNATURE_LINES = 12  # a "-- " further from the end is not a signature
+
+
+def _drop_signature(lines):
+    """Lines up to the signature delimiter ("-- ", RFC 3676), if one
+    starts a short block at the end."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    for index in range(max(0, end - _SIGNATURE_LINES), end):
+        if lines[index].rstrip("\r") in ("-- ", "--", "\u2014 "):
+            return lines[:index]
+    return lines
+
+
+# ------------------------------------------------------------------ HTML
+
+_HTML_HEADER_WORDS_RE = re.compile(
+    r"(>[ \t]*)(Enviat|Enviado|Per a|Para|Assumpte|Asunto|De)([ \t]*:)", re.I)
+_HTML_WORDS = {"enviat": "Sent", "enviado": "Sent", "per a": "To",
+               "para": "To", "assumpte": "Subject", "asunto": "Subject",
+               "de": "From"}
+
+# Elements that hold the history or a signature, as mail clients write them.
+_QUOTE_SELECTORS = [
+    "div.gmail_quote", "blockquote.gmail_quote", "div.gmail_signature",
+    "blockquote[type=cite]", "div.moz-cite-prefix", ".moz-signature",
+    "div.yahoo_quoted", "div#Signature", "div.protonmail_quote",
+]
+# Outlook/OWA: the reply header, and everything after it, is history.
+_CUT_SELECTORS = ["div#divRplyFwdMsg", "div#appendonsend"]
+_OUTLOOK_BORDER_RE = re.compile(r"border-top:\s*solid\s+#(?:E1E1E1|B5C4DF)",
+                                re.I)
+
+
+def strip_html(markup):
+    """The reply's own part of an HTML comment (the markup as it came if
+    nothing would be left)."""
+    try:
+        stripped = _strip_html(markup)
+    except Exception:
+        return markup
+    if stripped is None:
+        return markup
+    from gateway.htmltext import html_to_text
+    if not html_to_text(stripped).strip():
+        return markup
+    return stripped
+
+
+def _strip_html(markup):
+    if not markup or len(markup) > _MAX_TEXT * 5:
+        return None
+    from gateway.htmltext import html_to_text
+    if _FORWARD_MARKER_RE.search(html_to_text(markup)):
+        return None
+    from bs4 import BeautifulSoup
+    try:
+        soup = BeautifulSoup(markup, "lxml")
+    except Exception:
+        soup = BeautifulSoup(markup, "html.parser")
+    for selector in _CUT_SELECTORS:
+        for element in soup.select(selector):
+            _cut_from(element)
+    for div in soup.find_all("div", style=_OUTLOOK_BORDER_RE):
+        _cut_from(div.parent if div.parent and div.parent.name == "div"
+                  and len(div.parent.find_all(recursive=False)) == 1 else div)
+    for selector in _QUOTE_SELECTORS:
+        for element in soup.select(selector):
+            if not element.decomposed:
+                _drop_with_attribution(element)
+    result = str(soup)
+    # The rest (a reply header block only in the text) for quotequail.
+    if len(result) > _MAX_HTML_UNWRAP:
+        return result
+    import quotequail
+    found = quotequail.unwrap_html(english_headers(result, html=True))
+    if found and found.get("type") in ("reply", "forward", "quote") \
+            and found.get("html_top"):
+        result = found["html_top"]
+    return result
+
+
+def _cut_from(element):
+    """Remove `element`, everything after it in its parent, and an <hr>
+    just before it (Outlook's rule above the header block)."""
+    if element.decomposed:
+        return
+    for sibling in list(element.find_next_siblings()):
+        sibling.decompose()
+    previous = element.find_previous_sibling()
+    if previous is not None and previous.name == "hr":
+        previous.decompose()
+    element.decompose()
+
+
+def _drop_with_attribution(element):
+    """Remove a quote element and the "On ... wrote:" just before it."""
+    previous = element.find_previous_sibling()
+    if previous is not None and previous.name in ("div", "p", "span") and \
+            _ATTRIBUTION_END_RE.search(previous.get_text(" ").strip()):
+        previous.decompose()
+    element.decompose()
