@@ -42,7 +42,10 @@ def reply_to_trusted(message, settings, canonical):
     """Whether Reply-To may name the requester of this message."""
     sender = canonical(message.from_address)
     if not sender:
-        return False
+        # No From at all: the Reply-To is the only address the mail gives,
+        # and it is believed exactly as much as a From would be (both are
+        # the sender's word); it does not override anybody.
+        return bool(message.reply_to_address)
     if matches(sender, settings["remitents_formularis"]):
         return True
     return own_domain(sender, settings) and not dmarc_failed(message, settings)
