@@ -7,13 +7,8 @@ message is not lost; everything that will fail the same way again is a
 PermanentFailure, answered once and kept in the quarantine.
 """
 
-
-class TemporaryFailure(Exception):
-    """Try again at the next poll: bus down, timeout, lock busy, disk full."""
-
-
-class PermanentFailure(Exception):
-    """This message cannot be ticketed as it is; retrying will not help."""
+from failures import (CredentialsRefused, PermanentFailure, Refused,  # noqa: F401
+                      TemporaryFailure)
 
 
 class SettingsError(TemporaryFailure):

@@ -18,6 +18,7 @@ can write any From, Reply-To or ticket number. The rules (docs/hostile-input.md)
 import logging
 import re
 
+from gateway import steps
 from gateway.addresses import matches
 
 log = logging.getLogger("mailtoticket.trust")
@@ -82,9 +83,9 @@ def is_party(delivery, ticket):
         return True, "known user %s" % sender.user
     canonical = delivery.senders.canonical
     address = sender.address
-    if address and address == canonical(ticket.get("emailSolicitant")):
+    if address and address == canonical(ticket.email):
         return True, "the ticket's requester"
-    if address and address in recorded_parties(delivery, ticket.get("codi")):
+    if address and address in recorded_parties(delivery, ticket.codi):
         return True, "an addressee of the mail that opened the ticket"
     return False, "not a party of the ticket"
 
@@ -97,7 +98,7 @@ def recorded_parties(delivery, codi):
     if not key:
         return []
     try:
-        return list(journal.state_of(key).get("parties") or [])
+        return list(journal.state_of(key).get(steps.PARTIES) or [])
     except (ValueError, TypeError):
         return []
 
@@ -105,7 +106,7 @@ def recorded_parties(delivery, codi):
 def record_parties(delivery):
     """Journal the addressees of a mail that opens a ticket: they may
     comment on it later as parties."""
-    if delivery.entry.get("parties") is not None:
+    if delivery.entry.get(steps.PARTIES) is not None:
         return
     canonical = delivery.senders.canonical
     own = {canonical(a) for a in delivery.settings["mail_suport"]}
@@ -115,7 +116,7 @@ def record_parties(delivery):
             address = canonical(address)
             if address and address not in own and address not in parties:
                 parties.append(address)
-    delivery.entry.record("parties", parties[:200])
+    delivery.entry.record(steps.PARTIES, parties[:200])
 
 
 def stranger_note(address, why):

@@ -7,29 +7,26 @@ are listed as links, and what was not uploaded is listed with the reason.
 import html
 import re
 
-from soa.parameters import FILE_URL
-
 
 def upload(delivery, codi, usuari):
     """Upload every selected attachment once; [(attachment, codiAnnex)]."""
     to_upload, _ = delivery.attachments
     uploaded = []
     for index, attachment in enumerate(to_upload):
-        codi_annex = delivery.step(
-            "annex:%s:%d:%s" % (codi, index, attachment.name),
-            lambda: delivery.tiquets.annexar_fitxer_tiquet(
-                codi, usuari, attachment.name, attachment.base64()),
-            repeatable=False)
+        codi_annex = delivery.tickets.attach(codi, usuari, index, attachment.name,
+                                             attachment.base64)
         delivery.say("attachment %s (%d bytes) on ticket %s: annex %s",
                      attachment.name, attachment.size, codi, codi_annex)
         uploaded.append((attachment, codi_annex))
     return uploaded
 
 
-def with_attachments(description, uploaded, skipped):
-    """The description with cid: images pointing at GN6, and the lists."""
+def with_attachments(delivery, description, uploaded, skipped):
+    """The description with cid: images pointing at the uploaded files
+    (their address is the ticket system's), and the lists."""
+    file_url = delivery.tickets.file_url
     from gateway.body import rewrite_cids
-    shown = {a.content_id: FILE_URL % codi for a, codi in uploaded
+    shown = {a.content_id: file_url(codi) for a, codi in uploaded
              if a.content_id and re.search(r"cid:<?%s" % re.escape(a.content_id),
                                            description, re.IGNORECASE)}
     if shown:
@@ -45,7 +42,7 @@ def with_attachments(description, uploaded, skipped):
     parts = [description]
     if listed:
         items = "".join('<li><a href="%s">%s</a></li>' % (
-            html.escape(FILE_URL % codi), html.escape(a.name)) for a, codi in listed)
+            html.escape(file_url(codi)), html.escape(a.name)) for a, codi in listed)
         parts.append("<p>Attachments:</p><ul>%s</ul>" % items)
     if skipped:
         items = "".join("<li>%s: %s</li>" % (html.escape(a.name), html.escape(reason))

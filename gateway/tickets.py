@@ -1,0 +1,73 @@
+"""The ticket system, in the gateway's words: what a back-end implements.
+
+The filters and gateway/new_ticket.py speak to a ticket system only
+through this interface (wrapped by gateway/journalled.py, which journals
+every write). gateway/gn6.py implements it for GN6 over SOAP; a Jira
+back-end implements the same methods. Nothing here knows GN6's vocabulary
+(operation names, estat codes, PRIVAT/PUBLIC constants, date formats).
+
+Failures follow failures.py: a TemporaryFailure (with `sent` when the
+request may have been carried out all the same) or a Refused (the system's
+final no).
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """What the gateway reads of a ticket."""
+    codi: str
+    closed: bool
+    requester: str | None      # the requester's user name
+    email: str | None          # the requester's address as the ticket has it
+
+
+class TicketSystem:
+    """One ticket system. `fields` of a new ticket are named as the
+    settings name them (solicitant, emailSolicitant, assumpte, descripcio,
+    equipResolutor, urgencia, ...: see settings_sample.py); a back-end maps
+    them to its own."""
+
+    # -- reads
+    def find(self, codi):
+        """The ticket with that number, or None."""
+        raise NotImplementedError
+
+    def opened_since(self, fields, since):
+        """Numbers of the tickets opened since the date `since` whose
+        requester, address and subject are those of `fields`: where an
+        open() whose answer was lost may have left its ticket."""
+        raise NotImplementedError
+
+    def file_url(self, annex):
+        """The address of an attached file, for links in a description."""
+        raise NotImplementedError
+
+    # -- writes
+    def open(self, fields):
+        """Open a ticket; its number."""
+        raise NotImplementedError
+
+    def comment(self, codi, author, text, private, notify):
+        """Add a comment (HTML) by `author`; `private`: staff only;
+        `notify`: the system mails the requester."""
+        raise NotImplementedError
+
+    def attach(self, codi, author, name, data_base64):
+        """Attach a file; the annex's id (for `file_url`)."""
+        raise NotImplementedError
+
+    def add_requester(self, codi, user):
+        raise NotImplementedError
+
+    def reopen(self, codi):
+        """Ask the system to reopen a closed ticket; whether it is open now
+        (a system may refuse silently, past its reopening deadline)."""
+        raise NotImplementedError
+
+    def set_description(self, codi, text):
+        raise NotImplementedError
+
+    def set_resolution_date(self, codi, date):
+        """`date`: a datetime.date."""
+        raise NotImplementedError
