@@ -56,7 +56,7 @@ def deferred(settings, entry, reason, raw, log_text):
     """A temporary failure of a message the journal knows: report it once
     when it has been waiting too long."""
     hours = settings["avis_ajornament_hores"]
-    if not hours or entry.get(steps.DEFERRAL_REPORTED) or entry.journal.readonly:
+    if not hours or entry.get(steps.DEFERRAL_REPORTED):
         return
     try:
         started = first_attempt(entry)

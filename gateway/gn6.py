@@ -11,8 +11,7 @@ GN6's default GRAVETAT_MITJA).
 """
 import logging
 
-from soa import parameters as P
-from soa.tiquets import alta_values
+from soa import parameters as P     # plain data: importing it costs nothing
 from gateway.tickets import Ticket, TicketSystem
 
 log = logging.getLogger("mailtoticket.gn6")
@@ -29,7 +28,7 @@ def _yes(flag):
 
 # domain write -> (GN6 operation, its parameters from the write's arguments)
 REQUESTS = {
-    "open": lambda fields: ("AltaTiquet", alta_values(fields)),
+    "open": lambda fields: ("AltaTiquet", _alta_values(fields)),
     "comment": lambda codi, author, text, private, notify: (
         "AfegirComentariTiquet", dict(
             codiTiquet=codi, usuari=author, descripcio=text,
@@ -41,11 +40,28 @@ REQUESTS = {
     "add_requester": lambda codi, user: (
         "AfegirSolicitantTiquet", dict(codiTiquet=codi, solicitant=user)),
     "reopen": lambda codi: ("ModificarTiquet", dict(codiTiquet=codi, estat=P.OBERT)),
-    "set_description": lambda codi, text: (
-        "ModificarTiquet", dict(codiTiquet=codi, descripcio=text)),
-    "set_resolution_date": lambda codi, date: (
-        "ModificarTiquet", dict(codiTiquet=codi, dataResol=date.strftime(P.DATE_FORMAT))),
+    "update": lambda codi, fields: ("ModificarTiquet", dict(
+        {name: _value(value) for name, value in fields.items()}, codiTiquet=codi)),
 }
+
+
+def _value(value):
+    """A field's value as GN6 takes it (dates in its format)."""
+    return value.strftime(P.DATE_FORMAT) if hasattr(value, "strftime") else value
+
+
+def backend(settings, deadline, tell=None):
+    """The GN6 back-end of a run; with `tell` (--dry-run), one that proves
+    the credentials with a read, then tells its writes instead."""
+    gestio = client(settings, deadline)
+    if tell is not None:
+        tell("GN6: %s" % probe(settings, deadline))
+    return GN6(gestio, tell=tell)
+
+
+def _alta_values(fields):
+    from soa.tiquets import alta_values
+    return alta_values(fields)
 
 
 def client(settings, deadline):
@@ -60,8 +76,20 @@ def directory(settings, deadline):
 
 
 def probe(settings, deadline):
-    from gateway.admin import probe_gn6
-    return probe_gn6(settings, deadline)
+    """One authenticated read-only GN6 call: the bus credentials, and GN6's
+    username, password and domini. Raises on any failure."""
+    from soa.errors import Refusal
+    try:
+        client(settings, deadline).call("ConsultaTiquets", codi="0")
+    except Refusal as e:   # an answer: the credentials passed
+        return "credentials accepted (a ticket 0 lookup answered: %s)" % e.descripcio
+    return "credentials accepted (domini %s)" % settings["domini"]
+
+
+def probe_directory(settings, deadline):
+    address = (settings["mail_suport"] or ["mailtoticket-check@invalid"])[0]
+    found = directory(settings, deadline).llista_persones(address)
+    return "lookup answered (%d match(es) for %s)" % (len(found), address)
 
 
 class GN6(TicketSystem):
@@ -146,8 +174,5 @@ class GN6(TicketSystem):
         again = self.find(codi)
         return again is not None and not again.closed
 
-    def set_description(self, codi, text):
-        self._write("set_description", codi, text)
-
-    def set_resolution_date(self, codi, date):
-        self._write("set_resolution_date", codi, date)
+    def update(self, codi, fields):
+        self._write("update", codi, fields)

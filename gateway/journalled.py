@@ -168,9 +168,7 @@ class JournalledTickets:
         self._tickets.pop(codi, None)
         return reopened
 
-    def set_description(self, codi, text):
-        self.step(steps.description(codi), lambda: self.backend.set_description(codi, text))
-
-    def set_resolution_date(self, codi, date):
-        self.step(steps.resolution_date(codi),
-                  lambda: self.backend.set_resolution_date(codi, date))
+    def update(self, codi, **fields):
+        """Set fields of the ticket, once (setting them again is harmless,
+        so a lost answer is simply set again)."""
+        self.step(steps.update(codi, fields), lambda: self.backend.update(codi, fields))

@@ -22,10 +22,10 @@ def open_ticket(delivery, params):
     _, skipped = delivery.attachments
     uploaded = uploads.upload(delivery, codi, params["solicitant"])
     if uploaded or skipped:
-        tickets.set_description(codi, uploads.with_attachments(
+        tickets.update(codi, descripcio=uploads.with_attachments(
             delivery, params["descripcio"], uploaded, skipped))
     if delivery.settings["assignar_data_resolucio_amb_data_creacio"]:
-        tickets.set_resolution_date(codi, datetime.date.today())
+        tickets.update(codi, dataResol=datetime.date.today())
     add_cc_requesters(delivery, codi, params["solicitant"])
     return codi
 

@@ -27,7 +27,6 @@ log = logging.getLogger("mailtoticket")
 def deliver(run, raw):
     """What happened to one message; never raises. Ends with its summary
     line in the log (gateway/summary.py)."""
-    from gateway import summary
     started = time.monotonic()
     facts = {}
     deadline = Deadline(run.settings["temps_maxim_execucio"])
@@ -45,7 +44,7 @@ def deliver(run, raw):
         result = keep_after_bug(run, raw, e)
     finally:
         Deadline.disarm_alarm()
-    summary.line(facts, result, time.monotonic() - started, dry_run=run.dry_run)
+    run.summary(facts, result, time.monotonic() - started)
     result.facts = facts
     return result
 

@@ -27,6 +27,13 @@ class Run:
     dry_run: bool = False
     replay: bool = False
     tell: Callable[[str], None] | None = None   # --dry-run: told on stderr
+    # The ticket system's back-end, a callable (settings, deadline, tell)
+    # -> TicketSystem whose writes are told to `tell` instead of made when
+    # it is not None; and the person directory, (settings, deadline) ->
+    # client. None: GN6's (gateway/gn6.py). In-process tests give fakes
+    # (tests/fake_tickets.py).
+    backend: Callable[[Any, Any, Any], Any] | None = None
+    people: Callable[[Any, Any], Any] | None = None
 
     def clone(self, **changes):
         """This run with some of its modes changed (email.policy's clone)."""
@@ -43,6 +50,11 @@ class Run:
         """A --dry-run line on stderr only (nothing in a real run)."""
         if self.dry_run and self.tell:
             self.tell(text)
+
+    def summary(self, facts, result, elapsed):
+        """The message's summary line (a dry run's says WOULD-...)."""
+        from gateway import summary
+        summary.line(facts, result, elapsed, dry_run=self.dry_run)
 
     @property
     def writes(self):
@@ -69,18 +81,17 @@ class Run:
     def ticket_system(self, delivery):
         """The journalled ticket system for one delivery, its back-end in
         this run's variant (a dry run proves the credentials first)."""
-        from gateway import gn6
         from gateway.journalled import JournalledTickets
-        gestio = gn6.client(self.settings, delivery.deadline)
-        if self.dry_run:
-            self.account("GN6: %s" % gn6.probe(self.settings, delivery.deadline))
-            backend = gn6.GN6(gestio, tell=self.account)
-        else:
-            backend = gn6.GN6(gestio)
-        return JournalledTickets(backend, delivery)
+        make = self.backend
+        if make is None:
+            from gateway.gn6 import backend as make
+        tell = self.account if self.dry_run else None
+        return JournalledTickets(make(self.settings, delivery.deadline, tell), delivery)
 
     def directory(self, deadline):
         """A callable making the person directory client on first use."""
+        if self.people is not None:
+            return lambda: self.people(self.settings, deadline)
         from gateway import gn6
         return lambda: gn6.directory(self.settings, deadline)
 

@@ -34,12 +34,10 @@ def attachment(codi, index, name):
     return "annex:%s:%d:%s" % (codi, index, name)
 
 
-def description(codi):
-    return "descripcio:%s" % codi
-
-
-def resolution_date(codi):
-    return "dataResol:%s" % codi
+def update(codi, fields):
+    """Fields set on a ticket: "descripcio:123", "dataResol:123" (the names
+    of earlier versions), "urgencia:123"..."""
+    return "%s:%s" % (":".join(sorted(fields)), codi)
 
 
 def requester(codi, user):

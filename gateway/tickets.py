@@ -65,9 +65,8 @@ class TicketSystem:
         (a system may refuse silently, past its reopening deadline)."""
         raise NotImplementedError
 
-    def set_description(self, codi, text):
-        raise NotImplementedError
-
-    def set_resolution_date(self, codi, date):
-        """`date`: a datetime.date."""
+    def update(self, codi, fields):
+        """Set fields of a ticket, named as the settings name them
+        (descripcio, dataResol, urgencia, equipResolutor, ...; a date as a
+        datetime.date)."""
         raise NotImplementedError
