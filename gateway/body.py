@@ -473,9 +473,8 @@ _CID_SRC_RE = re.compile(
 
 
 def _cid_key(value):
-    from urllib.parse import unquote
-    value = unescape(value).strip()
-    return unquote(value).strip().strip("<>").strip().lower()
+    from gateway.cids import cid_key
+    return cid_key(value)
 
 
 def rewrite_cids(html, cid_to_url):

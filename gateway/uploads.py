@@ -5,7 +5,6 @@ HTML is pointed at the uploaded file's GN6 address; the other attachments
 are listed as links, and what was not uploaded is listed with the reason.
 """
 import html
-import re
 
 from soa.parameters import FILE_URL
 
@@ -29,9 +28,10 @@ def upload(delivery, codi, usuari):
 def with_attachments(description, uploaded, skipped):
     """The description with cid: images pointing at GN6, and the lists."""
     from gateway.body import rewrite_cids
+    from gateway.cids import cid_key, referenced_cids
+    referenced = referenced_cids(description)
     shown = {a.content_id: FILE_URL % codi for a, codi in uploaded
-             if a.content_id and re.search(r"cid:<?%s" % re.escape(a.content_id),
-                                           description, re.IGNORECASE)}
+             if a.content_id and cid_key(a.content_id) in referenced}
     if shown:
         description = rewrite_cids(description, shown)
     if "cid:" in description.lower():  # images that were not uploaded
