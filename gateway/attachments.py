@@ -396,8 +396,7 @@ def select(attachments, settings):
     digests of the content) and `max_attachment_mb` (MiB; strictly larger
     parts are skipped), and the type policy (`extensions_no_pujar`,
     `tipus_no_pujar`). Each skipped entry carries the reason in English.
-    An invalid regex in the settings is ignored here (settings.py refuses
-    it at start)."""
+    The regexes are valid: settings.py refuses to start otherwise."""
     get = getattr(settings, "get", None)
 
     def setting(key, default):
@@ -408,12 +407,8 @@ def select(attachments, settings):
             return default
         return default if value is None else value
 
-    patterns = []
-    for pattern in _as_list(setting("filtrar_attachments_per_nom", [])):
-        try:
-            patterns.append((pattern, re.compile(pattern)))
-        except (re.error, TypeError):
-            continue
+    patterns = [(pattern, re.compile(pattern))
+                for pattern in _as_list(setting("filtrar_attachments_per_nom", []))]
     md5s, sha256s = set(), set()
     for digest in _as_list(setting("filtrar_attachments_per_hash", [])):
         digest = str(digest).strip().lower()

@@ -28,8 +28,7 @@ from gateway.htmltext import escape, html_to_text, unescape
 from gateway.payload import part_text
 
 __all__ = ["body_leaves", "description_html", "replace_cid_images",
-           "rewrite_cids", "text_to_html",
-           "sanitize_html"]
+           "rewrite_cids", "text_to_html"]
 
 ALLOWED_TAGS = frozenset("""
     a abbr address b big blockquote br caption center cite code col colgroup
@@ -215,13 +214,6 @@ def _prune(markup):
             img.decompose()
     body = soup.body if soup.body is not None else soup
     return body.decode_contents(), body.get_text("\n")
-
-
-def sanitize_html(markup):
-    """Safe HTML for GN6 from untrusted HTML. Raises only on absurd input
-    (deep nesting may exhaust the stack); description_html() copes."""
-    fragment, _ = _prune(markup)
-    return _get_cleaner().clean(fragment).strip()
 
 
 _TAG_RE = re.compile(r"<[^>]*>")

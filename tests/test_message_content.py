@@ -693,11 +693,11 @@ def test_multipart_without_usable_boundary_is_read_as_text():
     assert attachments(m) == []
 
 
-def test_select_defaults_and_invalid_regex():
+def test_select_defaults_and_case_sensitive_name_filters():
     found = attachments(Message(multipart([("Content-Type: application/pdf; name=a.pdf", PDF)])))
     assert select(found, {}) == (found, [])
-    assert select(found, {"filtrar_attachments_per_nom": ["(unclosed", "a\\.PDF$"]})[1] == []
-    assert select(found, {"filtrar_attachments_per_nom": ["(unclosed", "a\\.pdf$"]})[1] == [
+    assert select(found, {"filtrar_attachments_per_nom": ["a\\.PDF$"]})[1] == []
+    assert select(found, {"filtrar_attachments_per_nom": ["a\\.pdf$"]})[1] == [
         (found[0], "filtered by name (matches 'a\\.pdf$')")]
 
 
