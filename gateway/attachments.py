@@ -76,6 +76,9 @@ class Attachment:
     size: int
     _part: object = field(default=None, repr=False, compare=False)
     _data: bytes | None = field(default=None, repr=False, compare=False)
+    # Why the part could not be read (a defect on the message), or None:
+    # select() lists such a part as not uploaded, with this reason.
+    unreadable: str | None = None
 
     def payload(self) -> bytes:
         """The decoded bytes, exactly as the sender attached them."""
@@ -257,11 +260,10 @@ def attachments(message, signatures=False):
     named parts, images and other non-text parts, forwarded messages (as
     .eml, named after their subject), inline cid: images, the files inside
     a winmail.dat, uuencoded files in the text. Signature files of signed
-    mail only with `signatures`. Never raises."""
-    try:
-        return _attachments(message, signatures)
-    except Exception:
-        return []
+    mail only with `signatures`. A part that cannot be read does not cost
+    the others: it is recorded as a defect on the message and comes back
+    as an `unreadable` Attachment, which select() lists as not uploaded."""
+    return _attachments(message, signatures)
 
 
 # Signature files of signed mail (S/MIME, PGP): the signed content is the
@@ -293,10 +295,7 @@ def _uuencoded(leaf):
     from gateway.uuencode import split_uuencoded
     if leaf.content_type != "text/plain":
         return []
-    try:
-        _, files = split_uuencoded(part_text(leaf.part))
-    except Exception:
-        return []
+    _, files = split_uuencoded(part_text(leaf.part))
     return [Attachment(_safe_name(name) or "attachment.bin",
                        "application/octet-stream", None, False, len(data),
                        None, data) for name, data in files]
@@ -305,46 +304,61 @@ def _uuencoded(leaf):
 def _attachments(message, signatures=False):
     cids = None
     result = []
-    for leaf in message.leaves():
-        if leaf.is_body:
-            result.extend(_uuencoded(leaf))
-            continue
-        if leaf.content_type in SIGNATURE_TYPES and not signatures:
-            continue
-        if leaf.content_type == "application/pgp-encrypted":
-            continue  # PGP/MIME's "Version: 1" control part
-        if leaf.content_type in TNEF_TYPES or \
-                leaf.filename.lower() == "winmail.dat":
-            from gateway.tnef import tnef_files
-            files = tnef_files(part_payload(leaf.part))
-            if files:
-                result.extend(Attachment(_safe_name(name) or "attachment.bin",
-                                         ctype, None, False, len(data), None,
-                                         data) for name, ctype, data in files)
-                continue
-        if cids is None:
-            from gateway.cids import cid_key
-            cids = _referenced_cids(message)
-        part = leaf.part
-        ctype = leaf.content_type
-        content_id = _content_id(part)
-        inline = bool(content_id) and (
-            cid_key(content_id) in cids or leaf.disposition == "inline")
-        name = _safe_name(leaf.filename)
-        if not name and ctype in ("message/rfc822", "message/global"):
-            name = _message_name(message, leaf)
-        if not name and ctype == "text/calendar":
-            name = "invitation.ics"
-        if not name:
-            name = _generated_name(ctype, len(result) + 1)
-        if ctype.startswith("message/"):
-            data = message_bytes(message, leaf)
-            result.append(Attachment(name, ctype, content_id, inline,
-                                     len(data), None, data))
-        else:
-            result.append(Attachment(name, ctype, content_id, inline,
-                                     _size(part), part, None))
+    for number, leaf in enumerate(message.leaves(), 1):
+        try:
+            cids = _leaf_attachments(message, leaf, signatures, cids, result)
+        except Exception as e:  # a bug or a part nobody foresaw: see it
+            name = _safe_name(getattr(leaf, "filename", "") or "") or \
+                "part %d (%s)" % (number, getattr(leaf, "content_type", "?"))
+            message.note_defect("attachment %r" % name, e)
+            result.append(Attachment(name, "application/octet-stream", None,
+                                     False, 0, None, b"",
+                                     "could not be read (%s)" % type(e).__name__))
     return result
+
+
+def _leaf_attachments(message, leaf, signatures, cids, result):
+    """Append the attachments of one leaf to `result`; the referenced
+    Content-IDs back (computed on the first non-body leaf)."""
+    from gateway.cids import cid_key
+    if leaf.is_body:
+        result.extend(_uuencoded(leaf))
+        return cids
+    if leaf.content_type in SIGNATURE_TYPES and not signatures:
+        return cids
+    if leaf.content_type == "application/pgp-encrypted":
+        return cids  # PGP/MIME's "Version: 1" control part
+    if leaf.content_type in TNEF_TYPES or \
+            leaf.filename.lower() == "winmail.dat":
+        from gateway.tnef import tnef_files
+        files = tnef_files(part_payload(leaf.part))
+        if files:
+            result.extend(Attachment(_safe_name(name) or "attachment.bin",
+                                     ctype, None, False, len(data), None,
+                                     data) for name, ctype, data in files)
+            return cids
+    if cids is None:
+        cids = _referenced_cids(message)
+    part = leaf.part
+    ctype = leaf.content_type
+    content_id = _content_id(part)
+    inline = bool(content_id) and (
+        cid_key(content_id) in cids or leaf.disposition == "inline")
+    name = _safe_name(leaf.filename)
+    if not name and ctype in ("message/rfc822", "message/global"):
+        name = _message_name(message, leaf)
+    if not name and ctype == "text/calendar":
+        name = "invitation.ics"
+    if not name:
+        name = _generated_name(ctype, len(result) + 1)
+    if ctype.startswith("message/"):
+        data = message_bytes(message, leaf)
+        result.append(Attachment(name, ctype, content_id, inline,
+                                 len(data), None, data))
+    else:
+        result.append(Attachment(name, ctype, content_id, inline,
+                                 _size(part), part, None))
+    return cids
 
 
 # --------------------------------------------------------------- filters
@@ -431,8 +445,8 @@ def select(attachments, settings):
 
     upload, skipped = [], []
     for attachment in attachments:
-        reason = None
-        for text, regex in patterns:
+        reason = attachment.unreadable
+        for text, regex in patterns if reason is None else ():
             if regex.match(name_for_match(attachment.name)):
                 reason = "filtered by name (matches '%s')" % text
                 break

@@ -33,7 +33,7 @@ from gateway.limits import MAX_DEPTH, MAX_LEAVES, Bounds, bounded_part_factory
 from gateway.payload import part_text, raw_payload
 from gateway.rawmime import raw_entity, split_entity
 
-__all__ = ["Leaf", "Message"]
+__all__ = ["Defect", "Leaf", "Message"]
 
 _PARSE_SLICE = 65536  # bytes fed to the parser at a time
 
@@ -44,6 +44,25 @@ _INVISIBLE_RE = re.compile("[\\s\u00a0\u200b-\u200d\u2060\ufeff]+")
 _VISIBLE_RE = re.compile("[^\\s\u00a0\u200b-\u200d\u2060\ufeff]")
 _MAX_DEPTH = MAX_DEPTH  # MIME nesting we follow; deeper parts are ignored
 _OPAQUE_SIGNED = ("application/pkcs7-mime", "application/x-pkcs7-mime")
+
+
+class Defect:
+    """Something in the message the gateway could not read, kept (as the
+    email package keeps `msg.defects`) instead of swallowed: `where` is the
+    step that failed ("attachment 'x.pdf'", "original sender"), `what`
+    the error."""
+
+    __slots__ = ("where", "what")
+
+    def __init__(self, where, what):
+        self.where = where
+        self.what = what
+
+    def __str__(self):
+        return "%s: %s" % (self.where, self.what)
+
+    def __repr__(self):
+        return "Defect(%r, %r)" % (self.where, self.what)
 
 
 class Leaf:
@@ -77,6 +96,7 @@ class Message:
                 raw = b""
         self.raw = raw
         self.bounds = Bounds()
+        self.defects = []  # Defect: what could not be read, never silent
         # What the parser reads: header folding mended (folding.py). Raw
         # parts are cut from these bytes, so that they match the tree.
         self._parsed_raw = mend_folding(raw)
@@ -121,6 +141,21 @@ class Message:
         if inner is not None:
             self._parsed_raw = inner
             self.email = self._parse(inner, self.bounds)
+
+    def note_defect(self, where, error):
+        """Record that `where` could not be read because of `error` (an
+        exception or a sentence), and log it at WARNING: a bug in reading
+        one part must show, not become a silently missing file or sender."""
+        if isinstance(error, BaseException):
+            what = "%s: %s" % (type(error).__name__, error)
+        else:
+            what = str(error)
+        defect = Defect(where, what[:300])
+        self.defects.append(defect)
+        import logging
+        logging.getLogger("mailtoticket.mail").warning(
+            "defect in the message: %s", defect)
+        return defect
 
     # -- headers
 
