@@ -100,17 +100,17 @@ class Message:
         # What the parser reads: header folding mended (folding.py). Raw
         # parts are cut from these bytes, so that they match the tree.
         self._parsed_raw = mend_folding(raw)
-        self.email = self._parse(self._parsed_raw, self.bounds)
+        self.email = self._parse(self._parsed_raw, self.bounds, self)
         if part_content_type(self.email) in _OPAQUE_SIGNED:
             try:
                 self._unwrap_signed()
-            except Exception:  # keep the message as it came
-                pass
+            except Exception as e:  # keep the message as it came
+                self.note_defect("opaque-signed S/MIME content (kept signed)", e)
         self._leaves = None
         self._text_body = None
 
     @staticmethod
-    def _parse(raw, bounds):
+    def _parse(raw, bounds, message=None):
         factory = bounded_part_factory(bounds)
         try:
             # Fed in slices, as parsebytes() feeds its StringIO: parsebytes()
@@ -121,8 +121,9 @@ class Message:
             for start in range(0, len(raw), _PARSE_SLICE):
                 parser.feed(raw[start:start + _PARSE_SLICE])
             return parser.close()
-        except Exception:  # RecursionError on absurd nesting, parser bugs
-            pass
+        except Exception as e:  # RecursionError on absurd nesting, parser bugs
+            if message is not None:
+                message.note_defect("MIME structure (read as headers and one body)", e)
         try:
             # Headers only; the body stays one opaque payload.
             return _BytesParser(_class=factory).parsebytes(raw, headersonly=True)
@@ -140,7 +141,7 @@ class Message:
                                      part_payload(self.email))
         if inner is not None:
             self._parsed_raw = inner
-            self.email = self._parse(inner, self.bounds)
+            self.email = self._parse(inner, self.bounds, self)
 
     def note_defect(self, where, error):
         """Record that `where` could not be read because of `error` (an
@@ -303,7 +304,8 @@ class Message:
         or nothing at all to say (no body, no subject, no attachments)."""
         try:
             return self._is_readable()
-        except Exception:
+        except Exception as e:
+            self.note_defect("readability check (taken as unreadable)", e)
             return False
 
     def _is_readable(self):
