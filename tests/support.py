@@ -46,3 +46,17 @@ def header(result):
     if first.startswith(b"X-Mailtoticket: "):
         return first[len(b"X-Mailtoticket: "):].decode()
     return None
+
+
+class ServedInThread:
+    """Mix-in for a socketserver test server: `with Server(...) as srv`
+    serves it from a daemon thread (started by __enter__) and shuts it
+    down on exit. The class sets `self.thread` to run serve_forever."""
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+        self.server_close()
