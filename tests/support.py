@@ -48,6 +48,16 @@ def header(result):
     return None
 
 
+def codes(server):
+    """The codes of every ticket on the reference server."""
+    return {t["codi"] for t in server.tickets()}
+
+
+def new_tickets(server, before):
+    """The tickets on the reference server whose code is not in `before`."""
+    return [t for t in server.tickets() if t["codi"] not in before]
+
+
 class ServedInThread:
     """Mix-in for a socketserver test server: `with Server(...) as srv`
     serves it from a daemon thread (started by __enter__) and shuts it
