@@ -28,8 +28,7 @@ from gateway.htmltext import escape, html_to_text, unescape
 from gateway.payload import part_text
 
 __all__ = ["body_leaves", "description_html", "replace_cid_images",
-           "rewrite_cids", "text_to_html",
-           "sanitize_html"]
+           "rewrite_cids", "text_to_html"]
 
 ALLOWED_TAGS = frozenset("""
     a abbr address b big blockquote br caption center cite code col colgroup
@@ -217,13 +216,6 @@ def _prune(markup):
     return body.decode_contents(), body.get_text("\n")
 
 
-def sanitize_html(markup):
-    """Safe HTML for GN6 from untrusted HTML. Raises only on absurd input
-    (deep nesting may exhaust the stack); description_html() copes."""
-    fragment, _ = _prune(markup)
-    return _get_cleaner().clean(fragment).strip()
-
-
 _TAG_RE = re.compile(r"<[^>]*>")
 _INVISIBLE_RE = re.compile("[\\s\u00a0\u200b-\u200d\u2060\ufeff]+")
 _XML_BAD_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -390,11 +382,19 @@ def description_html(message, strip_quotes=False):
     """
     try:
         return _with_notes(message, _description(message, strip_quotes))
-    except Exception:
+    except Exception as e:  # a bug: the text is still worth a ticket
+        _defect(message, "description (shown as plain text)", e)
         try:
             return text_to_html(_plain_text(message))
-        except Exception:
+        except Exception as e:
+            _defect(message, "description (left empty)", e)
             return ""
+
+
+def _defect(message, where, error):
+    note = getattr(message, "note_defect", None)
+    if note is not None:
+        note(where, error)
 
 
 _NOTE_TYPES = ("multipart/encrypted", "application/pkcs7-mime",
@@ -473,9 +473,8 @@ _CID_SRC_RE = re.compile(
 
 
 def _cid_key(value):
-    from urllib.parse import unquote
-    value = unescape(value).strip()
-    return unquote(value).strip().strip("<>").strip().lower()
+    from gateway.cids import cid_key
+    return cid_key(value)
 
 
 def rewrite_cids(html, cid_to_url):

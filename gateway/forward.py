@@ -52,13 +52,22 @@ _MAX_LINE = 2000
 
 def original_sender(message):
     """The lower-cased address of the original sender of a forwarded
-    message, or None if the message is not a forward. Never raises."""
+    message, or None if the message is not a forward. Never raises: a
+    failure is recorded as a defect on the message (and logged), since
+    it means a forward may be ticketed for the person who forwarded it."""
     try:
         if message.content_type == "multipart/report":
             return None
         return _attached_sender(message) or _inline_sender(message)
-    except Exception:
+    except Exception as e:
+        _defect(message, "original sender", e)
         return None
+
+
+def _defect(message, where, error):
+    note = getattr(message, "note_defect", None)
+    if note is not None:
+        note(where, error)
 
 
 def _attached_sender(message):
@@ -154,7 +163,11 @@ def _unwrapped_sender(message):
     for html in message.html_bodies():
         if len(html) > 100_000:  # quotequail costs ~0.1 ms a line
             continue
-        found = quotequail.unwrap_html(english_headers(html, html=True))
+        try:
+            found = quotequail.unwrap_html(english_headers(html, html=True))
+        except Exception as e:  # lxml refuses control characters, say
+            _defect(message, "original sender in the HTML body", e)
+            continue
         if found:
             break
     if not found:

@@ -132,7 +132,10 @@ def event_notes(message):
             continue
         try:
             props, method = _event(part_text(leaf.part))
-        except Exception:
+        except Exception as e:  # the .ics is still attached; say why no note
+            note = getattr(message, "note_defect", None)
+            if note is not None:
+                note("calendar invitation %r" % (leaf.filename or leaf.content_type), e)
             continue
         if not props:
             continue

@@ -22,6 +22,25 @@ def server():
         yield srv
 
 
+@pytest.fixture(scope="module")
+def jira():
+    """The reference Jira in Cloud mode (bundled fixture), one per module."""
+    from refservers.jira.control import ReferenceJira
+    with ReferenceJira() as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def jira_dc():
+    """The reference Jira in Server/Data Center mode, one per module."""
+    from refservers.jira.__main__ import DEFAULT_FIXTURE
+    from refservers.jira.control import ReferenceJira
+    fixture = yaml.safe_load(DEFAULT_FIXTURE.read_text(encoding="utf-8"))
+    fixture["deployment"] = "Server"
+    with ReferenceJira(fixture=fixture) as srv:
+        yield srv
+
+
 @pytest.fixture(autouse=True)
 def _normal_bus(request):
     """Every test starts with the bus healthy."""

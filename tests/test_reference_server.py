@@ -42,12 +42,6 @@ def soap_client(wsdl_url, wsse=UsernameToken(*BUS), operation_timeout=None):
     return zeep.Client(wsdl_url, wsse=wsse, transport=transport)
 
 
-@pytest.fixture(scope="module")
-def server():
-    with ReferenceServer() as srv:
-        yield srv
-
-
 @pytest.fixture(autouse=True)
 def normal_mode(server):
     server.set_mode("normal")
