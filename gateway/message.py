@@ -145,17 +145,15 @@ class Message:
 
     def note_defect(self, where, error):
         """Record that `where` could not be read because of `error` (an
-        exception or a sentence), and log it at WARNING: a bug in reading
-        one part must show, not become a silently missing file or sender."""
+        exception or a sentence): the pipeline logs it at WARNING, as a bug
+        in reading one part must show, not become a silently missing file
+        or sender."""
         if isinstance(error, BaseException):
             what = "%s: %s" % (type(error).__name__, error)
         else:
             what = str(error)
         defect = Defect(where, what[:300])
-        self.defects.append(defect)
-        import logging
-        logging.getLogger("mailtoticket.mail").warning(
-            "defect in the message: %s", defect)
+        self.defects.append(defect)   # the pipeline logs it (gateway/pipeline.py)
         return defect
 
     # -- headers

@@ -49,7 +49,31 @@ def deliver(run, raw):
     return result
 
 
+class Defects:
+    """What the message side could not read (mail/message.py `defects`: it
+    never raises, it records), each logged once at WARNING: before the
+    quarantine copies the log, and at the end for those found later."""
+
+    def __init__(self):
+        self.message = None
+        self.told = 0
+
+    def tell(self):
+        found = self.message.defects if self.message is not None else []
+        for defect in found[self.told:]:
+            log.warning("defect in the message: %s", defect)
+        self.told = len(found)
+
+
 def handle(run, raw, deadline, facts):
+    defects = Defects()
+    try:
+        return _handle(run, raw, deadline, facts, defects)
+    finally:
+        defects.tell()
+
+
+def _handle(run, raw, deadline, facts, defects):
     from gateway import automatic
     from gateway.delivery import Delivery
     from gateway.journal import message_key
@@ -61,11 +85,10 @@ def handle(run, raw, deadline, facts):
     oversize = too_big(raw, settings)   # named by its headers, never parsed whole
     message = Message(head_only(raw) if oversize else raw)
     delivery = Delivery(run, message, deadline)
+    defects.message = message
     facts.update(message_id=message.message_id, sender=message.from_address)
     log.info("message %s from %s: %r", message.message_id, message.from_address,
              message.subject)
-    for defect in getattr(message, "defects", ()):
-        log.warning("message %s: %s", message.message_id, defect)
     delivery.senders = Senders(settings, run.directory(deadline))
     reason = None if oversize else automatic.skip_reason(message, settings,
                                                          delivery.senders.canonical)
@@ -87,6 +110,7 @@ def handle(run, raw, deadline, facts):
         except TemporaryFailure as e:
             run.deferred(entry, e, raw)
             raise
+        defects.tell()                  # before the quarantine copies the log
         if result.quarantined:
             run.quarantine(raw, entry, result)
         run.finish(entry, result)
