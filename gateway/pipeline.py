@@ -4,7 +4,7 @@
     replay(run, paths) -> exit code     --replay: quarantined files again
 
 mailtoticket.py is the command line around these two. The order of work:
-the message is parsed (never fails: gateway/message.py), skipped if it is
+the message is parsed (never fails: mail/message.py), skipped if it is
 automatic mail, else its journal entry is taken (under its lock) and the
 filter chain runs on a Delivery (gateway/delivery.py) whose ticket system
 journals every write (gateway/journalled.py). What the run's mode changes
@@ -77,8 +77,8 @@ def _handle(run, raw, deadline, facts, defects):
     from gateway import automatic
     from gateway.delivery import Delivery
     from gateway.journal import message_key
-    from gateway.limits import head_only, too_big
-    from gateway.message import Message
+    from mail.limits import head_only, too_big
+    from mail.message import Message
     from gateway.senders import Senders
 
     settings = run.settings
@@ -185,14 +185,14 @@ def chosen_filter(delivery):
 def resolve_sender(delivery):
     """Reply-To before From; for a new message forwarded by a `reenviaments`
     address, the original sender (never the support mailbox itself)."""
-    from gateway.addresses import matches
+    from mail.addresses import matches
     message, settings, senders = delivery.message, delivery.settings, delivery.senders
     sender = senders.sender_of(message)
     forwarders = settings["reenviaments"]
     if forwarders and (matches(sender.address, forwarders) or
                        matches(senders.canonical(message.from_address), forwarders)):
         from filtres.reply import ticket_number
-        from gateway.forward import original_sender
+        from mail.forward import original_sender
         original = senders.canonical(original_sender(message))
         own = [senders.canonical(a) for a in settings["mail_suport"]]
         if original and original not in own and not ticket_number(message, settings):

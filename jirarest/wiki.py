@@ -87,10 +87,10 @@ def _inline_text(text, images=None):
 
 def _image_for(images, cid):
     """The file name `images` gives the Content-ID `cid` refers to,
-    compared as gateway.cids.cid_key (case, <>, %-escapes)."""
+    compared as mail.cids.cid_key (case, <>, %-escapes)."""
     if not images:
         return None
-    from gateway.cids import cid_key
+    from mail.cids import cid_key
     key = cid_key(cid)
     return next((name for k, name in images.items() if cid_key(k) == key), None)
 

@@ -15,10 +15,10 @@ import binascii
 import re
 from dataclasses import dataclass, field
 
-from gateway.headers import part_header, part_transfer_encoding
-from gateway.limits import name_for_match
-from gateway.payload import decode_base64_text, part_payload, raw_payload
-from gateway.rawmime import split_entity
+from mail.headers import part_header, part_transfer_encoding
+from mail.limits import name_for_match
+from mail.payload import decode_base64_text, part_payload, raw_payload
+from mail.rawmime import split_entity
 
 __all__ = ["Attachment", "attachments", "select"]
 
@@ -199,8 +199,8 @@ def _content_id(part):
 
 
 def _referenced_cids(message):
-    """Content-IDs the HTML body refers to, as gateway.cids.cid_key."""
-    from gateway.cids import referenced_cids
+    """Content-IDs the HTML body refers to, as mail.cids.cid_key."""
+    from mail.cids import referenced_cids
     cids = set()
     for html in message.html_bodies():
         cids |= referenced_cids(html)
@@ -277,8 +277,8 @@ TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
 def _message_name(message, leaf):
     """A forwarded message named after its subject (as other helpdesks
     do), or '' if it has none."""
-    from gateway.forward import inner_message
-    from gateway.headers import decode_header
+    from mail.forward import inner_message
+    from mail.headers import decode_header
     try:
         inner = inner_message(message, leaf)
         if inner is None:
@@ -291,8 +291,8 @@ def _message_name(message, leaf):
 
 
 def _uuencoded(leaf):
-    from gateway.payload import part_text
-    from gateway.uuencode import split_uuencoded
+    from mail.payload import part_text
+    from mail.uuencode import split_uuencoded
     if leaf.content_type != "text/plain":
         return []
     _, files = split_uuencoded(part_text(leaf.part))
@@ -320,7 +320,7 @@ def _attachments(message, signatures=False):
 def _leaf_attachments(message, leaf, signatures, cids, result):
     """Append the attachments of one leaf to `result`; the referenced
     Content-IDs back (computed on the first non-body leaf)."""
-    from gateway.cids import cid_key
+    from mail.cids import cid_key
     if leaf.is_body:
         result.extend(_uuencoded(leaf))
         return cids
@@ -330,7 +330,7 @@ def _leaf_attachments(message, leaf, signatures, cids, result):
         return cids  # PGP/MIME's "Version: 1" control part
     if leaf.content_type in TNEF_TYPES or \
             leaf.filename.lower() == "winmail.dat":
-        from gateway.tnef import tnef_files
+        from mail.tnef import tnef_files
         files = tnef_files(part_payload(leaf.part))
         if files:
             result.extend(Attachment(_safe_name(name) or "attachment.bin",

@@ -22,10 +22,10 @@ alternative is, or else the text extracted from the HTML, or else ''.
 
 import re
 
-from gateway.charsets import clean_text
-from gateway.headers import part_params
-from gateway.htmltext import escape, html_to_text, unescape
-from gateway.payload import part_text
+from mail.charsets import clean_text
+from mail.headers import part_params
+from mail.htmltext import escape, html_to_text, unescape
+from mail.payload import part_text
 
 __all__ = ["body_leaves", "description_html", "replace_cid_images",
            "rewrite_cids", "text_to_html"]
@@ -303,10 +303,10 @@ def _leaf_text(leaf):
     """A text/plain body leaf decoded, format=flowed undone, uuencoded
     files left out (they are attachments), inline PGP clear-signed text
     read as the text it signs."""
-    from gateway.uuencode import split_uuencoded
+    from mail.uuencode import split_uuencoded
     text, _ = split_uuencoded(part_text(leaf.part))
     if "-----BEGIN PGP SIGNED MESSAGE-----" in text:
-        from gateway.special import unarmor_signed
+        from mail.special import unarmor_signed
         text = unarmor_signed(text)
     _, params = part_params(leaf.part, "Content-Type")
     if params.get("format", "").lower() == "flowed":
@@ -410,14 +410,14 @@ def _with_notes(message, description):
     if not types.intersection(_NOTE_TYPES) and \
             "-----BEGIN PGP MESSAGE-----" not in message.text_body():
         return description
-    from gateway.special import encrypted_note, event_notes
+    from mail.special import encrypted_note, event_notes
     parts = [encrypted_note(message), description, event_notes(message)]
     return "\n".join(p for p in parts if p)
 
 
 def _render_html(markup, strip_quotes, visible_texts):
     if strip_quotes:
-        from gateway.replies import strip_html
+        from mail.replies import strip_html
         markup = strip_html(markup)
     if _too_big(markup):
         visible_texts.append(html_to_text(markup))
@@ -434,7 +434,7 @@ def _render_html(markup, strip_quotes, visible_texts):
 
 def _render_text(text, strip_quotes):
     if strip_quotes:
-        from gateway.replies import strip_text
+        from mail.replies import strip_text
         text = strip_text(text)
     return text_to_html(text) if text.strip() else ""
 
@@ -473,7 +473,7 @@ _CID_SRC_RE = re.compile(
 
 
 def _cid_key(value):
-    from gateway.cids import cid_key
+    from mail.cids import cid_key
     return cid_key(value)
 
 

@@ -13,9 +13,9 @@ import re
 
 from email.parser import BytesParser as _BytesParser
 
-from gateway.addresses import find_addresses, parse_addresses
-from gateway.headers import part_header, part_transfer_encoding
-from gateway.htmltext import html_to_text, unescape
+from mail.addresses import find_addresses, parse_addresses
+from mail.headers import part_header, part_transfer_encoding
+from mail.htmltext import html_to_text, unescape
 
 __all__ = ["original_sender"]
 
@@ -89,7 +89,7 @@ def inner_message(message, leaf):
     base64/QP-encodes the part (against RFC 2046) gets it re-parsed from
     the decoded bytes, since the email package parses the encoded text."""
     if part_transfer_encoding(leaf.part) in ("base64", "quoted-printable"):
-        from gateway.attachments import message_bytes
+        from mail.attachments import message_bytes
         try:
             return _BytesParser().parsebytes(message_bytes(message, leaf),
                                              headersonly=True)
@@ -157,7 +157,7 @@ def _unwrapped_sender(message):
     forwards have no marker line (a rule of underscores, or nothing, before
     "From:"; in HTML the divRplyFwdMsg or border-top block). Their Catalan
     header words are put in English first, as for replies."""
-    from gateway.replies import MAX_LINES, english_headers
+    from mail.replies import MAX_LINES, english_headers
     import quotequail
     found = None
     for html in message.html_bodies():

@@ -23,15 +23,15 @@ from email.message import Message as _EmailMessage
 from email.parser import BytesParser as _BytesParser
 from email.feedparser import BytesFeedParser as _BytesFeedParser
 
-from gateway.addresses import parse_addresses
-from gateway.folding import mend_folding
-from gateway.headers import (
+from mail.addresses import parse_addresses
+from mail.folding import mend_folding
+from mail.headers import (
     decode_header, part_content_type, part_disposition, part_filename,
     part_header, part_headers)
-from gateway.htmltext import html_to_text
-from gateway.limits import MAX_DEPTH, MAX_LEAVES, Bounds, bounded_part_factory
-from gateway.payload import part_text, raw_payload
-from gateway.rawmime import raw_entity, split_entity
+from mail.htmltext import html_to_text
+from mail.limits import MAX_DEPTH, MAX_LEAVES, Bounds, bounded_part_factory
+from mail.payload import part_text, raw_payload
+from mail.rawmime import raw_entity, split_entity
 
 __all__ = ["Defect", "Leaf", "Message"]
 
@@ -132,9 +132,9 @@ class Message:
 
     def _unwrap_signed(self):
         """Opaque-signed S/MIME: the message it signs, read as this one."""
-        from gateway.headers import part_params
-        from gateway.payload import part_payload
-        from gateway.smime import unwrap_opaque_signed
+        from mail.headers import part_params
+        from mail.payload import part_payload
+        from mail.smime import unwrap_opaque_signed
         _, params = part_params(self.email, "Content-Type")
         inner = unwrap_opaque_signed(self._parsed_raw,
                                      part_content_type(self.email), params,

@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MESSAGES = Path(__file__).resolve().parent / "messages"
 sys.path.insert(0, str(ROOT))
 
-from gateway.attachments import attachments, select  # noqa: E402
-from gateway.body import description_html, rewrite_cids, text_to_html  # noqa: E402
-from gateway.forward import original_sender  # noqa: E402
-from gateway.message import Message  # noqa: E402
+from mail.attachments import attachments, select  # noqa: E402
+from mail.body import description_html, rewrite_cids, text_to_html  # noqa: E402
+from mail.forward import original_sender  # noqa: E402
+from mail.message import Message  # noqa: E402
 
 
 # ----------------------------------------------------------------- helpers
@@ -652,10 +652,10 @@ def test_mutated_messages_never_raise():
 
 def imported_modules(raw):
     code = ("import sys; sys.path.insert(0, %r)\n"
-            "from gateway.message import Message\n"
-            "from gateway.body import description_html\n"
-            "from gateway.attachments import attachments\n"
-            "from gateway.forward import original_sender\n"
+            "from mail.message import Message\n"
+            "from mail.body import description_html\n"
+            "from mail.attachments import attachments\n"
+            "from mail.forward import original_sender\n"
             "m = Message(sys.stdin.buffer.read())\n"
             "m.is_readable(); description_html(m); attachments(m); original_sender(m)\n"
             "print(' '.join(sorted(sys.modules)))" % str(ROOT))
@@ -667,7 +667,7 @@ def imported_modules(raw):
 def test_plain_text_mail_does_not_import_html_libraries():
     modules = imported_modules(read("outlook_attached_forward.inner.eml"))
     assert not {"bleach", "bs4", "html5lib", "lxml"} & modules
-    assert "gateway.body" in modules
+    assert "mail.body" in modules
 
 
 def test_html_mail_does_import_the_sanitiser():
