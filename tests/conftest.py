@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from soa.server.control import ReferenceServer  # noqa: E402
+from refservers.gn6.control import ReferenceServer  # noqa: E402
 
 _counter = itertools.count()
 

@@ -22,7 +22,7 @@ from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from soa.server.control import ReferenceServer  # noqa: E402
+from refservers.gn6.control import ReferenceServer  # noqa: E402
 
 CREDS = ("gn6user", "gn6-secret", "suport")
 BUS = ("mailtoticket", "soa-secret")

@@ -8,6 +8,7 @@ restart keeps the tickets. Switches (``/_control``) make it fail the way a
 real bus fails: outage (HTTP 503), hang, SOAP Fault, or "died right after
 operation X".
 
-Run it with ``python -m soa.server``; drive it from Python with
-``soa.server.control.ReferenceServer``.
+Run it with ``python -m refservers.gn6`` (or, as before, ``python -m
+soa.server``); drive it from Python with
+``refservers.gn6.control.ReferenceServer``.
 """

@@ -1,4 +1,4 @@
-"""Command line: ``python -m soa.server [--host H] [--port P] [--fixture F]
+"""Command line: ``python -m refservers.gn6 [--host H] [--port P] [--fixture F]
 [--db FILE] [--port-file FILE] [--wsdl-style STYLE]``.
 
 Prints ``reference server listening on http://HOST:PORT`` once it accepts
@@ -27,7 +27,7 @@ DEFAULT_FIXTURE = Path(__file__).resolve().parent / "fixture_demo.yaml"
 
 
 def parse_args(argv):
-    ap = argparse.ArgumentParser(prog="python -m soa.server",
+    ap = argparse.ArgumentParser(prog="python -m refservers.gn6",
                                  description="GN6 / Personesv6 reference SOAP server (loopback test double)")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=0, help="0 picks a free port")
@@ -37,7 +37,7 @@ def parse_args(argv):
     ap.add_argument("--port-file", default=None, help="write the port number here once listening")
     ap.add_argument("--wsdl-style", default="bundled", choices=STYLES,
                     help="how results are wrapped, in the WSDLs served and the answers "
-                         "(soa/server/styles.py; default: bundled, as in soa/wsdl/)")
+                         "(refservers/gn6/styles.py; default: bundled, as in soa/wsdl/)")
     return ap.parse_args(argv)
 
 

@@ -1,6 +1,6 @@
 """Python harness for the reference server, used by tests, demo and benchmarks.
 
-Starts ``python -m soa.server`` as a real subprocess (so the client under
+Starts ``python -m refservers.gn6`` as a real subprocess (so the client under
 test talks to it over real HTTP, exactly as to the bus) and drives its JSON
 control endpoints. Standard library only, so any caller can import it
 without pulling in zeep or lxml.
@@ -36,11 +36,11 @@ class ReferenceServerError(RuntimeError):
 
 
 class ReferenceServer:
-    """Start `python -m soa.server` as a subprocess on a free port and drive it.
+    """Start `python -m refservers.gn6` as a subprocess on a free port and drive it.
 
     fixture: None (the bundled fixture_demo.yaml), a path to a YAML/JSON
     file, or a dict (written as JSON next to the database). wsdl_style: how
-    results are wrapped (soa/server/styles.py). db: the SQLite
+    results are wrapped (refservers/gn6/styles.py). db: the SQLite
     file; None makes one in a private temporary directory, removed when the
     context manager exits. stop() then start() again restarts the server on
     the same database (state survives; the fixture is not loaded again).
@@ -48,7 +48,7 @@ class ReferenceServer:
 
     def __init__(self, fixture=None, db=None, python=sys.executable, wsdl_style=None):
         self.python = python
-        self.wsdl_style = wsdl_style   # soa/server/styles.py; None: bundled
+        self.wsdl_style = wsdl_style   # refservers/gn6/styles.py; None: bundled
         if db is None:
             self._owned_dir = tempfile.mkdtemp(prefix="gn6-reference-")
             self.db = Path(self._owned_dir) / "gn6.sqlite3"
@@ -77,7 +77,7 @@ class ReferenceServer:
             self.port_file.unlink()
         except FileNotFoundError:
             pass
-        cmd = [self.python, "-m", "soa.server", "--host", "127.0.0.1", "--port", "0",
+        cmd = [self.python, "-m", "refservers.gn6", "--host", "127.0.0.1", "--port", "0",
                "--db", str(self.db), "--port-file", str(self.port_file)]
         if self.fixture is not None:
             cmd += ["--fixture", str(self.fixture)]

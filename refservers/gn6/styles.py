@@ -4,7 +4,7 @@ The real bus's WSDLs are not public, and toolkits (Axis2, JAX-WS, CXF,
 spyne, .NET) put a result's fields in different places. A client that reads
 results by the contract's element names, wherever they sit, works with any
 of them; the reference server can serve and answer in each style so that
-the tests prove it (``python -m soa.server --wsdl-style STYLE``):
+the tests prove it (``python -m refservers.gn6 --wsdl-style STYLE``):
 
 - ``bundled``: the WSDLs of soa/wsdl/ as they are: the fields directly in
   ``<OperationResponse>``; GN6's ``llistaTiquets`` repeated, one element per
