@@ -383,7 +383,7 @@ def description_html(message, strip_quotes=False):
     try:
         return _with_notes(message, _description(message, strip_quotes))
     except Exception as e:  # a bug: the text is still worth a ticket
-        from gateway.message import note_defect
+        from mail.message import note_defect
         note_defect(message, "description (shown as plain text)", e)
         try:
             return text_to_html(_plain_text(message))

@@ -60,7 +60,7 @@ def original_sender(message):
             return None
         return _attached_sender(message) or _inline_sender(message)
     except Exception as e:
-        from gateway.message import note_defect
+        from mail.message import note_defect
         note_defect(message, "original sender", e)
         return None
 
@@ -161,7 +161,7 @@ def _unwrapped_sender(message):
         try:
             found = quotequail.unwrap_html(english_headers(html, html=True))
         except Exception as e:  # lxml refuses control characters, say
-            from gateway.message import note_defect
+            from mail.message import note_defect
             note_defect(message, "original sender in the HTML body", e)
             continue
         if found:

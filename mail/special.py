@@ -133,7 +133,7 @@ def event_notes(message):
         try:
             props, method = _event(part_text(leaf.part))
         except Exception as e:  # the .ics is still attached; say why no note
-            from gateway.message import note_defect
+            from mail.message import note_defect
             note_defect(message, "calendar invitation %r"
                         % (leaf.filename or leaf.content_type), e)
             continue
