@@ -108,3 +108,16 @@ def test_only_the_run_reads_the_mode():
 
 def test_filters_see_the_delivery_not_the_run():
     assert attributes_read(["filtres"], {"run", "backend"}) == []
+
+
+def test_filters_use_only_the_public_api_of_what_they_are_given():
+    found = []
+    for path, file in modules("filtres"):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        found += ["%s:%d reads %s._%s" % (path, node.lineno, ast.unparse(node.value),
+                                           node.attr.lstrip("_"))
+                  for node in ast.walk(tree)
+                  if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                  and not node.attr.startswith("__")
+                  and ast.unparse(node.value) != "self"]
+    assert found == []
