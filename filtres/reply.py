@@ -18,7 +18,7 @@ import logging
 import re
 
 from filtres.filtre import Filtre
-from gateway import trust, uploads
+from gateway import parties, trust, uploads
 from mail.limits import header_for_match, subject_for_match
 
 log = logging.getLogger("mailtoticket.reply")
@@ -92,7 +92,7 @@ class FiltreReply(Filtre):
             return False
         self.ticket = ticket
         self.author = self.comment_author()
-        self.party, why = trust.is_party(self.delivery, ticket)
+        self.party, why = parties.is_party(self.delivery, ticket)
         self.stranger = None if self.party else why
         if not self.party:
             mode = self.settings["comentaris_de_tercers"]
