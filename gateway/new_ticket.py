@@ -56,7 +56,7 @@ def cc_requesters_wanted(delivery):
     via = settings["afegir_solicitants_addicionals_en_cc_nomes_via"]
     if not via:
         return False
-    from gateway.origin import recipient
+    from rules.origin import recipient
     return re.match(via, recipient(delivery.message)) is not None
 
 
