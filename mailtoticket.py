@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """mailtoticket: one mail on stdin becomes a GN6 ticket, or a comment on one.
 
+This file is the command line only (arguments, settings, the Run, the
+echo, the exit code); the pipeline is gateway/pipeline.py.
+
 Run as fetchmail's MDA (see fetchmailrc.example):
 
     mailtoticket.py [-c SETTINGS] [--dry-run] [--replay FILE...]
@@ -18,9 +21,8 @@ import os
 import sys
 
 from gateway import echo, logs
-from gateway.deadline import Deadline, RunInterrupted
-from gateway.errors import PermanentFailure, Rejected, SettingsError, TemporaryFailure
-from gateway.outcome import ERROR, REJECT, SKIP, SUCCESS, EX_TEMPFAIL, Outcome, temporary
+from gateway.errors import SettingsError
+from gateway.outcome import EX_TEMPFAIL
 
 log = logging.getLogger("mailtoticket")
 
@@ -48,28 +50,31 @@ def main(argv=None):
     logs.to_file(settings, dry_run=args.dry_run)
     for warning in settings.warnings:
         log.warning("%s", warning)
+    from gateway.run import Run
+    run = Run(settings, records)
+    if args.dry_run:
+        run = run.clone(dry_run=True, tell=_stderr_account)
     if not delivering:
-        return admin_command(args, settings, records)
-    account = _stderr_account if args.dry_run else None
-    result = deliver(raw, settings, records, account=account)
-    if account:
-        account("outcome: %s %s" % (result.header or "temporary failure (exit 75)",
+        return admin_command(args, run)
+    from gateway.pipeline import deliver
+    result = deliver(run, raw)
+    run.account("outcome: %s %s" % (result.header or "temporary failure (exit 75)",
                                     result.reason))
     if not settings["no_escriure_sortida"]:
         echo.write(sys.stdout.buffer, raw, result.header)
     return result.exit_code
 
 
-def admin_command(args, settings, records):
+def admin_command(args, run):
     from gateway import admin
     if args.check:
-        return admin.check(settings)
+        return admin.check(run.settings)
     if args.status:
-        return admin.status(settings, args.status)
+        return admin.status(run.settings, args.status)
     if args.list_quarantine:
-        return admin.quarantine(settings)
-    account = _stderr_account if args.dry_run else None
-    return replay(args.replay, settings, records, account)
+        return admin.quarantine(run.settings)
+    from gateway.pipeline import replay
+    return replay(run, args.replay)
 
 
 HELP_EPILOG = """\
@@ -122,252 +127,6 @@ def parse_args(argv):
     commands.add_argument("--quarantine", dest="list_quarantine", action="store_true",
                           help="list the quarantined messages, newest first")
     return parser.parse_args(argv)
-
-
-def deliver(raw, settings, records, account=None, replaying=False):
-    """What happened to one message; never raises. Ends with its summary
-    line in the log (gateway/summary.py)."""
-    import time
-    from gateway import summary
-    from soa.errors import CredentialsRefused
-    started = time.monotonic()
-    facts = {}
-    deadline = Deadline(settings["temps_maxim_execucio"])
-    deadline.arm_alarm()
-    try:
-        result = handle(raw, settings, deadline, records, account, replaying, facts)
-    except CredentialsRefused as e:
-        from gateway import alerts
-        if not account:
-            alerts.credentials_refused(settings, e, raw, records.text())
-        result = temporary(str(e))
-    except (TemporaryFailure, RunInterrupted) as e:
-        log.warning("temporary failure, the message stays in the mailbox: %s", e)
-        from gateway import poison
-        result = None
-        if poison.counts(e, deadline) and not account:
-            Deadline.disarm_alarm()
-            result = poison.hit(raw, settings, records, e, deadline)
-        result = result or temporary(str(e))
-    except Exception as e:  # a bug outside the chain: keep the message, say why
-        log.exception("internal error")
-        result = keep_after_bug(raw, settings, records, e)
-    finally:
-        Deadline.disarm_alarm()
-    summary.line(facts, result, time.monotonic() - started, dry_run=bool(account))
-    result.facts = facts
-    return result
-
-
-def handle(raw, settings, deadline, records, account, replaying, facts):
-    from gateway import automatic
-    from gateway.journal import Journal, message_key
-    from gateway.message import Message
-    from gateway.senders import Senders
-    from gateway.limits import head_only, too_big
-    from soa.identitat import GestioIdentitat
-
-    oversize = too_big(raw, settings)   # named by its headers, never parsed whole
-    message = Message(head_only(raw) if oversize else raw)
-    facts.update(message_id=message.message_id, sender=message.from_address)
-    log.info("message %s from %s: %r", message.message_id, message.from_address,
-             message.subject)
-    senders = Senders(settings, lambda: GestioIdentitat(settings, deadline))
-    reason = None if oversize else automatic.skip_reason(message, settings,
-                                                         senders.canonical)
-    if reason:
-        log.info("SKIP: %s", reason)
-        return Outcome(SKIP, reason)
-
-    journal = Journal(settings.journal_path, settings.instance, readonly=bool(account),
-                      keep_days=settings["dies_journal"])
-    key = message_key(raw, message.message_id)
-    with journal.entry(key, message.message_id, settings["espera_bloqueig"],
-                       deadline) as entry:
-        if entry.outcome and not (replaying and entry.outcome in (REJECT, ERROR)):
-            facts["state"] = entry.state
-            log.info("already handled (%s): nothing done again", entry.outcome)
-            return Outcome(entry.outcome, "already handled")
-        facts["state"] = entry.state
-        try:
-            if oversize:
-                result = Outcome(REJECT, oversize)
-            else:
-                result = ticket_work(message, settings, deadline, journal, entry,
-                                     senders, account, replaying)
-        except TemporaryFailure as e:
-            from gateway import alerts
-            from soa.errors import CredentialsRefused
-            if not account and not isinstance(e, CredentialsRefused):
-                alerts.deferred(settings, entry, str(e), raw, records.text())
-            raise
-        if result.quarantined:
-            quarantine(raw, settings, entry, result, records, account)
-        if not account:
-            entry.finish(result.header, result.reason)
-        log.info("%s: %s", result.header, result.reason)
-        return result
-
-
-def ticket_work(message, settings, deadline, journal, entry, senders, account,
-                replaying):
-    """Run the filter chain; SUCCESS, REJECT or ERROR (temporary failures raise)."""
-    from gateway.delivery import Delivery
-    from soa.errors import Refusal
-    from soa.tiquets import GestioTiquets
-
-    if not message.is_readable():
-        return Outcome(REJECT, "unreadable message: no sender, no content, or not mail")
-    from gateway import spam
-    rejected = spam.rule_reason(message, settings, "REJECT")
-    if rejected:
-        return Outcome(REJECT, rejected)
-    tiquets = GestioTiquets(settings, deadline)
-    if account:
-        from gateway.admin import probe_gn6
-        from gateway.dryrun import DryRunTiquets
-        account("GN6: %s" % probe_gn6(settings, deadline))   # --dry-run proves them
-        tiquets = DryRunTiquets(tiquets, account)
-    sender = resolve_sender(message, settings, senders)
-    delivery = Delivery(message, settings, journal, entry, tiquets, senders, sender,
-                        dry_run=bool(account), account=account, replaying=replaying)
-    delivery.say("sender %s resolved to %s (%s)", sender.address, sender.user,
-                 sender.how)
-    try:
-        filtre = resumed_filter(delivery) or chosen_filter(delivery)
-        if filtre is None:
-            return Outcome(REJECT, "no filter applies (sender %s, user %s)"
-                           % (sender.address, sender.user))
-        filtre.filtrar()
-        return Outcome(SUCCESS, "handled by %s" % filtre)
-    except Refusal as e:
-        return Outcome(ERROR, str(e))
-    except Rejected as e:
-        return Outcome(REJECT, str(e), notice=getattr(e, "notice", None))
-    except PermanentFailure as e:
-        return Outcome(ERROR, str(e))
-    except TemporaryFailure:
-        raise
-    except Exception as e:  # a bug must not lose the message: keep it, say why
-        log.exception("internal error")
-        return Outcome(ERROR, "internal error: %s: %s" % (type(e).__name__, e))
-
-
-def resumed_filter(delivery):
-    """The filter an earlier delivery of this message began writing with: it
-    finishes the work, whatever the chain would say now."""
-    started = delivery.entry.get("filtre")
-    if not started or not delivery.entry.has_progress():
-        return None  # nothing written yet: the chain decides afresh
-    filtre = load_filter(started["class"])(delivery)
-    filtre.restore(started["state"])
-    delivery.say("resuming %s from an earlier delivery", filtre)
-    return filtre
-
-
-def chosen_filter(delivery):
-    """The first filter of the chain that applies, its decision journalled
-    before it writes anything."""
-    from filtres import rebot
-    from gateway.bounces import looks_like_bounce
-    first = [rebot.DOTTED] if looks_like_bounce(delivery.message) else []
-    for dotted in first + delivery.settings["filtres"]:
-        filtre = load_filter(dotted)(delivery)
-        if filtre.es_aplicable():
-            delivery.say("filter %s applies", filtre)
-            state = filtre.state()
-            delivery.entry.record("filtre", {"class": dotted, "state": state})
-            filtre.restore(state)
-            return filtre
-    return None
-
-
-def resolve_sender(message, settings, senders):
-    """Reply-To before From; for a new message forwarded by a `reenviaments`
-    address, the original sender (never the support mailbox itself)."""
-    from gateway.addresses import matches
-    sender = senders.sender_of(message)
-    forwarders = settings["reenviaments"]
-    if forwarders and (matches(sender.address, forwarders) or
-                       matches(senders.canonical(message.from_address), forwarders)):
-        from filtres.reply import ticket_number
-        from gateway.forward import original_sender
-        original = senders.canonical(original_sender(message))
-        own = [senders.canonical(a) for a in settings["mail_suport"]]
-        if original and original not in own and not ticket_number(message, settings):
-            log.info("forward from %s: the original sender %s is the requester",
-                     sender.address, original)
-            return senders.sender_of(message, override=original)
-    return sender
-
-
-def load_filter(dotted):
-    import filtres
-    try:
-        return filtres.load(dotted)
-    except (ImportError, AttributeError, ValueError) as e:
-        raise SettingsError("settings key 'filtres': cannot load %r: %s" % (dotted, e))
-
-
-def quarantine(raw, settings, entry, result, records, account):
-    """Keep the message (durably, before the exit 0), and tell the admin once."""
-    from gateway import notify, quarantine as q
-    if account:
-        account("would keep the message in the quarantine %s" % settings.quarantine_path)
-        return
-    path = q.keep(settings.quarantine_path, raw, entry.key, result.header,
-                  result.reason, records.text())
-    log.warning("%s: %s; kept in %s", result.header, result.reason, path)
-    notify.tell_admin_once(settings, entry, result, path, raw, records.text())
-
-
-def keep_after_bug(raw, settings, records, error):
-    import hashlib
-    from gateway import quarantine as q
-    reason = "internal error: %s: %s" % (type(error).__name__, error)
-    try:
-        q.keep(settings.quarantine_path, raw, hashlib.sha256(raw).hexdigest(),
-               ERROR, reason, records.text())
-    except TemporaryFailure as e:
-        return temporary("%s (and %s)" % (reason, e))
-    return Outcome(ERROR, reason)
-
-
-def replay(paths, settings, records, account=None):
-    """--replay: messages from the quarantine, again, exactly once (with
-    --dry-run: what a replay would do, and nothing done). Prints the
-    outcome and the ticket each one reached; exit 0 when all went through,
-    1 when one is still REJECT/ERROR, 75 when one hit a temporary failure."""
-    from gateway import quarantine as q
-    from gateway.summary import ticket_of
-    code = 0
-    for path in paths:
-        try:
-            with open(path, "rb") as f:
-                raw = f.read()
-        except OSError as e:
-            log.error("cannot read %s: %s", path, e)
-            code = EX_TEMPFAIL
-            continue
-        records.lines.clear()   # each message's quarantine copy gets its own log
-        result = deliver(raw, settings, records, account=account, replaying=True)
-        ticket = ticket_of(result.facts.get("state") or {})
-        print("%s: %s%s %s" % (path, result.header or "TEMPORARY FAILURE",
-                               " ticket %s" % ticket if ticket else "", result.reason),
-              flush=True)
-        if result.header == SUCCESS and not account and \
-                in_folder(path, settings.quarantine_path):
-            q.mark_replayed(path)
-        if result.header is None:
-            code = EX_TEMPFAIL
-        elif result.quarantined and code == 0:
-            code = 1
-    return code
-
-
-def in_folder(path, folder):
-    return os.path.isdir(folder) and os.path.samefile(
-        os.path.dirname(os.path.abspath(path)), folder)
 
 
 def _stderr_account(text):

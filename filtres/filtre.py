@@ -6,7 +6,7 @@ class Filtre:
 
     The chain asks `es_aplicable()` of each filter in the settings' order;
     the first that answers True gets `filtrar()`, which does the work or
-    raises (TemporaryFailure: retry later; Refusal/PermanentFailure: ERROR).
+    raises (TemporaryFailure: retry later; Refused/PermanentFailure: ERROR).
     `es_aplicable` may read from GN6 but never writes, except where a filter
     says so (reopening a closed ticket is how FiltreReplyReobrint finds out
     whether it applies).
@@ -23,7 +23,8 @@ class Filtre:
         self.delivery = delivery
         self.message = delivery.message
         self.settings = delivery.settings
-        self.tiquets = delivery.tiquets
+        self.tickets = delivery.tickets   # gateway/tickets.py, journalled
+        self.tiquets = self.tickets        # the name of earlier versions
 
     def es_aplicable(self):
         raise NotImplementedError

@@ -1,15 +1,14 @@
 """A bounce of a GN6 notice becomes a private comment on its ticket.
 
 Always tried first (it is not in the settings' chain: an upstream chain
-would not name it): see gateway/bounces.py for what counts as such a
+would not name it): see rules/bounces.py for what counts as such a
 bounce. The comment is written as `usuari_extern` if set, else as the
 ticket's requester, and never notified (it is for staff).
 """
 import html
 
 from filtres.filtre import Filtre
-from gateway import bounces
-from soa.parameters import PRIVAT
+from rules import bounces
 
 DOTTED = "filtres.rebot.FiltreRebot"
 
@@ -25,9 +24,9 @@ class FiltreRebot(Filtre):
                               bounce.codi)
             return False
         self.codi = bounce.codi
-        self.author = self.settings["usuari_extern"] or ticket.get("solicitant")
+        self.author = self.settings["usuari_extern"] or ticket.requester
         self.text = "<p>The notice to %s bounced: %s</p>" % (
-            html.escape(bounce.recipient or ticket.get("emailSolicitant") or "the requester"),
+            html.escape(bounce.recipient or ticket.email or "the requester"),
             html.escape(bounce.reason))
         return bool(self.author)
 
@@ -39,9 +38,8 @@ class FiltreRebot(Filtre):
 
     def filtrar(self):
         delivery = self.delivery
-        step = "comment:%s" % self.codi
         # Not counted by the loop guard: a private, unnotified comment
         # sends nothing back, so it cannot loop.
-        delivery.step(step, lambda: self.tiquets.afegir_comentari_tiquet(
-            self.codi, self.author, self.text, PRIVAT, "N"), repeatable=False)
+        delivery.tickets.comment(self.codi, self.author, self.text, private=True,
+                                 notify=False, counted=False)
         delivery.say("bounce noted privately on ticket %s", self.codi)

@@ -18,9 +18,9 @@ import logging
 import re
 
 from filtres.filtre import Filtre
-from gateway import loop_guard, trust, uploads
-from gateway.limits import header_for_match, subject_for_match
-from soa.parameters import PRIVAT, PUBLIC, TANCAT
+from gateway import parties, uploads
+from rules import trust
+from mail.limits import header_for_match, subject_for_match
 
 log = logging.getLogger("mailtoticket.reply")
 # At most this many ids of In-Reply-To / References are looked up in the journal.
@@ -66,7 +66,7 @@ def without_ticket_tag(subject, settings):
 
 def private_marker(delivery):
     """Whether the sender asked for a private comment, and may."""
-    from gateway import spam
+    from rules import spam
     marked = bool(re.match(delivery.settings["regex_privat"],
                            subject_for_match(delivery.message.subject))) \
         or spam.header_rule(delivery.message, delivery.settings) == "PRIVAT"
@@ -78,7 +78,7 @@ def private_marker(delivery):
 
 
 def is_closed(ticket):
-    return ticket.get("estat") == TANCAT
+    return ticket.closed
 
 
 class FiltreReply(Filtre):
@@ -93,7 +93,7 @@ class FiltreReply(Filtre):
             return False
         self.ticket = ticket
         self.author = self.comment_author()
-        self.party, why = trust.is_party(self.delivery, ticket)
+        self.party, why = parties.is_party(self.delivery, ticket)
         self.stranger = None if self.party else why
         if not self.party:
             mode = self.settings["comentaris_de_tercers"]
@@ -120,16 +120,16 @@ class FiltreReply(Filtre):
         sender = self.delivery.sender
         if sender.user:
             return sender.user
-        email = (self.ticket.get("emailSolicitant") or "").strip().lower()
+        email = (self.ticket.email or "").strip().lower()
         if sender.address and email and not sender.outsider and \
                 self.delivery.senders.canonical(email) == sender.address:
-            return self.ticket.get("solicitant")
+            return self.ticket.requester
         return self.settings["usuari_extern"] or None
 
     def state(self):
-        from gateway import origin
+        from rules import origin
         return {"codi": self.codi, "author": self.author,
-                "solicitant": self.ticket.get("solicitant"),
+                "solicitant": self.ticket.requester,
                 "origin": origin.for_comment(self.delivery),
                 "stranger": self.stranger}
 
@@ -143,27 +143,21 @@ class FiltreReply(Filtre):
         delivery = self.delivery
         private = private_marker(delivery) or bool(self.stranger)
         if private:
-            tipus, notificat = PRIVAT, "N"
+            notify = False
         elif self.author and self.author == self.solicitant:
-            tipus, notificat = PUBLIC, "N"   # the requester knows what they wrote
+            notify = False   # the requester knows what they wrote
         else:
-            tipus = PUBLIC
-            notificat = "S" if self.settings["notificar_comentaris_afegits"] else "N"
-        comment = "comment:%s" % self.codi
-        if delivery.entry.get(comment) is None:
-            loop_guard.check(delivery)
+            notify = bool(self.settings["notificar_comentaris_afegits"])
+        delivery.tickets.will_comment(self.codi)
         uploaded = uploads.upload(delivery, self.codi, self.author)
         _, skipped = delivery.attachments
-        from gateway import cleaning, origin
+        from rules import cleaning, origin
         body = cleaning.apply(self.settings, "netejar_mail_reply",
                              delivery.comment_description)
         line = self.origin if self.origin is not None else origin.for_comment(delivery)
-        text = uploads.with_attachments(line + body, uploaded, skipped)
+        text = uploads.with_attachments(delivery, line + body, uploaded, skipped)
         if self.stranger:
             text = trust.stranger_note(delivery.sender.address, self.stranger) + text
-        if delivery.entry.get(comment) is None:
-            delivery.step(comment, lambda: self.tiquets.afegir_comentari_tiquet(
-                self.codi, self.author, text, tipus, notificat), repeatable=False)
-            loop_guard.note(delivery)
+        delivery.tickets.comment(self.codi, self.author, text, private, notify)
         delivery.say("%s comment by %s on ticket %s",
                      "private" if private else "public", self.author, self.codi)

@@ -7,26 +7,16 @@ description then names the old one).
 """
 import html
 
-from filtres.reply import FiltreReply, is_closed
-from soa.parameters import OBERT
+from filtres.reply import FiltreReply
 
 
 class FiltreReplyReobrint(FiltreReply):
     def reopen(self, ticket):
         delivery = self.delivery
-        step = "reopen:%s" % self.codi
-        if delivery.entry.get(step) is False:
-            return self.not_reopened()
-        delivery.say("reopening closed ticket %s", self.codi)
-        self.tiquets.modificar_tiquet(self.codi, estat=OBERT)
-        if delivery.dry_run:
-            delivery.say("(dry run: assuming GN6 reopens it)")
+        if not ticket.closed:
             return True
-        delivery.forget_ticket(self.codi)
-        again = delivery.ticket(self.codi)
-        reopened = again is not None and not is_closed(again)
-        delivery.entry.record(step, reopened)
-        return True if reopened else self.not_reopened()
+        delivery.say("reopening closed ticket %s", self.codi)
+        return delivery.tickets.reopen(self.codi) or self.not_reopened()
 
     def not_reopened(self):
         self.delivery.say("ticket %s stays closed (past its reopening deadline)",

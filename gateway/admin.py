@@ -68,23 +68,13 @@ def _deadline(settings):
 
 
 def probe_gn6(settings, deadline=None):
-    """One authenticated read-only GN6 call: the bus credentials, and GN6's
-    username, password and domini. Raises on any failure."""
-    from soa.errors import Refusal
-    from soa.tiquets import GestioTiquets
-    tiquets = GestioTiquets(settings, deadline or _deadline(settings))
-    try:
-        tiquets.call("ConsultaTiquets", codi="0")
-    except Refusal as e:   # an answer: the credentials passed
-        return "credentials accepted (a ticket 0 lookup answered: %s)" % e.descripcio
-    return "credentials accepted (domini %s)" % settings["domini"]
+    from gateway import gn6
+    return gn6.probe(settings, deadline or _deadline(settings))
 
 
 def probe_identitat(settings):
-    from soa.identitat import GestioIdentitat
-    address = (settings["mail_suport"] or ["mailtoticket-check@invalid"])[0]
-    found = GestioIdentitat(settings, _deadline(settings)).llista_persones(address)
-    return "lookup answered (%d match(es) for %s)" % (len(found), address)
+    from gateway import gn6
+    return gn6.probe_directory(settings, _deadline(settings))
 
 
 # -- --status ----------------------------------------------------------------

@@ -16,6 +16,8 @@ costs a log line.
 import logging
 import time
 
+from gateway import steps
+
 log = logging.getLogger("mailtoticket.alerts")
 
 CREDENTIALS_TOPIC = "credentials"
@@ -54,7 +56,7 @@ def deferred(settings, entry, reason, raw, log_text):
     """A temporary failure of a message the journal knows: report it once
     when it has been waiting too long."""
     hours = settings["avis_ajornament_hores"]
-    if not hours or entry.get("deferral_reported") or entry.journal.readonly:
+    if not hours or entry.get(steps.DEFERRAL_REPORTED):
         return
     try:
         started = first_attempt(entry)
@@ -70,6 +72,6 @@ def deferred(settings, entry, reason, raw, log_text):
                     "Last reason: %s\n\nSee: mailtoticket.py -c SETTINGS --status '%s'\n"
                     % (entry.message_id, waited, time.ctime(started), reason,
                        entry.message_id), raw, log_text)
-        entry.record("deferral_reported", time.time())
+        entry.record(steps.DEFERRAL_REPORTED, time.time())
     except Exception as e:
         log.warning("could not report the long wait: %s", e)

@@ -28,6 +28,7 @@ import sqlite3
 import time
 
 from gateway.errors import TemporaryFailure
+from gateway.steps import ATTEMPTS, FILTRE, has_progress
 
 log = logging.getLogger("mailtoticket.journal")
 
@@ -188,7 +189,7 @@ class Journal:
                 " AND outcome=? ORDER BY created LIMIT 5", self.instance, message_id,
                 "SUCCESS"):
             try:
-                codi = self.state_of(key).get("filtre", {}).get("state", {}).get("codi")
+                codi = self.state_of(key).get(FILTRE, {}).get("state", {}).get("codi")
             except (ValueError, AttributeError):
                 continue
             if codi:
@@ -247,7 +248,7 @@ class Entry:
             self.outcome, self.reason = row[1], row[2]
             if not self.journal.readonly and not self.outcome:
                 # a redelivery of unfinished work (--status shows the count)
-                self.record("attempts", self.state.get("attempts", 1) + 1)
+                self.record(ATTEMPTS, self.state.get(ATTEMPTS, 1) + 1)
         else:
             now = time.time()
             self.journal.write(
@@ -307,8 +308,7 @@ class Entry:
 
     def has_progress(self):
         """Whether anything was (or may have been) written to GN6."""
-        return any(step not in ("filtre", "notified", "deferral_reported", "attempts")
-                   for step in self.state)
+        return has_progress(self.state)
 
     def forget(self, step):
         """Undo the record of a step that turned out not to have happened."""

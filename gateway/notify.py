@@ -7,6 +7,8 @@ line: the quarantine copy is what keeps the message, not this mail.
 import logging
 import time
 
+from gateway import steps
+
 log = logging.getLogger("mailtoticket.notify")
 
 # A larger original is not attached whole (its headers are).
@@ -32,7 +34,7 @@ def admin_mail(settings, subject, text, raw, log_text):
     mail.add_attachment(log_text.encode("utf-8"), maintype="text", subtype="plain",
                         filename="mailtoticket.log")
     if len(raw) > MAX_ATTACHED_ORIGINAL:   # the quarantine holds the whole of it
-        from gateway.limits import head_only
+        from mail.limits import head_only
         mail.add_attachment(head_only(raw), maintype="text", subtype="plain",
                             filename="original-headers.txt")
     else:
@@ -66,7 +68,7 @@ def tell_admin_once(settings, entry, outcome, path, raw, log_text):
     """Mail the admin about a quarantined message: once per message (the
     journal entry remembers it), and for a topic such as a tripped loop
     guard, once per finestra_limit_minuts whatever the number of messages."""
-    if entry.get("notified"):
+    if entry.get(steps.NOTIFIED):
         return
     since = time.time() - settings["finestra_limit_minuts"] * 60
     if outcome.notice and entry.journal.noticed_since(outcome.notice, since):
@@ -78,6 +80,6 @@ def tell_admin_once(settings, entry, outcome, path, raw, log_text):
             "with:\n\n  mailtoticket.py -c SETTINGS --replay %s\n"
             % (path, outcome.reason, path))
     if send(settings, subject, text, raw, log_text):
-        entry.record("notified", True)
+        entry.record(steps.NOTIFIED, True)
         if outcome.notice:
             entry.journal.note_notice(outcome.notice)

@@ -276,7 +276,7 @@ def _compile(key, pattern):
 
 
 def _check_rules(settings):
-    from soa.parameters import ALTA_TIQUET
+    from gateway.gn6 import TICKET_FIELDS as ALTA_TIQUET
     for i, rule in enumerate(settings["valors_defecte"]):
         where = "valors_defecte[%d]" % i
         if not isinstance(rule, dict) or not isinstance(rule.get("order"), list) \

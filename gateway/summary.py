@@ -9,6 +9,7 @@ so that it is never taken for work done.
 """
 import logging
 
+from gateway import steps
 from gateway.logs import SUMMARY
 
 log = logging.getLogger(SUMMARY)
@@ -16,21 +17,21 @@ log = logging.getLogger(SUMMARY)
 
 def ticket_of(state):
     """The ticket a message's journal state reached (None: none)."""
-    if state.get("ticket"):
-        return str(state["ticket"])
+    if state.get(steps.TICKET):
+        return str(state[steps.TICKET])
     for step in state:
-        if step.startswith("comment:") and not step.endswith(":sent"):
+        if steps.is_comment(step):
             return step.split(":")[1]
-    filtre = state.get("filtre") or {}
+    filtre = state.get(steps.FILTRE) or {}
     codi = (filtre.get("state") or {}).get("codi") if isinstance(filtre, dict) else None
     return str(codi) if codi else None
 
 
 def counts(state):
     """(comments, attachments) the journal records as done."""
-    done = [s for s in state if not s.endswith(":sent") and state[s] is not None]
-    return (sum(1 for s in done if s.startswith("comment:")),
-            sum(1 for s in done if s.startswith("annex:")))
+    done = [s for s in state if state[s] is not None]
+    return (sum(1 for s in done if steps.is_comment(s)),
+            sum(1 for s in done if steps.is_attachment(s)))
 
 
 def line(facts, result, elapsed, dry_run=False):

@@ -5,9 +5,6 @@ HTML is pointed at the uploaded file's GN6 address; the other attachments
 are listed as links, and what was not uploaded is listed with the reason.
 """
 import html
-import re
-
-from soa.parameters import FILE_URL
 
 
 def upload(delivery, codi, usuari):
@@ -15,27 +12,27 @@ def upload(delivery, codi, usuari):
     to_upload, _ = delivery.attachments
     uploaded = []
     for index, attachment in enumerate(to_upload):
-        codi_annex = delivery.step(
-            "annex:%s:%d:%s" % (codi, index, attachment.name),
-            lambda: delivery.tiquets.annexar_fitxer_tiquet(
-                codi, usuari, attachment.name, attachment.base64()),
-            repeatable=False)
+        codi_annex = delivery.tickets.attach(codi, usuari, index, attachment.name,
+                                             attachment.base64)
         delivery.say("attachment %s (%d bytes) on ticket %s: annex %s",
                      attachment.name, attachment.size, codi, codi_annex)
         uploaded.append((attachment, codi_annex))
     return uploaded
 
 
-def with_attachments(description, uploaded, skipped):
-    """The description with cid: images pointing at GN6, and the lists."""
-    from gateway.body import rewrite_cids
-    shown = {a.content_id: FILE_URL % codi for a, codi in uploaded
-             if a.content_id and re.search(r"cid:<?%s" % re.escape(a.content_id),
-                                           description, re.IGNORECASE)}
+def with_attachments(delivery, description, uploaded, skipped):
+    """The description with cid: images pointing at the uploaded files
+    (their address is the ticket system's), and the lists."""
+    file_url = delivery.tickets.file_url
+    from mail.body import rewrite_cids
+    from mail.cids import cid_key, referenced_cids
+    referenced = referenced_cids(description)
+    shown = {a.content_id: file_url(codi) for a, codi in uploaded
+             if a.content_id and cid_key(a.content_id) in referenced}
     if shown:
         description = rewrite_cids(description, shown)
     if "cid:" in description.lower():  # images that were not uploaded
-        from gateway.body import replace_cid_images
+        from mail.body import replace_cid_images
         description = replace_cid_images(description, {
             a.content_id: "[image %s not uploaded: %s]" % (a.name, reason)
             for a, reason in skipped if a.content_id})
@@ -45,7 +42,7 @@ def with_attachments(description, uploaded, skipped):
     parts = [description]
     if listed:
         items = "".join('<li><a href="%s">%s</a></li>' % (
-            html.escape(FILE_URL % codi), html.escape(a.name)) for a, codi in listed)
+            html.escape(file_url(codi)), html.escape(a.name)) for a, codi in listed)
         parts.append("<p>Attachments:</p><ul>%s</ul>" % items)
     if skipped:
         items = "".join("<li>%s: %s</li>" % (html.escape(a.name), html.escape(reason))

@@ -1,6 +1,6 @@
 """How a Jira REST call can fail: the two kinds a caller must tell apart.
 
-- `JiraUnavailable` (a `gateway.errors.TemporaryFailure`): Jira did not
+- `JiraUnavailable` (a `failures.TemporaryFailure`): Jira did not
   answer properly (connection refused or dropped, timeout, HTTP 5xx, 429,
   an answer that is not Jira's JSON) or will not let this account in (401,
   403: an administrator fixes the credentials or permissions). Try again
@@ -12,7 +12,7 @@
   ``messages`` and ``errors`` carry Jira's ``{"errorMessages", "errors"}``.
 """
 
-from gateway.errors import TemporaryFailure
+from failures import CredentialsRefused, Refused, TemporaryFailure
 
 
 class JiraUnavailable(TemporaryFailure):
@@ -25,12 +25,12 @@ class JiraUnavailable(TemporaryFailure):
         self.retry_after = retry_after     # seconds Jira asked to wait (429, 503), or None
 
 
-class JiraAuthFailure(JiraUnavailable):
+class JiraAuthFailure(JiraUnavailable, CredentialsRefused):
     """401 or 403: the credentials or the account's permissions are wrong.
     Temporary for the mail (it waits in the mailbox), an alarm for the admin."""
 
 
-class JiraRefusal(Exception):
+class JiraRefusal(Refused):
     """Jira's final answer to this request is no."""
 
     def __init__(self, operation, status, messages=(), errors=None):

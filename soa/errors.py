@@ -9,7 +9,8 @@ reports as an error.
 """
 import re
 
-from gateway.errors import TemporaryFailure
+from failures import CredentialsRefused as _CredentialsRefused
+from failures import Refused, TemporaryFailure
 
 # What a refusal of our credentials says: the bus's WS-Security Fault, or
 # GN6's answer to a wrong username_gn6/password_gn6/domini. Matched on the
@@ -40,7 +41,7 @@ class BusFailure(TemporaryFailure):
         self.unavailable = unavailable or not sent
 
 
-class Refusal(Exception):
+class Refusal(Refused):
     """GN6 answered, and the answer is no (codiRetorn != "1")."""
 
     def __init__(self, operation, codi, descripcio):
@@ -53,7 +54,7 @@ class Refusal(Exception):
                          % (operation, codi, text[:1000]))
 
 
-class CredentialsRefused(BusFailure):
+class CredentialsRefused(BusFailure, _CredentialsRefused):
     """The bus (WS-Security) or GN6 (username_gn6, password_gn6, domini)
     refused our credentials: a settings problem, the same for every
     message. Temporary (exit 75, the mail stays) and never quarantined;

@@ -27,6 +27,12 @@ ALTA_DEFECTES = {
 }
 
 
+def alta_values(values):
+    """What AltaTiquet is sent for `values`: an empty value is no value,
+    and the contract's defaults fill in what is missing."""
+    return {**ALTA_DEFECTES, **{k: v for k, v in values.items() if v}}
+
+
 def wsdl_cache_path(settings):
     if settings["wsdl_cache"]:
         return settings.resolve_path(settings["wsdl_cache"])
@@ -93,8 +99,8 @@ class GestioTiquets:
     # -- writes
     def alta_tiquet(self, **values):
         """Create a ticket; returns its number (codiTiquet)."""
-        values = {**ALTA_DEFECTES, **{k: v for k, v in values.items() if v}}
-        return ticket_number(field(self.call("AltaTiquet", **values), "codiTiquet"))
+        return ticket_number(field(self.call("AltaTiquet", **alta_values(values)),
+                                   "codiTiquet"))
 
     def modificar_tiquet(self, codiTiquet, **values):
         self.call("ModificarTiquet", codiTiquet=codiTiquet, **values)

@@ -1,0 +1,174 @@
+"""The one journalled ticket system: every write of a delivery goes here.
+
+It wraps a back-end (gateway/tickets.py: GN6, its --dry-run variant, a fake
+in tests) with the journal's guarantees, so that no filter re-implements
+them:
+
+- each write is one named journal step (names: gateway/steps.py); a step
+  recorded by an earlier delivery of the message is not done again;
+- writes the system cannot be asked about (a comment, an attachment, an
+  additional requester) are at least once: the intent is recorded before
+  the call, and a redelivery that finds an intent with no result (the
+  answer never came: a timeout, a reset, a 5xx) sends it again with a
+  WARNING. A duplicate comment or file is visible and harmless; a reply
+  that silently waits for a person is not. A failure that cannot have
+  reached the system (connection refused, HTTP 503, a refusal) forgets
+  the intent: resent without a warning;
+- opening a ticket looks before it resends: there is no idempotency key,
+  so a redelivery that finds the intent without a ticket number asks the
+  back-end for a ticket it opened meanwhile (same requester, subject and
+  address, since the day before the first attempt, owned by no other
+  message) before opening another;
+- the per-sender loop guard (gateway/loop_guard.py) is checked before, and
+  counted after, every write that mails somebody;
+- tickets are read once per delivery.
+"""
+import datetime
+import logging
+import time
+
+from failures import Refused, TemporaryFailure
+from gateway import loop_guard, steps
+
+log = logging.getLogger("mailtoticket.journal")
+
+
+class JournalledTickets:
+    def __init__(self, backend, delivery):
+        self.backend = backend
+        self.delivery = delivery
+        self._tickets = {}
+
+    @property
+    def entry(self):
+        return self.delivery.entry
+
+    # -- reads
+    def find(self, codi):
+        """The ticket with that number (read once per delivery), or None."""
+        if codi not in self._tickets:
+            self._tickets[codi] = self.backend.find(codi)
+        return self._tickets[codi]
+
+    def file_url(self, annex):
+        return self.backend.file_url(annex)
+
+    # -- the protocol
+    def step(self, name, action, at_least_once=False):
+        """Run `action` unless an earlier delivery recorded `name`; record
+        its value. at_least_once: see the module's docstring."""
+        entry = self.entry
+        done = entry.get(name)
+        if done is not None:
+            log.info("journal: %s already done (%r), not repeated", name, done)
+            return done
+        intent = steps.intent(name)
+        if at_least_once:
+            if entry.get(intent):
+                log.warning("%s: an earlier delivery sent it and never got the "
+                            "answer; sent again, it may be a duplicate on the ticket",
+                            name)
+            entry.record(intent, time.time())
+        try:
+            value = action()
+        except (TemporaryFailure, Refused) as e:
+            # Only a bus failure may have reached the system (`sent`); the
+            # deadline stops a call before it leaves, and a refusal is a no.
+            if at_least_once and (not getattr(e, "sent", False)
+                                  or getattr(e, "unavailable", False)):
+                entry.forget(intent)
+            raise
+        entry.record(name, True if value is None else value)
+        return value
+
+    def will_comment(self, codi):
+        """The loop guard, before the attachments of a comment go up."""
+        if self.entry.get(steps.comment(codi)) is None:
+            loop_guard.check(self.delivery)
+
+    # -- writes
+    def open(self, fields):
+        """Open (or find, or finish opening) the message's ticket; its number."""
+        entry = self.entry
+        codi = entry.get(steps.TICKET)
+        if codi is None and entry.get(steps.OPEN_SENT):
+            codi = self._find_lost(fields)
+        if codi is None:
+            loop_guard.check(self.delivery)
+            earlier = entry.get(steps.OPEN_SENT)
+            entry.record(steps.OPEN_SENT, earlier or time.time())
+            self.delivery.say("creating ticket: requester %s, subject %r",
+                              fields.get("solicitant"), fields.get("assumpte"))
+            try:
+                codi = self.backend.open(fields, entry.key)
+            except (TemporaryFailure, Refused) as e:
+                if not earlier and not getattr(e, "sent", False):
+                    entry.forget(steps.OPEN_SENT)   # it never left, or the answer is no
+                raise
+            entry.record(steps.TICKET, codi)
+            loop_guard.note(self.delivery)
+        self.delivery.journal.claim_ticket(codi, entry.key)
+        return codi
+
+    def _find_lost(self, fields):
+        """The ticket an earlier open() made though its answer was lost."""
+        # From the day before the first attempt (the system's clock may be
+        # behind ours): a retry may come days later, after a long outage.
+        sent = datetime.date.fromtimestamp(self.entry.get(steps.OPEN_SENT))
+        journal, key = self.delivery.journal, self.entry.key
+        mine = [codi for codi in self.backend.opened_since(
+                    fields, sent - datetime.timedelta(days=1), key)
+                if journal.owner_of(codi) in (None, key)]
+        if not mine:
+            log.info("no ticket from the unanswered open: opening it again")
+            return None
+        codi = max(mine, key=lambda c: int(c) if str(c).isdigit() else 0)
+        log.warning("the answer to an earlier AltaTiquet was lost; ticket %s is it", codi)
+        self.entry.record(steps.TICKET, codi)
+        loop_guard.note(self.delivery)
+        return codi
+
+    def comment(self, codi, author, text, private, notify, counted=True):
+        """counted: the loop guard counts it (a private, unnotified note
+        on a bounce sends nothing back and cannot loop: counted=False)."""
+        if counted:
+            self.will_comment(codi)
+        done = self.entry.get(steps.comment(codi)) is not None
+        self.step(steps.comment(codi), lambda: self.backend.comment(
+            codi, author, text, private, notify), at_least_once=True)
+        if counted and not done:
+            loop_guard.note(self.delivery)
+
+    def attach(self, codi, author, index, name, data_base64):
+        """The index-th file of the message; the annex's id."""
+        return self.step(steps.attachment(codi, index, name),
+                         lambda: self.backend.attach(codi, author, name, data_base64()
+                                                     if callable(data_base64)
+                                                     else data_base64),
+                         at_least_once=True)
+
+    def add_requester(self, codi, user, address=None):
+        """An additional requester; "added", or "refused" (noted, not the
+        message's outcome: the ticket and its files are already there)."""
+        def add():
+            try:
+                self.backend.add_requester(codi, user)
+            except Refused as e:
+                log.warning("additional requester %s (%s) not added to ticket %s: %s",
+                            user, address, codi, e)
+                return "refused"
+            self.delivery.say("additional requester %s (%s)", user, address)
+            return "added"
+        return self.step(steps.requester(codi, user), add, at_least_once=True)
+
+    def reopen(self, codi):
+        """Whether the closed ticket is open now (journalled: a redelivery
+        does not ask again)."""
+        reopened = self.step(steps.reopen(codi), lambda: self.backend.reopen(codi))
+        self._tickets.pop(codi, None)
+        return reopened
+
+    def update(self, codi, **fields):
+        """Set fields of the ticket, once (setting them again is harmless,
+        so a lost answer is simply set again)."""
+        self.step(steps.update(codi, fields), lambda: self.backend.update(codi, fields))

@@ -1,0 +1,156 @@
+"""One invocation of mailtoticket: its settings, its mode, its log records.
+
+A Run is frozen and made the way the `email` package makes its policies:
+the modes are variants of one object, and a variant is a clone
+
+    run = Run(settings, records)              # deliver, write
+    run.clone(replay=True)                    # --replay
+    run.clone(dry_run=True, tell=...)         # --dry-run: writes off
+
+It is the only reader of the mode. What depends on it comes out of the Run
+already in the right variant: the journal (read-only in a dry run), the
+ticket system (writes told, not sent), the quarantine (told, not kept),
+the admin's alerts (not sent). Nothing deeper asks whether this is a dry
+run or a replay, and filters never see the mode.
+"""
+import logging
+
+log = logging.getLogger("mailtoticket")
+
+
+class Run:
+    """settings: the loaded settings; records: the run's log lines
+    (gateway/logs.py); dry_run, replay: the mode; tell: where a dry run
+    tells what it would do (stderr). backend: the ticket system's
+    back-end, a callable (settings, deadline, tell) -> TicketSystem whose
+    writes are told to `tell` instead of made when it is not None; people:
+    the person directory, (settings, deadline) -> client. None: GN6's
+    (gateway/gn6.py). In-process tests give fakes (tests/fake_tickets.py).
+
+    Frozen as email.policy objects are (a plain class, not a dataclass:
+    this is imported by every delivery, and a dataclass costs ~1 ms to
+    define)."""
+
+    __slots__ = ("settings", "records", "dry_run", "replay", "tell", "backend", "people")
+
+    def __init__(self, settings, records, dry_run=False, replay=False, tell=None,
+                 backend=None, people=None):
+        for name, value in zip(self.__slots__, (settings, records, dry_run, replay, tell,
+                                                backend, people)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Run is frozen: make another with clone()")
+
+    def clone(self, **changes):
+        """This run with some of its modes changed (email.policy's clone)."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return Run(**values)
+
+    def __repr__(self):
+        return "Run(dry_run=%r, replay=%r)" % (self.dry_run, self.replay)
+
+    # -- telling
+    def say(self, text):
+        """Log, and in --dry-run tell the admin on stderr."""
+        log.info("%s", text)
+        if self.dry_run and self.tell:
+            self.tell(text)
+
+    def account(self, text):
+        """A --dry-run line on stderr only (nothing in a real run)."""
+        if self.dry_run and self.tell:
+            self.tell(text)
+
+    def summary(self, facts, result, elapsed):
+        """The message's summary line (a dry run's says WOULD-...)."""
+        from gateway import summary
+        summary.line(facts, result, elapsed, dry_run=self.dry_run)
+
+    @property
+    def writes(self):
+        return not self.dry_run
+
+    # -- the message's record
+    def journal(self):
+        from gateway.journal import Journal
+        settings = self.settings
+        return Journal(settings.journal_path, settings.instance, readonly=self.dry_run,
+                       keep_days=settings["dies_journal"])
+
+    def handles_again(self, outcome):
+        """Whether a message the journal says was handled is handled again:
+        only a replay takes up a quarantined (REJECT/ERROR) one."""
+        from gateway.outcome import ERROR, REJECT
+        return self.replay and outcome in (REJECT, ERROR)
+
+    def finish(self, entry, result):
+        if self.writes:
+            entry.finish(result.header, result.reason)
+
+    # -- the ticket system
+    def ticket_system(self, delivery):
+        """The journalled ticket system for one delivery, its back-end in
+        this run's variant (a dry run proves the credentials first)."""
+        from gateway.journalled import JournalledTickets
+        make = self.backend
+        if make is None:
+            from gateway.gn6 import backend as make
+        tell = self.account if self.dry_run else None
+        return JournalledTickets(make(self.settings, delivery.deadline, tell), delivery)
+
+    def directory(self, deadline):
+        """A callable making the person directory client on first use."""
+        if self.people is not None:
+            return lambda: self.people(self.settings, deadline)
+        from gateway import gn6
+        return lambda: gn6.directory(self.settings, deadline)
+
+    # -- the quarantine and the admin
+    def quarantine(self, raw, entry, result):
+        """Keep the message (durably, before the exit 0), and tell the admin once."""
+        settings = self.settings
+        if self.dry_run:
+            self.account("would keep the message in the quarantine %s"
+                         % settings.quarantine_path)
+            return
+        from gateway import notify, quarantine as q
+        path = q.keep(settings.quarantine_path, raw, entry.key, result.header,
+                      result.reason, self.records.text())
+        log.warning("%s: %s; kept in %s", result.header, result.reason, path)
+        notify.tell_admin_once(settings, entry, result, path, raw, self.records.text())
+
+    def replayed(self, path, result):
+        """A quarantined file that went through this time is marked so."""
+        import os
+        from gateway.outcome import SUCCESS
+        folder = self.settings.quarantine_path
+        if result.header != SUCCESS or self.dry_run or not os.path.isdir(folder):
+            return
+        if os.path.samefile(os.path.dirname(os.path.abspath(path)), folder):
+            from gateway import quarantine as q
+            q.mark_replayed(path)
+
+    def credentials_refused(self, error, raw):
+        if self.writes:
+            from gateway import alerts
+            alerts.credentials_refused(self.settings, error, raw, self.records.text())
+
+    def deferred(self, entry, error, raw):
+        """A temporary failure of a message the journal knows (reported
+        once when it has waited too long)."""
+        from failures import CredentialsRefused
+        if self.writes and not isinstance(error, CredentialsRefused):
+            from gateway import alerts
+            alerts.deferred(self.settings, entry, str(error), raw, self.records.text())
+
+    def poisoned(self, raw, error, deadline):
+        """The quarantine's outcome for a message that keeps hitting the
+        deadline by its own fault (gateway/poison.py), or None."""
+        from gateway import poison
+        from gateway.deadline import Deadline
+        if not self.writes or not poison.counts(error, deadline):
+            return None
+        Deadline.disarm_alarm()
+        return poison.hit(raw, self.settings, self.records, error, deadline)
