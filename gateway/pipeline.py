@@ -41,7 +41,7 @@ def deliver(run, raw):
         result = run.poisoned(raw, e, deadline) or temporary(str(e))
     except Exception as e:  # a bug outside the chain: keep the message, say why
         log.exception("internal error")
-        result = keep_after_bug(run, raw, e)
+        result = run.keep_after_bug(raw, e)
     finally:
         Deadline.disarm_alarm()
     run.summary(facts, result, time.monotonic() - started)
@@ -208,18 +208,6 @@ def load_filter(dotted):
         return filtres.load(dotted)
     except (ImportError, AttributeError, ValueError) as e:
         raise SettingsError("settings key 'filtres': cannot load %r: %s" % (dotted, e))
-
-
-def keep_after_bug(run, raw, error):
-    import hashlib
-    from gateway import quarantine as q
-    reason = "internal error: %s: %s" % (type(error).__name__, error)
-    try:
-        q.keep(run.settings.quarantine_path, raw, hashlib.sha256(raw).hexdigest(),
-               ERROR, reason, run.records.text())
-    except TemporaryFailure as e:
-        return temporary("%s (and %s)" % (reason, e))
-    return Outcome(ERROR, reason)
 
 
 def replay(run, paths):

@@ -121,6 +121,25 @@ class Run:
         log.warning("%s: %s; kept in %s", result.header, result.reason, path)
         notify.tell_admin_once(settings, entry, result, path, raw, self.records.text())
 
+    def keep_after_bug(self, raw, error):
+        """A bug outside the filter chain: the message is kept in the
+        quarantine as ERROR, saying why (a dry run only says it would)."""
+        from failures import TemporaryFailure
+        from gateway.outcome import ERROR, Outcome, temporary
+        reason = "internal error: %s: %s" % (type(error).__name__, error)
+        if self.dry_run:
+            self.account("would keep the message in the quarantine %s (%s)"
+                         % (self.settings.quarantine_path, reason))
+            return Outcome(ERROR, reason)
+        import hashlib
+        from gateway import quarantine as q
+        try:
+            q.keep(self.settings.quarantine_path, raw, hashlib.sha256(raw).hexdigest(),
+                   ERROR, reason, self.records.text())
+        except TemporaryFailure as e:
+            return temporary("%s (and %s)" % (reason, e))
+        return Outcome(ERROR, reason)
+
     def replayed(self, path, result):
         """A quarantined file that went through this time is marked so."""
         import os

@@ -196,3 +196,23 @@ def test_a_reply_to_a_closed_ticket_reopens_it_once_though_the_comment_is_lost(m
     assert make_run.fake.count("reopen") == 1
     assert make_run.fake.count("open") == 1
     assert make_run.fake.tickets[codi]["closed"] is False
+
+
+def test_a_bug_outside_the_chain_keeps_the_message_but_a_dry_run_only_says_so(
+        make_run, tmp_path, monkeypatch):
+    from rules import automatic
+
+    def bug(*args, **kwargs):
+        raise RuntimeError("a bug in the skip rules")
+    monkeypatch.setattr(automatic, "skip_reason", bug)
+    told = []
+    quarantine = tmp_path / "quarantine"
+
+    dry = deliver(make_run().clone(dry_run=True, tell=told.append), mail("Bug dry"))
+    kept_by_dry_run = list(quarantine.glob("*.eml")) if quarantine.exists() else []
+    real = deliver(make_run(), mail("Bug real"))
+
+    assert dry.header == "ERROR" and kept_by_dry_run == []
+    assert any("would keep the message in the quarantine" in line for line in told)
+    assert real.header == "ERROR" and "a bug in the skip rules" in real.reason
+    assert len(list(quarantine.glob("*.eml"))) == 1
