@@ -9,8 +9,9 @@ stop the control endpoint that releases it.
 import json
 import sys
 import traceback
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+from refservers.common.httpd import BaseHandler, ReferenceHTTPServerBase
 
 from . import gn6, identitat, soap
 from .faults import FAULT_TEXT, OUTAGE_TEXT
@@ -20,17 +21,11 @@ from .wsdl import Wsdl
 SERVICES = {"/GestioTiquets": gn6, "/Personesv6": identitat}
 
 
-class ReferenceHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
+class ReferenceHTTPServer(ReferenceHTTPServerBase):
     def __init__(self, address, store, switch, wsdl_style="bundled"):
-        self.store = store
-        self.switch = switch
         self.wsdls = {path: Wsdl(module.WSDL_FILE, wsdl_style)
                       for path, module in SERVICES.items()}
-        super().__init__(address, Handler)
+        super().__init__(address, Handler, store, switch)
 
 
 def _loggable(params):
@@ -41,12 +36,8 @@ def _loggable(params):
     return args
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"   # keep-alive, as zeep's requests session expects
+class Handler(BaseHandler):
     server_version = "GN6ReferenceServer/1.0"
-    # Headers and body go out in two writes; without TCP_NODELAY, Nagle plus
-    # the client's delayed ACK cost ~40 ms per keep-alive call.
-    disable_nagle_algorithm = True
 
     # ---- plumbing --------------------------------------------------------
 
@@ -72,36 +63,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def _fault(self, code, message):
         self._send(500, soap.build_fault(code, message), "text/xml; charset=utf-8")
-
-    def _read_body(self):
-        """The whole request body (Content-Length or chunked), or None."""
-        length = self.headers.get("Content-Length")
-        if length is not None:
-            try:
-                n = int(length)
-            except ValueError:
-                return None
-            data = self.rfile.read(n)
-            return data if len(data) == n else None
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            parts = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(parts)
-                parts.append(self.rfile.read(size))
-                self.rfile.readline()
-        return b""
-
-    def _base_url(self):
-        host, port = self.server.server_address[:2]
-        if host in ("0.0.0.0", "::", ""):
-            return "http://%s" % (self.headers.get("Host") or "127.0.0.1:%d" % port)
-        if ":" in host:
-            host = "[%s]" % host
-        return "http://%s:%d" % (host, port)
 
     def _fail(self, kind):
         """Answer the way a failed bus does."""

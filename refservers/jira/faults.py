@@ -24,73 +24,13 @@ addAttachment, setProperty, addWatcher, doTransition, linkIssues, search...).
 The mode lives in memory only: a restarted server starts normal.
 """
 
-import threading
+from refservers.common.faults import DEFAULT_HANG_SECONDS  # noqa: F401
+from refservers.common.faults import FaultSwitch as _FaultSwitch
 
 MODES = ("normal", "outage", "hang", "error", "drop", "ratelimit", "slow")
-DEFAULT_HANG_SECONDS = 300.0
 
 
-class FaultSwitch:
-    """Thread-safe current mode; request handlers ask it what to do."""
+class FaultSwitch(_FaultSwitch):
+    """The shared switch (refservers/common/faults.py), with this server's modes."""
 
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._mode = "normal"
-        self._after = self._before = None
-        self._armed = False
-        self._hang_seconds = DEFAULT_HANG_SECONDS
-        self._release = threading.Event()
-
-    def set(self, mode, after=None, hang_seconds=None, before=None):
-        """Switch mode; every request held by `hang` is let go (and gets 503)."""
-        if mode not in MODES:
-            raise ValueError("mode must be one of %s" % ", ".join(MODES))
-        for name, value in (("after", after), ("before", before)):
-            if value is not None and not isinstance(value, str):
-                raise ValueError("%s must be an operation name or null" % name)
-        if after and before:
-            raise ValueError("give after or before, not both")
-        if hang_seconds is not None:
-            hang_seconds = float(hang_seconds)
-            if hang_seconds < 0:
-                raise ValueError("hang_seconds must be >= 0")
-        with self._lock:
-            self._mode = mode
-            self._after = (after or None) if mode != "normal" else None
-            self._before = (before or None) if mode != "normal" else None
-            self._armed = self._after is not None or self._before is not None
-            self._hang_seconds = hang_seconds if hang_seconds is not None else DEFAULT_HANG_SECONDS
-            old, self._release = self._release, threading.Event()
-        old.set()
-
-    def release_all(self):
-        with self._lock:
-            self._release.set()
-
-    def snapshot(self):
-        with self._lock:
-            return {"mode": self._mode, "after": self._after, "before": self._before,
-                    "triggered": (self._after or self._before) is not None and not self._armed,
-                    "hang_seconds": self._hang_seconds}
-
-    def current(self, operation=None):
-        """The failure to apply to an incoming request for `operation`, or None."""
-        with self._lock:
-            if self._armed and self._before is not None and operation == self._before:
-                self._armed = False
-            if self._mode == "normal" or self._armed:
-                return None
-            return self._mode
-
-    def operation_done(self, operation):
-        """Called once `operation` is committed: the failure replacing its answer, or None."""
-        with self._lock:
-            if self._armed and self._after is not None and operation == self._after:
-                self._armed = False
-                return self._mode
-            return None
-
-    def hold(self):
-        with self._lock:
-            event, seconds = self._release, self._hang_seconds
-        event.wait(seconds)
+    MODES = MODES

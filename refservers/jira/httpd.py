@@ -10,29 +10,22 @@ import base64
 import json
 import sys
 import traceback
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from refservers.common.httpd import BaseHandler, ReferenceHTTPServerBase
 
 from . import api
 
 UNAUTHENTICATED = "You are not authenticated. Authentication required to perform this operation."
 
 
-class ReferenceJiraServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
+class ReferenceJiraServer(ReferenceHTTPServerBase):
     def __init__(self, address, store, switch):
-        self.store = store
-        self.switch = switch
-        super().__init__(address, Handler)
+        super().__init__(address, Handler, store, switch)
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(BaseHandler):
     server_version = "JiraReferenceServer/1.0"
-    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):  # one line per request on stderr, as the default, but shorter
         sys.stderr.write("%s %s\n" % (self.command, fmt % args))
@@ -60,35 +53,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def _error(self, status, messages=(), errors=None, extra=None):
         self._json(status, {"errorMessages": list(messages), "errors": dict(errors or {})}, extra)
-
-    def _read_body(self):
-        length = self.headers.get("Content-Length")
-        if length is not None:
-            try:
-                n = int(length)
-            except ValueError:
-                return None
-            data = self.rfile.read(n)
-            return data if len(data) == n else None
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            parts = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(parts)
-                parts.append(self.rfile.read(size))
-                self.rfile.readline()
-        return b""
-
-    def _base_url(self):
-        host, port = self.server.server_address[:2]
-        if host in ("0.0.0.0", "::", ""):
-            return "http://%s" % (self.headers.get("Host") or "127.0.0.1:%d" % port)
-        if ":" in host:
-            host = "[%s]" % host
-        return "http://%s:%d" % (host, port)
 
     def _fail(self, kind):
         """Answer the way a failing Jira (or its proxy) does."""
