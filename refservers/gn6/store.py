@@ -17,8 +17,8 @@ import datetime
 import hashlib
 import json
 import sqlite3
-import threading
-from contextlib import contextmanager
+
+from refservers.common.store import SQLiteStore
 
 # Ticket fields AltaTiquet takes, in contract order (after the credentials).
 ALTA_FIELDS = (
@@ -82,45 +82,20 @@ def parse_date(text):
         return None
 
 
-class Store:
-    """The server's whole state in one SQLite file."""
+class Store(SQLiteStore):
+    """The server's whole state in one SQLite file (refservers/common/store.py)."""
 
-    def __init__(self, path):
-        self.path = str(path)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        # WAL + NORMAL: each commit survives a crash of this process (what a
-        # restart test needs) without an fsync per call.
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        self._db.commit()
-
-    def close(self):
-        with self._lock:
-            self._db.close()
-
-    @contextmanager
-    def _tx(self):
-        """One locked transaction, committed on success."""
-        with self._lock:
-            try:
-                yield self._db
-                self._db.commit()
-            except BaseException:
-                self._db.rollback()
-                raise
+    SCHEMA = SCHEMA
 
     # ---- initialisation -------------------------------------------------
 
     def is_initialised(self):
-        with self._tx() as db:
+        with self.tx() as db:
             return db.execute("SELECT 1 FROM meta WHERE key='initialised'").fetchone() is not None
 
     def initialise(self, fixture):
         """Load the start-up fixture, once per database file."""
-        with self._tx():
+        with self.tx():
             if self.is_initialised():
                 return False
             self.load_fixture(fixture)
@@ -131,7 +106,7 @@ class Store:
         """Add or update bus users, instances, people and tickets."""
         if not isinstance(fixture, dict):
             raise FixtureError("a fixture is a mapping")
-        with self._tx() as db:
+        with self.tx() as db:
             for user, password in (fixture.get("bus_users") or {}).items():
                 db.execute("INSERT OR REPLACE INTO bus_users VALUES (?, ?)", (str(user), str(password)))
             for domini, inst in (fixture.get("instances") or {}).items():
@@ -198,17 +173,17 @@ class Store:
     # ---- lookups used by the operations ---------------------------------
 
     def bus_user_password(self, username):
-        with self._tx() as db:
+        with self.tx() as db:
             row = db.execute("SELECT password FROM bus_users WHERE username=?", (username,)).fetchone()
             return row["password"] if row else None
 
     def instance(self, domini):
-        with self._tx() as db:
+        with self.tx() as db:
             row = db.execute("SELECT * FROM instances WHERE domini=?", (domini,)).fetchone()
             return dict(row) if row else None
 
     def person(self, cn):
-        with self._tx() as db:
+        with self.tx() as db:
             row = db.execute("SELECT * FROM people WHERE cn=?", (cn,)).fetchone()
             return self._person_dict(row) if row else None
 
@@ -217,7 +192,7 @@ class Store:
         wanted = email.strip().lower()
         if not wanted:
             return []
-        with self._tx() as db:
+        with self.tx() as db:
             rows = db.execute("SELECT * FROM people ORDER BY seq").fetchall()
         return [r["cn"] for r in rows
                 if wanted in {e.lower() for e in json.loads(r["emails"])} | {r["emailPreferent"].lower()}]
@@ -242,7 +217,7 @@ class Store:
 
     def create_ticket(self, fields):
         """Insert a new ticket numbered above every existing one; its codi."""
-        with self._tx() as db:
+        with self.tx() as db:
             return self._insert_ticket(db, {f: fields.get(f, "") for f in TICKET_FIELDS})
 
     def ticket(self, domini, codi):
@@ -250,13 +225,13 @@ class Store:
         codi = as_codi(codi)
         if codi is None:
             return None
-        with self._tx() as db:
+        with self.tx() as db:
             row = db.execute("SELECT * FROM tickets WHERE codi=? AND domini=?", (codi, domini)).fetchone()
             return dict(row) if row else None
 
     def update_ticket(self, codi, changes, history):
         """Overwrite some columns and append one history entry, atomically."""
-        with self._tx() as db:
+        with self.tx() as db:
             if changes:
                 sets = ", ".join("%s=?" % f for f in changes)
                 db.execute("UPDATE tickets SET %s WHERE codi=?" % sets, tuple(changes.values()) + (int(codi),))
@@ -264,7 +239,7 @@ class Store:
                        (int(codi), json.dumps(history, ensure_ascii=False)))
 
     def add_comment(self, codi, usuari, descripcio, tipus, notificat):
-        with self._tx() as db:
+        with self.tx() as db:
             db.execute(
                 "INSERT INTO comments (codi, usuari, descripcio, tipusComentari, esNotificat, data)"
                 " VALUES (?, ?, ?, ?, ?, ?)", (int(codi), usuari, descripcio, tipus, notificat, today()))
@@ -272,43 +247,43 @@ class Store:
     def add_annex(self, codi, usuari, nom, data):
         """Store an attachment's bytes; its codiAnnex (unique, increasing)."""
         digest = hashlib.sha256(data).hexdigest()
-        with self._tx() as db:
+        with self.tx() as db:
             cur = db.execute(
                 "INSERT INTO annexes (codi, usuari, nomFitxer, size, sha256, bytes) VALUES (?, ?, ?, ?, ?, ?)",
                 (int(codi), usuari, nom, len(data), digest, sqlite3.Binary(data)))
             return cur.lastrowid
 
     def add_requester(self, codi, cn):
-        with self._tx() as db:
+        with self.tx() as db:
             db.execute("INSERT OR IGNORE INTO requesters VALUES (?, ?)", (int(codi), cn))
 
     def find_tickets(self, domini, **exact):
         """Tickets of an instance whose columns equal the given values, by number."""
         where = "".join(" AND %s=?" % column for column in exact if column in TICKET_FIELDS + ("codi",))
-        with self._tx() as db:
+        with self.tx() as db:
             return [dict(r) for r in db.execute(
                 "SELECT * FROM tickets WHERE domini=?%s ORDER BY codi" % where, (domini,) + tuple(exact.values()))]
 
     # ---- call log ----------------------------------------------------------
 
     def log_call(self, op, args):
-        with self._tx() as db:
+        with self.tx() as db:
             db.execute("INSERT INTO calls (op, args) VALUES (?, ?)", (op, json.dumps(args, ensure_ascii=False)))
 
     def calls(self):
-        with self._tx() as db:
+        with self.tx() as db:
             return [{"op": r["op"], "args": json.loads(r["args"])}
                     for r in db.execute("SELECT op, args FROM calls ORDER BY id")]
 
     def call_counts(self):
-        with self._tx() as db:
+        with self.tx() as db:
             return {r[0]: r[1] for r in db.execute("SELECT op, COUNT(*) FROM calls GROUP BY op ORDER BY op")}
 
     # ---- inspection --------------------------------------------------------
 
     def state(self):
         """Everything about every ticket, as GET /_state shows it."""
-        with self._tx() as db:
+        with self.tx() as db:
             tickets = []
             for row in db.execute("SELECT * FROM tickets ORDER BY codi").fetchall():
                 codi = row["codi"]
@@ -335,7 +310,7 @@ class Store:
         codi_annex = as_codi(codi_annex)
         if codi_annex is None:
             return None
-        with self._tx() as db:
+        with self.tx() as db:
             row = db.execute("SELECT bytes FROM annexes WHERE codiAnnex=?", (codi_annex,)).fetchone()
             return bytes(row[0]) if row else None
 

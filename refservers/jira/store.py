@@ -16,9 +16,8 @@ really leaves the write done.
 import datetime
 import hashlib
 import json
-import sqlite3
-import threading
-from contextlib import contextmanager
+
+from refservers.common.store import SQLiteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -66,34 +65,14 @@ def now():
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 
 
-class Store:
-    """The server's whole state in one SQLite file."""
+class Store(SQLiteStore):
+    """The server's whole state in one SQLite file (refservers/common/store.py)."""
+
+    SCHEMA = SCHEMA
 
     def __init__(self, path):
-        self.path = str(path)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        self._db.commit()
+        super().__init__(path)
         self._config = None
-
-    def close(self):
-        with self._lock:
-            self._db.close()
-
-    @contextmanager
-    def tx(self):
-        """One locked transaction, committed on success."""
-        with self._lock:
-            try:
-                yield self._db
-                self._db.commit()
-            except BaseException:
-                self._db.rollback()
-                raise
 
     # ---- configuration ------------------------------------------------------
 
