@@ -69,22 +69,27 @@ def _next_id(tag):
     return "%s-%d-%d-%d" % (tag, os.getpid(), int(time.time()), _counter[0])
 
 
-def plain_message(tag="lat"):
-    """A plain-text mail, different each time (subject, Message-ID, body)."""
-    ident = _next_id(tag)
+def _headers(ident):
+    """The headers every benchmark mail shares, up to its Content-Type."""
     return ("From: Jaume Moral <jaume.moral@upc.edu>\n"
             "To: Suport Unitat <suport@upc.edu>\n"
             "Subject: La impressora no imprimeix (%s)\n"
             "Date: Sun, 22 Nov 2026 09:15:00 +0100\n"
             "Message-ID: <%s@upc.edu>\n"
-            "MIME-Version: 1.0\n"
+            "MIME-Version: 1.0\n" % (ident, ident))
+
+
+def plain_message(tag="lat"):
+    """A plain-text mail, different each time (subject, Message-ID, body)."""
+    ident = _next_id(tag)
+    return (_headers(ident) +
             "Content-Type: text/plain; charset=utf-8\n"
             "Content-Transfer-Encoding: 8bit\n"
             "\n"
             "Bon dia,\n\n"
             "La impressora de la sala d'actes no imprimeix des d'ahir: surt un\n"
             "error \"paper jam\" però no hi ha cap paper encallat. (%s)\n\n"
-            "Gràcies,\nJaume\n" % (ident, ident, ident)).encode("utf-8")
+            "Gràcies,\nJaume\n" % ident).encode("utf-8")
 
 
 def html_message(tag="html"):
@@ -100,17 +105,12 @@ def html_message(tag="html"):
             "<table><tr><td><p class=\"MsoNormal\">Jaume Moral</p></td><td>"
             "<p class=\"MsoNormal\">Unitat de Sistemes</p></td></tr></table>"
             "</div></body></html>" % ident)
-    return ("From: Jaume Moral <jaume.moral@upc.edu>\n"
-            "To: Suport Unitat <suport@upc.edu>\n"
-            "Subject: La impressora no imprimeix (%s)\n"
-            "Date: Sun, 22 Nov 2026 09:15:00 +0100\n"
-            "Message-ID: <%s@upc.edu>\n"
-            "MIME-Version: 1.0\n"
+    return (_headers(ident) +
             "Content-Type: multipart/alternative; boundary=\"alt\"\n\n"
             "--alt\nContent-Type: text/plain; charset=utf-8\n\n"
             "Bon dia, la impressora no imprimeix. (%s)\n"
             "--alt\nContent-Type: text/html; charset=utf-8\n\n%s\n--alt--\n"
-            % (ident, ident, ident, html)).encode("utf-8")
+            % (ident, html)).encode("utf-8")
 
 
 def big_message(size):
