@@ -91,6 +91,8 @@ class Settings(dict):
     @property
     def instance(self):
         """Identifies the GN6 instance: journal entries are kept per instance."""
+        if self.get("backend") == "jira":
+            return "jira|%s|%s" % (self["jira_url"].rstrip("/"), self["jira_project"])
         return "%s|%s" % (self["url_gn6"], self["domini"])
 
 
@@ -208,6 +210,8 @@ def check(settings, base):
     _check_log_level(settings["log_level"])
     if not all(isinstance(f, str) and "." in f for f in settings["filtres"]):
         raise SettingsError("settings key 'filtres': dotted class paths expected")
+    from gateway import jira_settings
+    jira_settings.check(settings, base)
 
 
 def _check_type(key, value, default):
@@ -277,6 +281,9 @@ def _compile(key, pattern):
 
 def _check_rules(settings):
     from gateway.gn6 import TICKET_FIELDS as ALTA_TIQUET
+    if settings.get("backend") == "jira":   # rules name Jira fields (docs/jira.md)
+        from gateway.jira_settings import RULE_FIELDS, rule_field
+        ALTA_TIQUET = _AnyOf(rule_field, RULE_FIELDS + ("customfield_N",))
     for i, rule in enumerate(settings["valors_defecte"]):
         where = "valors_defecte[%d]" % i
         if not isinstance(rule, dict) or not isinstance(rule.get("order"), list) \
@@ -293,6 +300,16 @@ def _check_rules(settings):
             raise SettingsError("settings key %r: needs 'paraules' (a list of words) "
                                 "and 'defaults'" % where)
         _check_defaults(where, rule.get("defaults"), ALTA_TIQUET)
+
+
+class _AnyOf:
+    """A set of allowed names given by a test (`in` works, as on a tuple)."""
+
+    def __init__(self, test, names):
+        self.test, self.names = test, names
+
+    def __contains__(self, name):
+        return isinstance(name, str) and self.test(name)
 
 
 def _callable(key, value):
