@@ -79,6 +79,13 @@ def keys(jira):
     return {i["key"] for i in jira.issues()}
 
 
+def name(value):
+    """A user, priority, component... as the reference state keeps it."""
+    if isinstance(value, dict):
+        return value.get("name") or value.get("accountId")
+    return value
+
+
 def log_text(settings):
     data = yaml.safe_load(open(settings))
     return open(data["log_file"], encoding="utf-8").read()
@@ -98,8 +105,7 @@ def test_known_sender_opens_an_issue_reported_by_them_with_journal_label(jira, j
     assert fields["issuetype"] == "Task" or fields["issuetype"]["name"] == "Task"
     assert "Second \\*para\\*." in fields["description"]
     assert any(label.startswith("mtt-") for label in fields["labels"])
-    reporter = fields["reporter"]
-    assert (reporter.get("accountId") if isinstance(reporter, dict) else reporter) == JAUME
+    assert name(fields["reporter"]) == "jaume.moral"
 
 
 def test_unknown_sender_gets_the_reporter_account_and_keeps_the_address(jira, jira_settings):
@@ -109,11 +115,13 @@ def test_unknown_sender_gets_the_reporter_account_and_keeps_the_address(jira, ji
     assert header(result) == "SUCCESS"
     issue = new_issue(jira, before)
     fields = issue["fields"]
-    reporter = fields["reporter"]
-    assert (reporter.get("accountId") if isinstance(reporter, dict) else reporter) == EXTERN
+    assert name(fields["reporter"]) == "usuari.extern"
     assert "stranger@example.org" in fields["description"]
     assert fields["customfield_10010"] == "stranger@example.org"
-    prop = {p["key"]: p["value"] for p in issue["properties"]}["mailtoticket"]
+    prop = issue["properties"]["mailtoticket"]
+    if isinstance(prop, str):
+        import json
+        prop = json.loads(prop)
     assert prop["sender"] == "stranger@example.org"
 
 
@@ -128,15 +136,11 @@ def test_rules_set_jira_fields(jira, jira_settings):
     before = keys(jira)
     deliver(mail(subject="urgent: no network", to="xarxa@upc.edu"), settings)
     fields = new_issue(jira, before)["fields"]
-    names = lambda v: [x["name"] if isinstance(x, dict) else x for x in v]  # noqa: E731
-    assert names(fields["components"]) == ["Xarxa"]
-    priority = fields["priority"]
-    assert (priority["name"] if isinstance(priority, dict) else priority) == "Highest"
+    assert [name(c) for c in fields["components"]] == ["Xarxa"]
+    assert name(fields["priority"]) == "Highest"
     assert "urgent" in fields["labels"] and "from-mail" in fields["labels"]
     assert fields["customfield_10011"] == "network"
-    assignee = fields["assignee"]
-    assert (assignee.get("accountId") if isinstance(assignee, dict) else assignee) \
-        == "5b10ac8d82e05b22cc7d4ef8"
+    assert name(fields["assignee"]) == "tecnic.suport"
 
 
 def test_a_rule_naming_an_unknown_field_is_refused_at_load(jira_settings):
@@ -157,9 +161,7 @@ def test_cc_people_become_watchers(jira, jira_settings):
     before = keys(jira)
     deliver(mail(subject="With Pere", Cc="pgarcia@upc.edu, nobody@example.org"), settings)
     issue = new_issue(jira, before)
-    watchers = [w.get("accountId") or w.get("name") if isinstance(w, dict) else w
-                for w in issue["watchers"]]
-    assert PERE in watchers or "pere.garcia" in watchers
+    assert "pere.garcia" in [name(w) for w in issue["watchers"]]
 
 
 # -- attachments
@@ -216,7 +218,7 @@ def test_private_marker_restricts_the_comment_to_the_configured_role(jira, jira_
     before = keys(jira)
     deliver(mail(subject="Keyboard"), settings)
     key = new_issue(jira, before)["key"]
-    deliver(mail(subject="PRIVAT Re: [%s] Keyboard" % key, body="staff only",
+    deliver(mail(subject="[PRIVAT] Re: [%s] Keyboard" % key, body="staff only",
                  sender="tecnic.suport@upc.edu"), settings)
     comment = jira.issue(key)["comments"][0]
     visibility = comment["visibility"]
@@ -232,8 +234,7 @@ def test_reply_to_a_closed_issue_reopens_it(jira, jira_settings):
                            "reporter": "jaume.moral"}]})
     deliver(mail(subject="Re: [SUP-900] Old one", body="It happens again."), settings)
     issue = jira.issue("SUP-900")
-    assert issue["status"] in ("Reopened",) or issue["fields"]["status"]["name"] == "Reopened" \
-        if isinstance(issue.get("fields", {}).get("status"), dict) else issue["status"] == "Reopened"
+    assert issue["status"] == "Reopened"
     assert "It happens again." in issue["comments"][-1]["body"]
 
 
@@ -246,7 +247,9 @@ def test_closed_issue_that_cannot_reopen_gets_a_new_linked_issue(jira, jira_sett
     assert header(result) == "SUCCESS"
     issue = new_issue(jira, before)
     assert issue["fields"]["summary"] == "Re: Gone"
-    assert any("SUP-901" in str(link) for link in issue["links"])
+    old = jira.issue("SUP-901")["id"]
+    assert [(link["type"], {link["inward"], link["outward"]}) for link in issue["links"]] \
+        == [("Relates", {old, issue["id"]})]
 
 
 # -- the confirmation mail
