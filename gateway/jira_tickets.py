@@ -34,6 +34,7 @@ ATTACHMENT_URL = re.compile(r"/secure/attachment/(\d+)/([^\"'\s<>]+)")
 # A file added this long before the lost attempt still counts as its own
 # (the clocks of the gateway and of Jira differ a little).
 CLOCK_SLACK = 120
+BLANK_LINES = re.compile(r"(?i)(<br\s*/?>\s*){2,}")
 
 
 def client(settings, deadline):
@@ -298,6 +299,9 @@ class JiraTickets(TicketSystem):
             return "cid:" + cid
         base = re.escape(self.settings["jira_url"].rstrip("/"))
         html_text = re.sub(base + ATTACHMENT_URL.pattern, local, html_text)
+        # A plain-text mail comes as lines ending in <br>: a blank line
+        # between them is a paragraph in Jira too.
+        html_text = BLANK_LINES.sub("<p></p>", html_text)
         return html_to_wiki(html_text, images)
 
 

@@ -366,3 +366,18 @@ def test_dry_run_writes_nothing_and_tells_the_create(jira, jira_settings):
     result = deliver(mail(subject="Only a test"), settings, "--dry-run")
     assert keys(jira) == before
     assert "would create a Task in SUP" in result.stderr.decode()
+
+
+def test_paragraphs_of_a_plain_mail_stay_paragraphs_in_jira(jira, jira_settings):
+    settings = jira_settings()
+    before = keys(jira)
+    deliver(mail(subject="Paragraphs", body="First line.\nSame paragraph.\n\nSecond one."),
+            settings)
+    description = new_issue(jira, before)["fields"]["description"]
+    assert "First line.\nSame paragraph.\n\nSecond one." in description
+
+
+def test_only_the_jira_back_end_imports_the_jira_client():
+    from tests.test_boundaries import crossings
+    assert crossings(["mailtoticket.py", "gateway", "filtres"], ("jirarest",),
+                     allowed_files={"gateway/jira_tickets.py"}) == []
