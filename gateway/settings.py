@@ -261,7 +261,7 @@ def _check_times(settings):
     if not 0 < run <= MAX_RUN_SECONDS:
         raise SettingsError("settings key 'temps_maxim_execucio' must be more than 0 and "
                             "at most %d seconds, not %r" % (MAX_RUN_SECONDS, run))
-    if not 0 < per_call <= run:
+    if not 0 < per_call <= run and settings.get("backend") != "jira":   # jira_timeout instead
         raise SettingsError("settings key 'timeout_soa' must be more than 0 and at most "
                             "temps_maxim_execucio (%r), not %r" % (run, per_call))
     for digest in settings["filtrar_attachments_per_hash"]:
