@@ -381,3 +381,34 @@ def test_only_the_jira_back_end_imports_the_jira_client():
     from tests.test_boundaries import crossings
     assert crossings(["mailtoticket.py", "gateway", "filtres"], ("jirarest",),
                      allowed_files={"gateway/jira_tickets.py"}) == []
+
+
+def test_server_data_center_with_a_personal_access_token(tmp_path, sink):
+    """Jira Server/DC: Bearer token, users named by username."""
+    from refservers.jira.__main__ import DEFAULT_FIXTURE
+    fixture = yaml.safe_load(DEFAULT_FIXTURE.read_text(encoding="utf-8"))
+    fixture["deployment"] = "Server"
+    with ReferenceJira(fixture=fixture) as server_dc:
+        settings = tmp_path / "dc.yaml"
+        settings.write_text(yaml.safe_dump({
+            "backend": "jira", "jira_url": server_dc.url, "jira_token": "pat-secret-token",
+            "jira_project": "SUP", "jira_reporter": "usuari.extern", "filtres": FILTERS,
+            "jira_timeout": 5, "mail_suport": ["suport@upc.edu"],
+            "servidor_mail": sink.address, "state_dir": str(tmp_path),
+            "log_file": str(tmp_path / "log")}))
+        known = run_mailtoticket(mail(subject="On Data Center"), settings)
+        unknown = run_mailtoticket(mail(subject="Stranger on DC", sender="x@example.net"),
+                                   settings)
+        assert header(known) == header(unknown) == "SUCCESS"
+        reporters = {i["fields"]["summary"]: name(i["fields"]["reporter"])
+                     for i in server_dc.issues()}
+        assert reporters == {"On Data Center": "jaume.moral",
+                             "Stranger on DC": "usuari.extern"}
+
+
+def test_wrong_jira_credentials_keep_the_mail_for_later(jira, jira_settings):
+    settings = jira_settings(jira_api_token="wrong")
+    before = keys(jira)
+    result = run_mailtoticket(mail(subject="Bad token"), settings)
+    assert result.returncode == 75
+    assert keys(jira) == before
