@@ -412,3 +412,10 @@ def test_wrong_jira_credentials_keep_the_mail_for_later(jira, jira_settings):
     result = run_mailtoticket(mail(subject="Bad token"), settings)
     assert result.returncode == 75
     assert keys(jira) == before
+
+
+def test_check_proves_the_jira_credentials(jira_settings):
+    good = run_mailtoticket(b"", jira_settings(), "--check")
+    bad = run_mailtoticket(b"", jira_settings(jira_api_token="wrong"), "--check")
+    assert good.returncode == 0 and b"OK Jira: credentials accepted" in good.stdout
+    assert bad.returncode == 1 and b"PROBLEM Jira" in bad.stdout
