@@ -7,7 +7,9 @@ its key, in text and HTML, through `servidor_mail`. Its subject carries
 either (jira_key_regex, regex_message_id: gateway/jira_settings.py).
 
 Never to automatic mail, never twice for one message (the journal step
-CONFIRMED), never past the loop guard's limit for the address. A mail
+CONFIRMED), never past the loop guard's limit for the address: the guard
+that let the issue open gates its confirmation (the confirmation itself
+is not counted, or a desk on Jira would get half the limit of one on GN6). A mail
 server that does not take it costs a warning, not the message: the issue
 is there, and a retry would risk a second one.
 """
@@ -50,7 +52,6 @@ def send_once(delivery, key, fields, tell=None):
         entry.record(CONFIRMED, "failed: %s" % e)
         return
     entry.record(CONFIRMED, mail["Message-ID"])
-    delivery.journal.note_sender_write(address)
     delivery.say("confirmation of %s mailed to %s", key, address)
 
 

@@ -150,3 +150,14 @@ def test_loop_guard_quarantines_past_the_limit_per_sender(jira, jira_settings, t
     assert len(keys(jira) - before) == 2
     reasons = [json.loads(p.read_text()) for p in (tmp_path / "quarantine").glob("*.json")]
     assert len(reasons) == 1 and "loop guard" in reasons[0]["reason"]
+
+
+def test_confirmations_stop_where_the_loop_guard_stops_the_issues(jira, jira_settings, sink):  # noqa: F811
+    settings = jira_settings(limit_tiquets_per_remitent=2, finestra_limit_minuts=60,
+                             jira_confirmation=True, jira_confirmation_from="suport@upc.edu")
+    sent = len(sink.messages)
+    results = [run_mailtoticket(mail(subject="Echo %d" % i, sender="echo@example.org"),
+                                settings) for i in range(3)]
+    assert [header(r) for r in results] == ["SUCCESS", "SUCCESS", "REJECT"]
+    to = [m for m in sink.messages[sent:] if b"To: echo@example.org" in m]
+    assert len(to) == 2
