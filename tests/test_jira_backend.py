@@ -419,3 +419,19 @@ def test_check_proves_the_jira_credentials(jira_settings):
     bad = run_mailtoticket(b"", jira_settings(jira_api_token="wrong"), "--check")
     assert good.returncode == 0 and b"OK Jira: credentials accepted" in good.stdout
     assert bad.returncode == 1 and b"PROBLEM Jira" in bad.stdout
+
+
+def test_an_unknown_senders_reply_to_their_own_issue_is_public_a_strangers_private(
+        jira, jira_settings):
+    settings = jira_settings()
+    before = keys(jira)
+    deliver(mail(sender="customer@example.org", subject="Outside request"), settings)
+    key = new_issue(jira, before)["key"]
+    own = deliver(mail(sender="customer@example.org", subject="Re: [%s] x" % key,
+                       body="my own follow-up"), settings)
+    other = deliver(mail(sender="someone.else@example.net", subject="Re: [%s] x" % key,
+                         body="a stranger writes"), settings)
+    assert header(own) == header(other) == "SUCCESS"
+    comments = jira.issue(key)["comments"]
+    assert [bool(c.get("visibility")) for c in comments] == [False, True]
+    assert "customer@example.org" in comments[0]["body"]
