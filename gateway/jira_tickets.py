@@ -38,9 +38,20 @@ BLANK_LINES = re.compile(r"(?i)(<br\s*/?>\s*){2,}")
 
 
 def client(settings, deadline):
+    """The Jira client of a run: each call's timeout is what is left of the
+    run's deadline (at most jira_timeout), and time spent waiting on Jira is
+    Jira's, not the message's (gateway/poison.py)."""
+    import requests
     from jirarest.client import JiraClient
+
+    class Session(requests.Session):
+        def request(self, *args, **kwargs):
+            with deadline.waiting_on_bus():
+                return super().request(*args, **kwargs)
+
     per_call = settings["jira_timeout"]
-    return JiraClient(settings["jira_url"], email=settings["jira_email"] or None,
+    return JiraClient(settings["jira_url"], session=Session(),
+                      email=settings["jira_email"] or None,
                       api_token=settings["jira_api_token"] or None,
                       token=settings["jira_token"] or None,
                       username=settings["jira_username"] or None,
