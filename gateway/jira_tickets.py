@@ -152,8 +152,13 @@ class JiraTickets(TicketSystem):
     def opened_since(self, fields, since):
         if self.tell is not None:
             return []
-        found = self.jira.find_issue_by_label(self.settings["jira_project"], self.label())
-        return [found] if found else []
+        project = fields.get("project") or self.settings["jira_project"]
+        found = self.jira.find_issue_by_label(project, self.label())
+        if not found:
+            return []
+        # The lost answer was create's: what follows it was never done.
+        self._after_open(found, fields.get("emailSolicitant") or "")
+        return [found]
 
     def file_url(self, annex):
         ident, _, name = str(annex).partition(":")

@@ -321,7 +321,8 @@ def test_lost_answer_to_create_leaves_one_issue(jira, jira_settings, mode):
     assert first.returncode == 75
     second = deliver(raw, settings)
     assert header(second) == "SUCCESS"
-    new_issue(jira, before)
+    issue = new_issue(jira, before)
+    assert "mailtoticket" in issue["properties"]
 
 
 def test_lost_answer_to_comment_leaves_one_comment(jira, jira_settings):
