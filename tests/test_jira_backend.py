@@ -436,3 +436,16 @@ def test_an_unknown_senders_reply_to_their_own_issue_is_public_a_strangers_priva
     comments = jira.issue(key)["comments"]
     assert [bool(c.get("visibility")) for c in comments] == [False, True]
     assert "customer@example.org" in comments[0]["body"]
+
+
+def test_a_replys_inline_image_shows_where_it_was_in_the_comment(jira, jira_settings):
+    settings = jira_settings()
+    before = keys(jira)
+    deliver(mail(subject="Screenshot coming"), settings)
+    key = new_issue(jira, before)["key"]
+    reply, files = with_files(subject="Re: [%s] screenshot" % key)
+    assert header(deliver(reply, settings)) == "SUCCESS"
+    issue = jira.issue(key)
+    body = issue["comments"][0]["body"]
+    assert body.index("Before") < body.index("!pic.png!") < body.index("After")
+    assert sorted(a["filename"] for a in issue["attachments"]) == sorted(files)
