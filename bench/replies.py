@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """How much quoted history a reply's comment loses, and that its new text
-stays: gateway/replies.py over real-shaped replies from the common clients.
+stays: mail/replies.py over real-shaped replies from the common clients.
 
     .venv/bin/python bench/replies.py
 
@@ -21,8 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from gateway.htmltext import html_to_text  # noqa: E402
-from gateway.replies import strip_html, strip_text  # noqa: E402
+from mail.htmltext import html_to_text  # noqa: E402
+from mail.replies import strip_html, strip_text  # noqa: E402
 
 SIG = "-- \nJaume Moral\nUnitat de Sistemes - UPC\nTel. 93 401 00 00\n"
 
@@ -175,9 +175,9 @@ def run(name, strip, corpus, html=False):
 def main():
     print("replies benchmark: %d text replies, %d HTML replies\n" % (
         len(TEXT_REPLIES), len(HTML_REPLIES)))
-    rows = run("comments (text)      gateway.replies.strip_text", strip_text,
+    rows = run("comments (text)      mail.replies.strip_text", strip_text,
                TEXT_REPLIES)
-    html_rows = run("comments (HTML)      gateway.replies.strip_html", strip_html,
+    html_rows = run("comments (HTML)      mail.replies.strip_html", strip_html,
                     HTML_REPLIES, html=True)
     run("alternative          quotequail alone           ", only_quotequail,
         TEXT_REPLIES)

@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/run.py            (or: bash bench/run.sh)
 
-Starts the reference server (soa.server) on loopback, writes a settings
+Starts the reference server (refservers.gn6) on loopback, writes a settings
 file for it (a .py file, as production deployments use), and measures:
 
 latency      median wall time of one plain-text new-ticket delivery
@@ -43,7 +43,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from soa.server.control import ReferenceServer  # noqa: E402
+from refservers.gn6.control import ReferenceServer  # noqa: E402
 
 MIB = 1024 * 1024
 TARGET_LATENCY = 1.5

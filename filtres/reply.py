@@ -19,7 +19,7 @@ import re
 
 from filtres.filtre import Filtre
 from gateway import trust, uploads
-from gateway.limits import header_for_match, subject_for_match
+from mail.limits import header_for_match, subject_for_match
 
 log = logging.getLogger("mailtoticket.reply")
 # At most this many ids of In-Reply-To / References are looked up in the journal.

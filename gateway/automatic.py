@@ -11,8 +11,8 @@ put in the folder) is ticketed, with no creation notice sent back
 """
 import re
 
-from gateway.addresses import matches
-from gateway.limits import header_for_match
+from mail.addresses import matches
+from mail.limits import header_for_match
 
 SKIPPED_PRECEDENCE = ("junk",)
 MACHINE_PRECEDENCE = ("bulk", "list")

@@ -7,7 +7,7 @@ keyword rules come after (and so win over) the header rules.
 import re
 import unicodedata
 
-from gateway.limits import header_for_match
+from mail.limits import header_for_match
 
 ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender",
                    "delivered-to", "x-original-to", "resent-from", "resent-to")

@@ -46,9 +46,9 @@ class Delivery:
     def description(self):
         """The description sent to GN6: capped at mida_maxima_descripcio_kb
         (the whole of it is attached, see `attachments`), followed by what
-        the parser's bounds left out of the message (gateway/limits.py)."""
-        from gateway.body import description_html
-        from gateway.limits import cap_description
+        the parser's bounds left out of the message (mail/limits.py)."""
+        from mail.body import description_html
+        from mail.limits import cap_description
         shown, self._whole_description = cap_description(
             description_html(self.message), self.settings)
         return shown + self.message.bounds.html()
@@ -58,12 +58,12 @@ class Delivery:
         """The description of a comment on a ticket: a reply's own words,
         its quoted history and signature left out (replies.py), unless
         `treure_historial_respostes` is off or the message is a forward."""
-        from gateway.body import description_html
-        from gateway.replies import is_forward_subject
+        from mail.body import description_html
+        from mail.replies import is_forward_subject
         if not self.settings.get("treure_historial_respostes", True) or \
                 is_forward_subject(self.message.subject):
             return self.description
-        from gateway.limits import cap_description
+        from mail.limits import cap_description
         shown, _ = cap_description(description_html(self.message, strip_quotes=True),
                                    self.settings)
         return shown + self.message.bounds.html()
@@ -71,7 +71,7 @@ class Delivery:
     @cached_property
     def attachments(self):
         """(to upload, [(skipped, reason)])"""
-        from gateway import attachments
+        from mail import attachments
         found = attachments.attachments(
             self.message, self.settings.get("pujar_signatures", False))
         self.description  # noqa: B018 (it says whether the whole one is attached)

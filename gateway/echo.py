@@ -12,15 +12,8 @@ def line_ending(raw):
     return b"\n"
 
 
-def with_header(raw, value):
-    """The raw message with `X-Mailtoticket: value` prepended (None: as is)."""
-    if value is None:
-        return raw
-    return b"X-Mailtoticket: " + value.encode("ascii") + line_ending(raw) + raw
-
-
 def write(stream, raw, value):
-    # Two writes, not with_header(): no copy of a message that may be 35 MB.
+    # Two writes, not one joined bytes: no copy of a message that may be 35 MB.
     if value is not None:
         stream.write(b"X-Mailtoticket: " + value.encode("ascii") + line_ending(raw))
     stream.write(raw)

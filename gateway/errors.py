@@ -1,9 +1,11 @@
-"""The two kinds of failure the pipeline tells apart.
+"""The failures the pipeline tells apart.
 
-fetchmail only understands "done" (exit 0, the message is deleted) and
-"try again later" (non-zero, the message stays in the mailbox). Everything
-that may succeed on a later poll must end up as a TemporaryFailure so the
-message is not lost; everything that will fail the same way again is a
+The taxonomy itself (TemporaryFailure, PermanentFailure, Refused,
+CredentialsRefused) lives in failures.py, which the service clients
+(soa/, jirarest/) import too; it is re-exported here beside the gateway's
+own: SettingsError and Rejected. fetchmail only understands "done" (exit
+0) and "try again later" (75): everything that may succeed on a later poll
+is a TemporaryFailure, everything that will fail the same way again a
 PermanentFailure, answered once and kept in the quarantine.
 """
 

@@ -124,7 +124,7 @@ class GN6(TicketSystem):
                       requester=found.get("solicitant"),
                       email=found.get("emailSolicitant"))
 
-    def opened_since(self, fields, since):
+    def opened_since(self, fields, since, key):
         import datetime
         candidates = self.gestio.consulta_tiquets_dades(
             solicitant=fields["solicitant"],
@@ -139,7 +139,7 @@ class GN6(TicketSystem):
         return P.FILE_URL % annex
 
     # -- writes
-    def open(self, fields):
+    def open(self, fields, key):
         from soa.results import field
         from soa.tiquets import ticket_number
         result = self._write("open", fields)

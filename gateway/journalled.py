@@ -116,7 +116,7 @@ class JournalledTickets:
             self.delivery.say("creating ticket: requester %s, subject %r",
                               fields.get("solicitant"), fields.get("assumpte"))
             try:
-                codi = self.backend.open(fields)
+                codi = self.backend.open(fields, entry.key)
             except (TemporaryFailure, Refused) as e:
                 if not earlier and not getattr(e, "sent", False):
                     entry.forget(steps.OPEN_SENT)   # it never left, or the answer is no
@@ -136,7 +136,7 @@ class JournalledTickets:
         sent = datetime.date.fromtimestamp(self.entry.get(steps.OPEN_SENT))
         journal, key = self.delivery.journal, self.entry.key
         mine = [codi for codi in self.backend.opened_since(
-                    fields, sent - datetime.timedelta(days=1))
+                    fields, sent - datetime.timedelta(days=1), key)
                 if journal.owner_of(codi) in (None, key)]
         if not mine:
             log.info("no ticket from the unanswered open: opening it again")

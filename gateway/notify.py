@@ -34,7 +34,7 @@ def admin_mail(settings, subject, text, raw, log_text):
     mail.add_attachment(log_text.encode("utf-8"), maintype="text", subtype="plain",
                         filename="mailtoticket.log")
     if len(raw) > MAX_ATTACHED_ORIGINAL:   # the quarantine holds the whole of it
-        from gateway.limits import head_only
+        from mail.limits import head_only
         mail.add_attachment(head_only(raw), maintype="text", subtype="plain",
                             filename="original-headers.txt")
     else:

@@ -4,7 +4,7 @@
     replay(run, paths) -> exit code     --replay: quarantined files again
 
 mailtoticket.py is the command line around these two. The order of work:
-the message is parsed (never fails: gateway/message.py), skipped if it is
+the message is parsed (never fails: mail/message.py), skipped if it is
 automatic mail, else its journal entry is taken (under its lock) and the
 filter chain runs on a Delivery (gateway/delivery.py) whose ticket system
 journals every write (gateway/journalled.py). What the run's mode changes
@@ -49,23 +49,46 @@ def deliver(run, raw):
     return result
 
 
+class Defects:
+    """What the message side could not read (mail/message.py `defects`: it
+    never raises, it records), each logged once at WARNING: before the
+    quarantine copies the log, and at the end for those found later."""
+
+    def __init__(self):
+        self.message = None
+        self.told = 0
+
+    def tell(self):
+        found = self.message.defects if self.message is not None else []
+        for defect in found[self.told:]:
+            log.warning("defect in the message: %s", defect)
+        self.told = len(found)
+
+
 def handle(run, raw, deadline, facts):
+    defects = Defects()
+    try:
+        return _handle(run, raw, deadline, facts, defects)
+    finally:
+        defects.tell()
+
+
+def _handle(run, raw, deadline, facts, defects):
     from gateway import automatic
     from gateway.delivery import Delivery
     from gateway.journal import message_key
-    from gateway.limits import head_only, too_big
-    from gateway.message import Message
+    from mail.limits import head_only, too_big
+    from mail.message import Message
     from gateway.senders import Senders
 
     settings = run.settings
     oversize = too_big(raw, settings)   # named by its headers, never parsed whole
     message = Message(head_only(raw) if oversize else raw)
     delivery = Delivery(run, message, deadline)
+    defects.message = message
     facts.update(message_id=message.message_id, sender=message.from_address)
     log.info("message %s from %s: %r", message.message_id, message.from_address,
              message.subject)
-    for defect in getattr(message, "defects", ()):
-        log.warning("message %s: %s", message.message_id, defect)
     delivery.senders = Senders(settings, run.directory(deadline))
     reason = None if oversize else automatic.skip_reason(message, settings,
                                                          delivery.senders.canonical)
@@ -87,6 +110,7 @@ def handle(run, raw, deadline, facts):
         except TemporaryFailure as e:
             run.deferred(entry, e, raw)
             raise
+        defects.tell()                  # before the quarantine copies the log
         if result.quarantined:
             run.quarantine(raw, entry, result)
         run.finish(entry, result)
@@ -166,14 +190,14 @@ def chosen_filter(delivery):
 def resolve_sender(delivery):
     """Reply-To before From; for a new message forwarded by a `reenviaments`
     address, the original sender (never the support mailbox itself)."""
-    from gateway.addresses import matches
+    from mail.addresses import matches
     message, settings, senders = delivery.message, delivery.settings, delivery.senders
     sender = senders.sender_of(message)
     forwarders = settings["reenviaments"]
     if forwarders and (matches(sender.address, forwarders) or
                        matches(senders.canonical(message.from_address), forwarders)):
         from filtres.reply import ticket_number
-        from gateway.forward import original_sender
+        from mail.forward import original_sender
         original = senders.canonical(original_sender(message))
         own = [senders.canonical(a) for a in settings["mail_suport"]]
         if original and original not in own and not ticket_number(message, settings):

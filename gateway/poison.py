@@ -1,6 +1,6 @@
 """The last line of defence against a message that can never succeed.
 
-Every bound in gateway/limits.py has a reason, but a crafted message may
+Every bound in mail/limits.py has a reason, but a crafted message may
 still find something slow (a deployment's own regex, a parser corner).
 Such a message hits the run's deadline at every delivery, and fetchmail
 offers it again at every poll, for ever, spending each run on it. So the

@@ -13,7 +13,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from gateway.limits import MAX_ADDRESS
+from mail.limits import MAX_ADDRESS
 
 log = logging.getLogger("mailtoticket.senders")
 

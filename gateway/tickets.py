@@ -33,10 +33,10 @@ class TicketSystem:
         """The ticket with that number, or None."""
         raise NotImplementedError
 
-    def opened_since(self, fields, since):
-        """Numbers of the tickets opened since the date `since` whose
-        requester, address and subject are those of `fields`: where an
-        open() whose answer was lost may have left its ticket."""
+    def opened_since(self, fields, since, key):
+        """Numbers of the tickets an open(fields, key) whose answer was
+        lost may have made, opened since the date `since` (GN6: same
+        requester, address and subject; Jira: the label made of `key`)."""
         raise NotImplementedError
 
     def file_url(self, annex):
@@ -44,8 +44,9 @@ class TicketSystem:
         raise NotImplementedError
 
     # -- writes
-    def open(self, fields):
-        """Open a ticket; its number."""
+    def open(self, fields, key):
+        """Open a ticket; its number. `key`: the message's journal key, for
+        a back-end that can tag the ticket with it (GN6 cannot)."""
         raise NotImplementedError
 
     def comment(self, codi, author, text, private, notify):

@@ -19,7 +19,7 @@ import logging
 import re
 
 from gateway import steps
-from gateway.addresses import matches
+from mail.addresses import matches
 
 log = logging.getLogger("mailtoticket.trust")
 

@@ -5,7 +5,6 @@ HTML is pointed at the uploaded file's GN6 address; the other attachments
 are listed as links, and what was not uploaded is listed with the reason.
 """
 import html
-import re
 
 
 def upload(delivery, codi, usuari):
@@ -25,14 +24,15 @@ def with_attachments(delivery, description, uploaded, skipped):
     """The description with cid: images pointing at the uploaded files
     (their address is the ticket system's), and the lists."""
     file_url = delivery.tickets.file_url
-    from gateway.body import rewrite_cids
+    from mail.body import rewrite_cids
+    from mail.cids import cid_key, referenced_cids
+    referenced = referenced_cids(description)
     shown = {a.content_id: file_url(codi) for a, codi in uploaded
-             if a.content_id and re.search(r"cid:<?%s" % re.escape(a.content_id),
-                                           description, re.IGNORECASE)}
+             if a.content_id and cid_key(a.content_id) in referenced}
     if shown:
         description = rewrite_cids(description, shown)
     if "cid:" in description.lower():  # images that were not uploaded
-        from gateway.body import replace_cid_images
+        from mail.body import replace_cid_images
         description = replace_cid_images(description, {
             a.content_id: "[image %s not uploaded: %s]" % (a.name, reason)
             for a, reason in skipped if a.content_id})

@@ -76,13 +76,23 @@ def _inline_text(text, images=None):
     for m in _INLINE.finditer(text):
         out.append(escape(text[pos:m.start()]))
         if m.group(1) is not None:
-            name = (images or {}).get(m.group(1))
+            name = _image_for(images, m.group(1))
             out.append("!%s!" % _image_name(name) if name else "")
         else:
             out.append(_link(m.group(0)))
         pos = m.end()
     out.append(escape(text[pos:]))
     return "".join(out)
+
+
+def _image_for(images, cid):
+    """The file name `images` gives the Content-ID `cid` refers to,
+    compared as mail.cids.cid_key (case, <>, %-escapes)."""
+    if not images:
+        return None
+    from mail.cids import cid_key
+    key = cid_key(cid)
+    return next((name for k, name in images.items() if cid_key(k) == key), None)
 
 
 def _image_name(name):
@@ -253,7 +263,7 @@ def _anchor(node, inner):
 def _image(node, images):
     src = (node.get("src") or "").strip()
     if src.lower().startswith("cid:"):
-        name = images.get(src[4:].strip("<>"))
+        name = _image_for(images, src[4:])
         if name:
             return "!%s!" % _image_name(name)
     alt = (node.get("alt") or "").strip()

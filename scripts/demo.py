@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from soa.server.control import ReferenceServer  # noqa: E402
+from refservers.gn6.control import ReferenceServer  # noqa: E402
 
 
 def settings_for(server, folder):

@@ -5,8 +5,6 @@ tuples are also what the settings check `valors_defecte` defaults against.
 They are plain data so that checking settings never imports zeep.
 """
 
-AUTH = ("username", "password", "domini")
-
 ALTA_TIQUET = (
     "solicitant", "emailSolicitant", "client", "assumpte", "descripcio",
     "equipResolutor", "assignatA", "producte", "subservei", "urgencia",

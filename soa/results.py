@@ -5,7 +5,7 @@ response, or in a <return> or <OperationResult> element; a list as its list
 element, or as the repeated items), and zeep unwraps any single-child
 wrapper, so the Python shape of one answer changes with the WSDL. These
 helpers look for a name at any depth (nearest first) instead of at a fixed
-path; soa/server/styles.py serves the styles the tests prove them against.
+path; refservers/gn6/styles.py serves the styles the tests prove them against.
 """
 
 MISSING = object()

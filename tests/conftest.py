@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from soa.server.control import ReferenceServer  # noqa: E402
+from refservers.gn6.control import ReferenceServer  # noqa: E402
 
 _counter = itertools.count()
 
@@ -19,6 +19,25 @@ _counter = itertools.count()
 def server():
     """The reference server with the demo fixture, one per test module."""
     with ReferenceServer() as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def jira():
+    """The reference Jira in Cloud mode (bundled fixture), one per module."""
+    from refservers.jira.control import ReferenceJira
+    with ReferenceJira() as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def jira_dc():
+    """The reference Jira in Server/Data Center mode, one per module."""
+    from refservers.jira.__main__ import DEFAULT_FIXTURE
+    from refservers.jira.control import ReferenceJira
+    fixture = yaml.safe_load(DEFAULT_FIXTURE.read_text(encoding="utf-8"))
+    fixture["deployment"] = "Server"
+    with ReferenceJira(fixture=fixture) as srv:
         yield srv
 
 

@@ -45,7 +45,7 @@ class FakeTickets(TicketSystem):
         return None if t is None else Ticket(str(codi), t["closed"], t["solicitant"],
                                              t["emailSolicitant"])
 
-    def opened_since(self, fields, since):
+    def opened_since(self, fields, since, key):
         return [codi for codi, t in self.tickets.items()
                 if t["solicitant"] == fields["solicitant"]
                 and t["assumpte"] == fields["assumpte"] and t["created"] >= since]
@@ -54,7 +54,7 @@ class FakeTickets(TicketSystem):
         return "/files/%s" % annex
 
     # -- writes
-    def open(self, fields):
+    def open(self, fields, key):
         codi = str(100 + len(self.tickets))
         self.tickets[codi] = dict(fields, closed=False, comments=[], files=[],
                                   created=datetime.date.today(),
@@ -94,8 +94,8 @@ class _Told(TicketSystem):
     def find(self, codi):
         return self.real.find(codi)
 
-    def opened_since(self, fields, since):
-        return self.real.opened_since(fields, since)
+    def opened_since(self, fields, since, key):
+        return self.real.opened_since(fields, since, key)
 
     def file_url(self, annex):
         return self.real.file_url(annex)
@@ -105,7 +105,7 @@ class _Told(TicketSystem):
         self.tell("would %s" % (what,))
         return "(dry-run)"
 
-    def open(self, fields):
+    def open(self, fields, key):
         return self._told("open", fields.get("assumpte"))
 
     def comment(self, codi, author, text, private, notify):

@@ -14,7 +14,7 @@ import threading
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from support import SCRIPT
+from support import SCRIPT, ServedInThread
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -94,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
         return status, body, ctype
 
 
-class HostileBus(ThreadingHTTPServer):
+class HostileBus(ServedInThread, ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, upstream=None):
@@ -111,14 +111,6 @@ class HostileBus(ThreadingHTTPServer):
 
     def soap_calls(self):
         return [r for r in self.requests if r["method"] == "POST"]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.shutdown()
-        self.server_close()
 
 
 _MEASURE = """

@@ -3,6 +3,8 @@ can see the mail mailtoticket sends to the admin."""
 import socketserver
 import threading
 
+from support import ServedInThread
+
 
 class _Handler(socketserver.StreamRequestHandler):
     def reply(self, line):
@@ -33,7 +35,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 self.reply("250 ok")
 
 
-class SmtpSink(socketserver.ThreadingTCPServer):
+class SmtpSink(ServedInThread, socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
@@ -45,11 +47,3 @@ class SmtpSink(socketserver.ThreadingTCPServer):
     @property
     def address(self):
         return "127.0.0.1:%d" % self.server_address[1]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.shutdown()
-        self.server_close()

@@ -46,3 +46,27 @@ def header(result):
     if first.startswith(b"X-Mailtoticket: "):
         return first[len(b"X-Mailtoticket: "):].decode()
     return None
+
+
+def codes(server):
+    """The codes of every ticket on the reference server."""
+    return {t["codi"] for t in server.tickets()}
+
+
+def new_tickets(server, before):
+    """The tickets on the reference server whose code is not in `before`."""
+    return [t for t in server.tickets() if t["codi"] not in before]
+
+
+class ServedInThread:
+    """Mix-in for a socketserver test server: `with Server(...) as srv`
+    serves it from a daemon thread (started by __enter__) and shuts it
+    down on exit. The class sets `self.thread` to run serve_forever."""
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+        self.server_close()

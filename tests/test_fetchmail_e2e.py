@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from support import mail
+from support import codes, mail, new_tickets
 
 _spec = importlib.util.spec_from_file_location(
     "mailtoticket_tests_mailbox", Path(__file__).with_name("mailbox.py"))
@@ -82,14 +82,6 @@ def poll(box, settings, expect=None):
     if expect is not None:
         assert result.returncode == expect, result.out[-6000:]
     return result
-
-
-def new_tickets(server, before):
-    return [t for t in server.tickets() if t["codi"] not in before]
-
-
-def codes(server):
-    return {t["codi"] for t in server.tickets()}
 
 
 def with_subject(tickets, word):

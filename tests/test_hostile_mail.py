@@ -65,7 +65,7 @@ def test_a_content_type_with_a_huge_number_of_parameters_is_read(server, setting
 
 def test_thousands_of_attachments_upload_a_bounded_number_and_the_ticket_says_so(
         server, settings_file, tmp_path):
-    from gateway.limits import MAX_LEAVES
+    from mail.limits import MAX_LEAVES
     subject = "Ten thousand files"
     parts = b"".join(b"--zz\nContent-Type: application/octet-stream; name=f%d.bin\n"
                      b"Content-Transfer-Encoding: base64\n\nAAAA\n" % i for i in range(10000))
@@ -85,7 +85,7 @@ def test_thousands_of_attachments_upload_a_bounded_number_and_the_ticket_says_so
 
 
 def test_deep_nesting_is_followed_to_a_bounded_depth(server, settings_file):
-    from gateway.limits import MAX_DEPTH
+    from mail.limits import MAX_DEPTH
     subject = "Deeply nested"
     inner = b"Content-Type: text/plain\n\ndeep text\n"
     for level in range(MAX_DEPTH + 20):

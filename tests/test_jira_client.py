@@ -9,37 +9,19 @@ import os
 
 import pytest
 import requests
-import yaml
 
 from jirarest.client import JiraClient, comment_marker, journal_label, marked
 from jirarest.errors import JiraAuthFailure, JiraNotFound, JiraRefusal, JiraUnavailable
 from jirarest.wiki import text_to_wiki
-from refservers.jira.__main__ import DEFAULT_FIXTURE
 from refservers.jira.control import ReferenceJira
 
 JAUME = "5b10ac8d82e05b22cc7d4ef5"
 TECNIC = "5b10ac8d82e05b22cc7d4ef8"
 
 
-@pytest.fixture(scope="module")
-def jira():
-    """The reference Jira in Cloud mode (bundled fixture), one per module."""
-    with ReferenceJira() as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def jira_server_dc():
-    """The reference Jira in Server/Data Center mode."""
-    fixture = yaml.safe_load(DEFAULT_FIXTURE.read_text(encoding="utf-8"))
-    fixture["deployment"] = "Server"
-    with ReferenceJira(fixture=fixture) as srv:
-        yield srv
-
-
 @pytest.fixture(autouse=True)
 def _healthy(request):
-    for name in ("jira", "jira_server_dc"):
+    for name in ("jira", "jira_dc"):
         if name in request.fixturenames:
             request.getfixturevalue(name).set_mode("normal")
     yield
@@ -61,15 +43,15 @@ def test_cloud_api_token_over_basic_logs_in_as_the_gateway_account(jira):
     assert "accountId" in me and "name" not in me
 
 
-def test_server_personal_access_token_over_bearer_logs_in(jira_server_dc):
-    client = JiraClient(jira_server_dc.url, token=jira_server_dc.PAT, timeout=10)
+def test_server_personal_access_token_over_bearer_logs_in(jira_dc):
+    client = JiraClient(jira_dc.url, token=jira_dc.PAT, timeout=10)
     assert client.myself()["name"] == "mailtoticket"
     assert client.deployment == "server"
 
 
-def test_server_username_and_password_over_basic_logs_in(jira_server_dc):
-    client = JiraClient(jira_server_dc.url, username=jira_server_dc.USERNAME,
-                        password=jira_server_dc.PASSWORD, timeout=10)
+def test_server_username_and_password_over_basic_logs_in(jira_dc):
+    client = JiraClient(jira_dc.url, username=jira_dc.USERNAME,
+                        password=jira_dc.PASSWORD, timeout=10)
     assert client.myself()["name"] == "mailtoticket"
 
 
@@ -93,19 +75,19 @@ def test_request_without_credentials_gets_401_in_jira_error_shape(jira):
     assert bearer.status_code == 401
 
 
-def test_server_info_is_public_and_tells_the_deployment(jira, jira_server_dc):
+def test_server_info_is_public_and_tells_the_deployment(jira, jira_dc):
     assert requests.get(jira.url + "/rest/api/2/serverInfo", timeout=10).json()["deploymentType"] == "Cloud"
     assert cloud(jira).deployment == "cloud"
-    assert requests.get(jira_server_dc.url + "/rest/api/2/serverInfo",
+    assert requests.get(jira_dc.url + "/rest/api/2/serverInfo",
                         timeout=10).json()["deploymentType"] == "Server"
 
 
 # ---- users ---------------------------------------------------------------------------
 
-def test_user_is_found_by_exact_email_on_cloud_and_server(jira, jira_server_dc):
+def test_user_is_found_by_exact_email_on_cloud_and_server(jira, jira_dc):
     user = cloud(jira).find_user_by_email("Jaume.Moral@UPC.edu")
     assert user["accountId"] == JAUME
-    dc = JiraClient(jira_server_dc.url, token=jira_server_dc.PAT, timeout=10)
+    dc = JiraClient(jira_dc.url, token=jira_dc.PAT, timeout=10)
     assert dc.find_user_by_email("pgarcia@upc.edu")["name"] == "pere.garcia"
 
 
@@ -154,8 +136,8 @@ def test_created_issue_carries_every_field_given(jira):
     assert client.issue_state(key).status == "Open"
 
 
-def test_server_deployment_names_users_by_username(jira_server_dc):
-    client = JiraClient(jira_server_dc.url, token=jira_server_dc.PAT, timeout=10)
+def test_server_deployment_names_users_by_username(jira_dc):
+    client = JiraClient(jira_dc.url, token=jira_dc.PAT, timeout=10)
     pere = client.find_user_by_email("pgarcia@upc.edu")
     key = client.create_issue("SUP", "Task", "Server issue", reporter=pere, assignee="tecnic.suport")
     fields = client.get_issue(key)["fields"]
@@ -335,7 +317,7 @@ def test_entity_property_round_trip_and_missing_property_is_none(jira):
 
 @pytest.mark.parametrize("deployment", ["cloud", "server"])
 def test_search_pages_through_every_match(deployment, request):
-    srv = request.getfixturevalue("jira" if deployment == "cloud" else "jira_server_dc")
+    srv = request.getfixturevalue("jira" if deployment == "cloud" else "jira_dc")
     client = cloud(srv) if deployment == "cloud" else JiraClient(srv.url, token=srv.PAT, timeout=10)
     keys = [new_issue(client, "batch %d" % n, labels=["batch7"]) for n in range(7)]
     found = client.search("project = SUP AND labels = batch7 ORDER BY key ASC", page_size=3)

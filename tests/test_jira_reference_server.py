@@ -2,24 +2,6 @@
 error shapes and status codes, the control endpoints a test drives."""
 import pytest
 import requests
-import yaml
-
-from refservers.jira.__main__ import DEFAULT_FIXTURE
-from refservers.jira.control import ReferenceJira
-
-
-@pytest.fixture(scope="module")
-def jira():
-    with ReferenceJira() as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def jira_dc():
-    fixture = yaml.safe_load(DEFAULT_FIXTURE.read_text(encoding="utf-8"))
-    fixture["deployment"] = "Server"
-    with ReferenceJira(fixture=fixture) as srv:
-        yield srv
 
 
 @pytest.fixture

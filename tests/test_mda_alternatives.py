@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from support import mail
+from support import codes, mail, new_tickets
 
 REPO = Path(__file__).resolve().parents[1]
 PROCMAILRC_EXAMPLE = REPO / "procmailrc.example"
@@ -53,14 +53,6 @@ def substitute(text, pairs):
         text = text.replace(old, new)
     assert "/opt/mailtoticket" not in text and "/var/lib/mailtoticket" not in text
     return text
-
-
-def new_tickets(server, before):
-    return [t for t in server.tickets() if t["codi"] not in before]
-
-
-def codes(server):
-    return {t["codi"] for t in server.tickets()}
 
 
 def log_of(settings):

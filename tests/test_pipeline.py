@@ -179,3 +179,20 @@ def test_the_journal_keeps_the_step_names_of_earlier_versions(make_run):
             "dataResol:%s" % codi, "annex:%s:0:a.pdf" % codi,
             "annex:%s:0:a.pdf:sent" % codi} <= set(result.facts["state"])
 
+
+
+def test_a_reply_to_a_closed_ticket_reopens_it_once_though_the_comment_is_lost(make_run):
+    run = make_run(filtres=["filtres.reply_reobrint.FiltreReplyReobrint",
+                            "filtres.nou.FiltreNou"])
+    deliver(run, mail("Closed one"))
+    [codi] = make_run.fake.tickets
+    make_run.fake.tickets[codi]["closed"] = True
+    make_run.fake.lose = {"comment"}
+    reply = mail("Re: [Tiquet %s] Closed one" % codi)
+
+    assert deliver(run, reply).header is None
+    assert deliver(run, reply).header == "SUCCESS"
+
+    assert make_run.fake.count("reopen") == 1
+    assert make_run.fake.count("open") == 1
+    assert make_run.fake.tickets[codi]["closed"] is False

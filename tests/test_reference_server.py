@@ -22,7 +22,7 @@ from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from soa.server.control import ReferenceServer  # noqa: E402
+from refservers.gn6.control import ReferenceServer  # noqa: E402
 
 CREDS = ("gn6user", "gn6-secret", "suport")
 BUS = ("mailtoticket", "soa-secret")
@@ -40,12 +40,6 @@ def soap_client(wsdl_url, wsse=UsernameToken(*BUS), operation_timeout=None):
     session.trust_env = False          # loopback: no proxy from the environment
     transport = Transport(session=session, timeout=10, operation_timeout=operation_timeout)
     return zeep.Client(wsdl_url, wsse=wsse, transport=transport)
-
-
-@pytest.fixture(scope="module")
-def server():
-    with ReferenceServer() as srv:
-        yield srv
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,13 @@
 """Any faithful GN6: the client reads results by the contract's names in
-every WSDL style the reference server serves (soa/server/styles.py).
+every WSDL style the reference server serves (refservers/gn6/styles.py).
 
 Each test runs once per style, the real script against a server started
 with `--wsdl-style STYLE`, and checks what the server holds afterwards.
 """
 import pytest
 
-from soa.server.control import ReferenceServer
-from soa.server.styles import STYLES
+from refservers.gn6.control import ReferenceServer
+from refservers.gn6.styles import STYLES
 from support import header, mail, run_mailtoticket
 
 

@@ -1,13 +1,3 @@
-"""Reference server for the GN6 GestioTiquets and GestioIdentitat Personesv6 buses.
-
-The real service bus is unreachable from development and CI machines, so the
-demo, the test-suite and the benchmarks talk to this server instead: real
-SOAP 1.1 document/literal over HTTP on loopback, the bundled WSDLs served
-unchanged (only the service address is rewritten), state kept in SQLite so a
-restart keeps the tickets. Switches (``/_control``) make it fail the way a
-real bus fails: outage (HTTP 503), hang, SOAP Fault, or "died right after
-operation X".
-
-Run it with ``python -m soa.server``; drive it from Python with
-``soa.server.control.ReferenceServer``.
-"""
+"""`python -m soa.server` and `soa.server.control`, as before: GN6's
+reference server now lives in refservers/gn6 (apart from the client code,
+beside the Jira one). This package only forwards to it."""

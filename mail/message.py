@@ -23,17 +23,17 @@ from email.message import Message as _EmailMessage
 from email.parser import BytesParser as _BytesParser
 from email.feedparser import BytesFeedParser as _BytesFeedParser
 
-from gateway.addresses import parse_addresses
-from gateway.folding import mend_folding
-from gateway.headers import (
+from mail.addresses import parse_addresses
+from mail.folding import mend_folding
+from mail.headers import (
     decode_header, part_content_type, part_disposition, part_filename,
     part_header, part_headers)
-from gateway.htmltext import html_to_text
-from gateway.limits import MAX_DEPTH, MAX_LEAVES, Bounds, bounded_part_factory
-from gateway.payload import part_text, raw_payload
-from gateway.rawmime import raw_entity, split_entity
+from mail.htmltext import html_to_text
+from mail.limits import MAX_DEPTH, MAX_LEAVES, Bounds, bounded_part_factory
+from mail.payload import part_text, raw_payload
+from mail.rawmime import raw_entity, split_entity
 
-__all__ = ["Leaf", "Message"]
+__all__ = ["Defect", "Leaf", "Message"]
 
 _PARSE_SLICE = 65536  # bytes fed to the parser at a time
 
@@ -44,6 +44,25 @@ _INVISIBLE_RE = re.compile("[\\s\u00a0\u200b-\u200d\u2060\ufeff]+")
 _VISIBLE_RE = re.compile("[^\\s\u00a0\u200b-\u200d\u2060\ufeff]")
 _MAX_DEPTH = MAX_DEPTH  # MIME nesting we follow; deeper parts are ignored
 _OPAQUE_SIGNED = ("application/pkcs7-mime", "application/x-pkcs7-mime")
+
+
+class Defect:
+    """Something in the message the gateway could not read, kept (as the
+    email package keeps `msg.defects`) instead of swallowed: `where` is the
+    step that failed ("attachment 'x.pdf'", "original sender"), `what`
+    the error."""
+
+    __slots__ = ("where", "what")
+
+    def __init__(self, where, what):
+        self.where = where
+        self.what = what
+
+    def __str__(self):
+        return "%s: %s" % (self.where, self.what)
+
+    def __repr__(self):
+        return "Defect(%r, %r)" % (self.where, self.what)
 
 
 class Leaf:
@@ -77,20 +96,21 @@ class Message:
                 raw = b""
         self.raw = raw
         self.bounds = Bounds()
+        self.defects = []  # Defect: what could not be read, never silent
         # What the parser reads: header folding mended (folding.py). Raw
         # parts are cut from these bytes, so that they match the tree.
         self._parsed_raw = mend_folding(raw)
-        self.email = self._parse(self._parsed_raw, self.bounds)
+        self.email = self._parse(self._parsed_raw, self.bounds, self)
         if part_content_type(self.email) in _OPAQUE_SIGNED:
             try:
                 self._unwrap_signed()
-            except Exception:  # keep the message as it came
-                pass
+            except Exception as e:  # keep the message as it came
+                self.note_defect("opaque-signed S/MIME content (kept signed)", e)
         self._leaves = None
         self._text_body = None
 
     @staticmethod
-    def _parse(raw, bounds):
+    def _parse(raw, bounds, message=None):
         factory = bounded_part_factory(bounds)
         try:
             # Fed in slices, as parsebytes() feeds its StringIO: parsebytes()
@@ -101,8 +121,9 @@ class Message:
             for start in range(0, len(raw), _PARSE_SLICE):
                 parser.feed(raw[start:start + _PARSE_SLICE])
             return parser.close()
-        except Exception:  # RecursionError on absurd nesting, parser bugs
-            pass
+        except Exception as e:  # RecursionError on absurd nesting, parser bugs
+            if message is not None:
+                message.note_defect("MIME structure (read as headers and one body)", e)
         try:
             # Headers only; the body stays one opaque payload.
             return _BytesParser(_class=factory).parsebytes(raw, headersonly=True)
@@ -111,16 +132,29 @@ class Message:
 
     def _unwrap_signed(self):
         """Opaque-signed S/MIME: the message it signs, read as this one."""
-        from gateway.headers import part_params
-        from gateway.payload import part_payload
-        from gateway.smime import unwrap_opaque_signed
+        from mail.headers import part_params
+        from mail.payload import part_payload
+        from mail.smime import unwrap_opaque_signed
         _, params = part_params(self.email, "Content-Type")
         inner = unwrap_opaque_signed(self._parsed_raw,
                                      part_content_type(self.email), params,
                                      part_payload(self.email))
         if inner is not None:
             self._parsed_raw = inner
-            self.email = self._parse(inner, self.bounds)
+            self.email = self._parse(inner, self.bounds, self)
+
+    def note_defect(self, where, error):
+        """Record that `where` could not be read because of `error` (an
+        exception or a sentence): the pipeline logs it at WARNING, as a bug
+        in reading one part must show, not become a silently missing file
+        or sender."""
+        if isinstance(error, BaseException):
+            what = "%s: %s" % (type(error).__name__, error)
+        else:
+            what = str(error)
+        defect = Defect(where, what[:300])
+        self.defects.append(defect)   # the pipeline logs it (gateway/pipeline.py)
+        return defect
 
     # -- headers
 
@@ -268,7 +302,8 @@ class Message:
         or nothing at all to say (no body, no subject, no attachments)."""
         try:
             return self._is_readable()
-        except Exception:
+        except Exception as e:
+            self.note_defect("readability check (taken as unreadable)", e)
             return False
 
     def _is_readable(self):

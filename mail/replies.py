@@ -210,7 +210,7 @@ def strip_html(markup):
         return markup
     if stripped is None:
         return markup
-    from gateway.htmltext import html_to_text
+    from mail.htmltext import html_to_text
     if not html_to_text(stripped).strip():
         return markup
     return stripped
@@ -219,7 +219,7 @@ def strip_html(markup):
 def _strip_html(markup):
     if not markup or len(markup) > _MAX_TEXT * 5:
         return None
-    from gateway.htmltext import html_to_text
+    from mail.htmltext import html_to_text
     if _FORWARD_MARKER_RE.search(html_to_text(markup)):
         return None
     from bs4 import BeautifulSoup

@@ -7,7 +7,7 @@ on hostile markup; html.entities is imported only when a text has an "&".
 
 import re
 
-from gateway.charsets import clean_text
+from mail.charsets import clean_text
 
 __all__ = ["escape", "html_to_text", "unescape"]
 

@@ -14,7 +14,7 @@ one pass over a short list.
 
 import re
 
-from gateway.htmltext import escape
+from mail.htmltext import escape
 
 __all__ = ["encrypted_note", "event_notes", "unarmor_signed"]
 
@@ -24,7 +24,7 @@ _SMIME_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime")
 
 def _encryption(message):
     """'PGP', 'S/MIME' or None."""
-    from gateway.headers import part_params
+    from mail.headers import part_params
     if message.content_type == "multipart/encrypted":
         return "PGP"
     for leaf in message.leaves():
@@ -125,14 +125,17 @@ def _event(ics):
 
 def event_notes(message):
     """HTML paragraphs with each invitation's summary, time and place."""
-    from gateway.payload import part_text
+    from mail.payload import part_text
     notes = []
     for leaf in message.leaves():
         if leaf.content_type not in CALENDAR_TYPES:
             continue
         try:
             props, method = _event(part_text(leaf.part))
-        except Exception:
+        except Exception as e:  # the .ics is still attached; say why no note
+            note = getattr(message, "note_defect", None)
+            if note is not None:
+                note("calendar invitation %r" % (leaf.filename or leaf.content_type), e)
             continue
         if not props:
             continue

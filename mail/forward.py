@@ -13,9 +13,9 @@ import re
 
 from email.parser import BytesParser as _BytesParser
 
-from gateway.addresses import find_addresses, parse_addresses
-from gateway.headers import part_header, part_transfer_encoding
-from gateway.htmltext import html_to_text, unescape
+from mail.addresses import find_addresses, parse_addresses
+from mail.headers import part_header, part_transfer_encoding
+from mail.htmltext import html_to_text, unescape
 
 __all__ = ["original_sender"]
 
@@ -52,13 +52,22 @@ _MAX_LINE = 2000
 
 def original_sender(message):
     """The lower-cased address of the original sender of a forwarded
-    message, or None if the message is not a forward. Never raises."""
+    message, or None if the message is not a forward. Never raises: a
+    failure is recorded as a defect on the message (and logged), since
+    it means a forward may be ticketed for the person who forwarded it."""
     try:
         if message.content_type == "multipart/report":
             return None
         return _attached_sender(message) or _inline_sender(message)
-    except Exception:
+    except Exception as e:
+        _defect(message, "original sender", e)
         return None
+
+
+def _defect(message, where, error):
+    note = getattr(message, "note_defect", None)
+    if note is not None:
+        note(where, error)
 
 
 def _attached_sender(message):
@@ -80,7 +89,7 @@ def inner_message(message, leaf):
     base64/QP-encodes the part (against RFC 2046) gets it re-parsed from
     the decoded bytes, since the email package parses the encoded text."""
     if part_transfer_encoding(leaf.part) in ("base64", "quoted-printable"):
-        from gateway.attachments import message_bytes
+        from mail.attachments import message_bytes
         try:
             return _BytesParser().parsebytes(message_bytes(message, leaf),
                                              headersonly=True)
@@ -148,13 +157,17 @@ def _unwrapped_sender(message):
     forwards have no marker line (a rule of underscores, or nothing, before
     "From:"; in HTML the divRplyFwdMsg or border-top block). Their Catalan
     header words are put in English first, as for replies."""
-    from gateway.replies import MAX_LINES, english_headers
+    from mail.replies import MAX_LINES, english_headers
     import quotequail
     found = None
     for html in message.html_bodies():
         if len(html) > 100_000:  # quotequail costs ~0.1 ms a line
             continue
-        found = quotequail.unwrap_html(english_headers(html, html=True))
+        try:
+            found = quotequail.unwrap_html(english_headers(html, html=True))
+        except Exception as e:  # lxml refuses control characters, say
+            _defect(message, "original sender in the HTML body", e)
+            continue
         if found:
             break
     if not found:

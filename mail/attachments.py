@@ -15,10 +15,10 @@ import binascii
 import re
 from dataclasses import dataclass, field
 
-from gateway.headers import part_header, part_transfer_encoding
-from gateway.limits import name_for_match
-from gateway.payload import decode_base64_text, part_payload, raw_payload
-from gateway.rawmime import split_entity
+from mail.headers import part_header, part_transfer_encoding
+from mail.limits import name_for_match
+from mail.payload import decode_base64_text, part_payload, raw_payload
+from mail.rawmime import split_entity
 
 __all__ = ["Attachment", "attachments", "select"]
 
@@ -58,7 +58,6 @@ _EXTENSIONS = {
     "text/vcard": ".vcf",
 }
 
-_CID_RE = re.compile(r"""cid:([^"'\s>)]+)""", re.I)
 _B64_CLEAN_RE = re.compile(r"[A-Za-z0-9+/=\r\n \t]*")
 # str.translate, not re.sub: one pass and no list of a piece per line
 # (re.sub on 34 MB of base64 takes 0.6 s and 60 MB more).
@@ -77,6 +76,9 @@ class Attachment:
     size: int
     _part: object = field(default=None, repr=False, compare=False)
     _data: bytes | None = field(default=None, repr=False, compare=False)
+    # Why the part could not be read (a defect on the message), or None:
+    # select() lists such a part as not uploaded, with this reason.
+    unreadable: str | None = None
 
     def payload(self) -> bytes:
         """The decoded bytes, exactly as the sender attached them."""
@@ -197,14 +199,11 @@ def _content_id(part):
 
 
 def _referenced_cids(message):
-    """Content-IDs the HTML body refers to (cid:X, %-decoded, no <>)."""
-    from urllib.parse import unquote
+    """Content-IDs the HTML body refers to, as mail.cids.cid_key."""
+    from mail.cids import referenced_cids
     cids = set()
     for html in message.html_bodies():
-        if "cid:" not in html.lower():
-            continue
-        for match in _CID_RE.finditer(html):
-            cids.add(unquote(match.group(1)).strip("<>").lower())
+        cids |= referenced_cids(html)
     return cids
 
 
@@ -261,11 +260,10 @@ def attachments(message, signatures=False):
     named parts, images and other non-text parts, forwarded messages (as
     .eml, named after their subject), inline cid: images, the files inside
     a winmail.dat, uuencoded files in the text. Signature files of signed
-    mail only with `signatures`. Never raises."""
-    try:
-        return _attachments(message, signatures)
-    except Exception:
-        return []
+    mail only with `signatures`. A part that cannot be read does not cost
+    the others: it is recorded as a defect on the message and comes back
+    as an `unreadable` Attachment, which select() lists as not uploaded."""
+    return _attachments(message, signatures)
 
 
 # Signature files of signed mail (S/MIME, PGP): the signed content is the
@@ -279,8 +277,8 @@ TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
 def _message_name(message, leaf):
     """A forwarded message named after its subject (as other helpdesks
     do), or '' if it has none."""
-    from gateway.forward import inner_message
-    from gateway.headers import decode_header
+    from mail.forward import inner_message
+    from mail.headers import decode_header
     try:
         inner = inner_message(message, leaf)
         if inner is None:
@@ -293,14 +291,11 @@ def _message_name(message, leaf):
 
 
 def _uuencoded(leaf):
-    from gateway.payload import part_text
-    from gateway.uuencode import split_uuencoded
+    from mail.payload import part_text
+    from mail.uuencode import split_uuencoded
     if leaf.content_type != "text/plain":
         return []
-    try:
-        _, files = split_uuencoded(part_text(leaf.part))
-    except Exception:
-        return []
+    _, files = split_uuencoded(part_text(leaf.part))
     return [Attachment(_safe_name(name) or "attachment.bin",
                        "application/octet-stream", None, False, len(data),
                        None, data) for name, data in files]
@@ -309,45 +304,61 @@ def _uuencoded(leaf):
 def _attachments(message, signatures=False):
     cids = None
     result = []
-    for leaf in message.leaves():
-        if leaf.is_body:
-            result.extend(_uuencoded(leaf))
-            continue
-        if leaf.content_type in SIGNATURE_TYPES and not signatures:
-            continue
-        if leaf.content_type == "application/pgp-encrypted":
-            continue  # PGP/MIME's "Version: 1" control part
-        if leaf.content_type in TNEF_TYPES or \
-                leaf.filename.lower() == "winmail.dat":
-            from gateway.tnef import tnef_files
-            files = tnef_files(part_payload(leaf.part))
-            if files:
-                result.extend(Attachment(_safe_name(name) or "attachment.bin",
-                                         ctype, None, False, len(data), None,
-                                         data) for name, ctype, data in files)
-                continue
-        if cids is None:
-            cids = _referenced_cids(message)
-        part = leaf.part
-        ctype = leaf.content_type
-        content_id = _content_id(part)
-        inline = bool(content_id) and (
-            content_id.lower() in cids or leaf.disposition == "inline")
-        name = _safe_name(leaf.filename)
-        if not name and ctype in ("message/rfc822", "message/global"):
-            name = _message_name(message, leaf)
-        if not name and ctype == "text/calendar":
-            name = "invitation.ics"
-        if not name:
-            name = _generated_name(ctype, len(result) + 1)
-        if ctype.startswith("message/"):
-            data = message_bytes(message, leaf)
-            result.append(Attachment(name, ctype, content_id, inline,
-                                     len(data), None, data))
-        else:
-            result.append(Attachment(name, ctype, content_id, inline,
-                                     _size(part), part, None))
+    for number, leaf in enumerate(message.leaves(), 1):
+        try:
+            cids = _leaf_attachments(message, leaf, signatures, cids, result)
+        except Exception as e:  # a bug or a part nobody foresaw: see it
+            name = _safe_name(getattr(leaf, "filename", "") or "") or \
+                "part %d (%s)" % (number, getattr(leaf, "content_type", "?"))
+            message.note_defect("attachment %r" % name, e)
+            result.append(Attachment(name, "application/octet-stream", None,
+                                     False, 0, None, b"",
+                                     "could not be read (%s)" % type(e).__name__))
     return result
+
+
+def _leaf_attachments(message, leaf, signatures, cids, result):
+    """Append the attachments of one leaf to `result`; the referenced
+    Content-IDs back (computed on the first non-body leaf)."""
+    from mail.cids import cid_key
+    if leaf.is_body:
+        result.extend(_uuencoded(leaf))
+        return cids
+    if leaf.content_type in SIGNATURE_TYPES and not signatures:
+        return cids
+    if leaf.content_type == "application/pgp-encrypted":
+        return cids  # PGP/MIME's "Version: 1" control part
+    if leaf.content_type in TNEF_TYPES or \
+            leaf.filename.lower() == "winmail.dat":
+        from mail.tnef import tnef_files
+        files = tnef_files(part_payload(leaf.part))
+        if files:
+            result.extend(Attachment(_safe_name(name) or "attachment.bin",
+                                     ctype, None, False, len(data), None,
+                                     data) for name, ctype, data in files)
+            return cids
+    if cids is None:
+        cids = _referenced_cids(message)
+    part = leaf.part
+    ctype = leaf.content_type
+    content_id = _content_id(part)
+    inline = bool(content_id) and (
+        cid_key(content_id) in cids or leaf.disposition == "inline")
+    name = _safe_name(leaf.filename)
+    if not name and ctype in ("message/rfc822", "message/global"):
+        name = _message_name(message, leaf)
+    if not name and ctype == "text/calendar":
+        name = "invitation.ics"
+    if not name:
+        name = _generated_name(ctype, len(result) + 1)
+    if ctype.startswith("message/"):
+        data = message_bytes(message, leaf)
+        result.append(Attachment(name, ctype, content_id, inline,
+                                 len(data), None, data))
+    else:
+        result.append(Attachment(name, ctype, content_id, inline,
+                                 _size(part), part, None))
+    return cids
 
 
 # --------------------------------------------------------------- filters
@@ -399,8 +410,7 @@ def select(attachments, settings):
     digests of the content) and `max_attachment_mb` (MiB; strictly larger
     parts are skipped), and the type policy (`extensions_no_pujar`,
     `tipus_no_pujar`). Each skipped entry carries the reason in English.
-    An invalid regex in the settings is ignored here (settings.py refuses
-    it at start)."""
+    The regexes are valid: settings.py refuses to start otherwise."""
     get = getattr(settings, "get", None)
 
     def setting(key, default):
@@ -411,12 +421,8 @@ def select(attachments, settings):
             return default
         return default if value is None else value
 
-    patterns = []
-    for pattern in _as_list(setting("filtrar_attachments_per_nom", [])):
-        try:
-            patterns.append((pattern, re.compile(pattern)))
-        except (re.error, TypeError):
-            continue
+    patterns = [(pattern, re.compile(pattern))
+                for pattern in _as_list(setting("filtrar_attachments_per_nom", []))]
     md5s, sha256s = set(), set()
     for digest in _as_list(setting("filtrar_attachments_per_hash", [])):
         digest = str(digest).strip().lower()
@@ -439,8 +445,8 @@ def select(attachments, settings):
 
     upload, skipped = [], []
     for attachment in attachments:
-        reason = None
-        for text, regex in patterns:
+        reason = attachment.unreadable
+        for text, regex in patterns if reason is None else ():
             if regex.match(name_for_match(attachment.name)):
                 reason = "filtered by name (matches '%s')" % text
                 break

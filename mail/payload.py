@@ -8,8 +8,8 @@ body, the attachments and forward detection all read parts through here.
 import binascii
 import re
 
-from gateway.charsets import decode_bytes
-from gateway.headers import part_charset, part_transfer_encoding
+from mail.charsets import decode_bytes
+from mail.headers import part_charset, part_transfer_encoding
 
 __all__ = ["decode_base64_text", "part_payload", "part_text", "raw_payload"]
 

@@ -166,7 +166,7 @@ def decode_bytes(data, charset=None):
     if (codec is None or codec in _WESTERN) and b"\x1b$" in data:
         # ISO-2022-JP (7-bit, so "valid UTF-8") sent undeclared or as ASCII
         # by old Japanese mailers.
-        from gateway.charset_guess import decode_lenient
+        from mail.charset_guess import decode_lenient
         if re.search(rb"\x1b\$[@B]", data):
             text = decode_lenient(data, "iso2022_jp")
             if text is not None:
@@ -184,13 +184,13 @@ def decode_bytes(data, charset=None):
         if codec != "utf-8" and codec not in _WESTERN:
             # A character the codec lacks: read it as the senders' superset
             # does, or replace that character only, never the whole text.
-            from gateway.charset_guess import decode_lenient
+            from mail.charset_guess import decode_lenient
             text = decode_lenient(data, codec)
             if text is not None:
                 return clean_text(text)
     elif not _mostly_utf8(data):
         # Undeclared 8-bit text that is not UTF-8: guess as a detector does.
-        from gateway.charset_guess import guess
+        from mail.charset_guess import guess
         guessed = guess(data)
         if guessed:
             return clean_text(data.decode(guessed, "replace"))

@@ -11,9 +11,9 @@ case-insensitive).
 import re
 from email.utils import getaddresses as _getaddresses
 
-from gateway.charsets import unescape_surrogates
-from gateway.headers import CONTROL_RE, FOLD_RE, decode_header
-from gateway.limits import MAX_ADDRESS
+from mail.charsets import unescape_surrogates
+from mail.headers import CONTROL_RE, FOLD_RE, decode_header
+from mail.limits import MAX_ADDRESS
 
 __all__ = ["find_addresses", "matches", "parse_addresses", "valid_address"]
 

@@ -22,14 +22,13 @@ alternative is, or else the text extracted from the HTML, or else ''.
 
 import re
 
-from gateway.charsets import clean_text
-from gateway.headers import part_params
-from gateway.htmltext import escape, html_to_text, unescape
-from gateway.payload import part_text
+from mail.charsets import clean_text
+from mail.headers import part_params
+from mail.htmltext import escape, html_to_text, unescape
+from mail.payload import part_text
 
 __all__ = ["body_leaves", "description_html", "replace_cid_images",
-           "rewrite_cids", "text_to_html",
-           "sanitize_html"]
+           "rewrite_cids", "text_to_html"]
 
 ALLOWED_TAGS = frozenset("""
     a abbr address b big blockquote br caption center cite code col colgroup
@@ -217,13 +216,6 @@ def _prune(markup):
     return body.decode_contents(), body.get_text("\n")
 
 
-def sanitize_html(markup):
-    """Safe HTML for GN6 from untrusted HTML. Raises only on absurd input
-    (deep nesting may exhaust the stack); description_html() copes."""
-    fragment, _ = _prune(markup)
-    return _get_cleaner().clean(fragment).strip()
-
-
 _TAG_RE = re.compile(r"<[^>]*>")
 _INVISIBLE_RE = re.compile("[\\s\u00a0\u200b-\u200d\u2060\ufeff]+")
 _XML_BAD_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -311,10 +303,10 @@ def _leaf_text(leaf):
     """A text/plain body leaf decoded, format=flowed undone, uuencoded
     files left out (they are attachments), inline PGP clear-signed text
     read as the text it signs."""
-    from gateway.uuencode import split_uuencoded
+    from mail.uuencode import split_uuencoded
     text, _ = split_uuencoded(part_text(leaf.part))
     if "-----BEGIN PGP SIGNED MESSAGE-----" in text:
-        from gateway.special import unarmor_signed
+        from mail.special import unarmor_signed
         text = unarmor_signed(text)
     _, params = part_params(leaf.part, "Content-Type")
     if params.get("format", "").lower() == "flowed":
@@ -390,11 +382,19 @@ def description_html(message, strip_quotes=False):
     """
     try:
         return _with_notes(message, _description(message, strip_quotes))
-    except Exception:
+    except Exception as e:  # a bug: the text is still worth a ticket
+        _defect(message, "description (shown as plain text)", e)
         try:
             return text_to_html(_plain_text(message))
-        except Exception:
+        except Exception as e:
+            _defect(message, "description (left empty)", e)
             return ""
+
+
+def _defect(message, where, error):
+    note = getattr(message, "note_defect", None)
+    if note is not None:
+        note(where, error)
 
 
 _NOTE_TYPES = ("multipart/encrypted", "application/pkcs7-mime",
@@ -410,14 +410,14 @@ def _with_notes(message, description):
     if not types.intersection(_NOTE_TYPES) and \
             "-----BEGIN PGP MESSAGE-----" not in message.text_body():
         return description
-    from gateway.special import encrypted_note, event_notes
+    from mail.special import encrypted_note, event_notes
     parts = [encrypted_note(message), description, event_notes(message)]
     return "\n".join(p for p in parts if p)
 
 
 def _render_html(markup, strip_quotes, visible_texts):
     if strip_quotes:
-        from gateway.replies import strip_html
+        from mail.replies import strip_html
         markup = strip_html(markup)
     if _too_big(markup):
         visible_texts.append(html_to_text(markup))
@@ -434,7 +434,7 @@ def _render_html(markup, strip_quotes, visible_texts):
 
 def _render_text(text, strip_quotes):
     if strip_quotes:
-        from gateway.replies import strip_text
+        from mail.replies import strip_text
         text = strip_text(text)
     return text_to_html(text) if text.strip() else ""
 
@@ -473,9 +473,8 @@ _CID_SRC_RE = re.compile(
 
 
 def _cid_key(value):
-    from urllib.parse import unquote
-    value = unescape(value).strip()
-    return unquote(value).strip().strip("<>").strip().lower()
+    from mail.cids import cid_key
+    return cid_key(value)
 
 
 def rewrite_cids(html, cid_to_url):

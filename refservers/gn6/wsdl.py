@@ -11,13 +11,13 @@ from pathlib import Path
 
 from lxml import etree
 
-WSDL_DIR = Path(__file__).resolve().parent.parent / "wsdl"
+WSDL_DIR = Path(__file__).resolve().parents[2] / "soa" / "wsdl"   # the interface, as bundled
 WSDL_SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"
 
 
 class Wsdl:
     """One bundled WSDL, rewritten (and cached) per service address, in a
-    WSDL style (soa/server/styles.py; "bundled": unchanged)."""
+    WSDL style (refservers/gn6/styles.py; "bundled": unchanged)."""
 
     def __init__(self, filename, style="bundled"):
         from .styles import Style

@@ -11,7 +11,7 @@ body, attachments and forward detection. Nothing here raises on bad input.
 import binascii
 import re
 
-from gateway.charsets import clean_text, decode_bytes, unescape_surrogates
+from mail.charsets import clean_text, decode_bytes, unescape_surrogates
 
 __all__ = ["CONTROL_RE", "FOLD_RE", "decode_header", "decode_words",
            "part_charset", "part_content_type", "part_disposition",

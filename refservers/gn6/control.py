@@ -1,0 +1,238 @@
+"""Python harness for the reference server, used by tests, demo and benchmarks.
+
+Starts ``python -m refservers.gn6`` as a real subprocess (so the client under
+test talks to it over real HTTP, exactly as to the bus) and drives its JSON
+control endpoints. Standard library only, so any caller can import it
+without pulling in zeep or lxml.
+
+    with ReferenceServer() as server:
+        client = zeep.Client(server.gn6_wsdl_url, wsse=UsernameToken("mailtoticket", "soa-secret"))
+        ...
+        server.set_mode("outage")
+        assert server.ticket("1000")["estat"] == "TIQUET_STATUS_OBERT"
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 10.0
+
+# Loopback only: never go through a proxy from the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class ReferenceServerError(RuntimeError):
+    """The server did not start, or a control request failed."""
+
+
+class ReferenceServer:
+    """Start `python -m refservers.gn6` as a subprocess on a free port and drive it.
+
+    fixture: None (the bundled fixture_demo.yaml), a path to a YAML/JSON
+    file, or a dict (written as JSON next to the database). wsdl_style: how
+    results are wrapped (refservers/gn6/styles.py). db: the SQLite
+    file; None makes one in a private temporary directory, removed when the
+    context manager exits. stop() then start() again restarts the server on
+    the same database (state survives; the fixture is not loaded again).
+    """
+
+    def __init__(self, fixture=None, db=None, python=sys.executable, wsdl_style=None):
+        self.python = python
+        self.wsdl_style = wsdl_style   # refservers/gn6/styles.py; None: bundled
+        if db is None:
+            self._owned_dir = tempfile.mkdtemp(prefix="gn6-reference-")
+            self.db = Path(self._owned_dir) / "gn6.sqlite3"
+        else:
+            self._owned_dir = None
+            self.db = Path(db).resolve()
+            self.db.parent.mkdir(parents=True, exist_ok=True)
+        self.directory = self.db.parent
+        if isinstance(fixture, dict):
+            path = self.directory / (self.db.stem + ".fixture.json")
+            path.write_text(json.dumps(fixture, ensure_ascii=False), encoding="utf-8")
+            fixture = path
+        self.fixture = Path(fixture).resolve() if fixture is not None else None
+        self.port_file = self.directory / (self.db.stem + ".port")
+        self.log_path = self.directory / (self.db.stem + ".log")
+        self.process = None
+        self.port = None
+
+    # ---- life cycle ---------------------------------------------------------
+
+    def start(self):
+        """Start the server and wait (bounded) until it answers."""
+        if self.process is not None:
+            raise ReferenceServerError("already started")
+        try:
+            self.port_file.unlink()
+        except FileNotFoundError:
+            pass
+        cmd = [self.python, "-m", "refservers.gn6", "--host", "127.0.0.1", "--port", "0",
+               "--db", str(self.db), "--port-file", str(self.port_file)]
+        if self.fixture is not None:
+            cmd += ["--fixture", str(self.fixture)]
+        if self.wsdl_style:
+            cmd += ["--wsdl-style", self.wsdl_style]
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(cmd, cwd=str(REPO_ROOT), env=env, stdin=subprocess.DEVNULL,
+                                            stdout=log, stderr=log)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            if self.port is None and self.port_file.exists():
+                self.port = int(self.port_file.read_text().strip())
+            if self.port is not None:
+                try:
+                    self.control()
+                    return self
+                except (OSError, ReferenceServerError):
+                    pass
+            time.sleep(0.05)
+        self._kill()
+        raise ReferenceServerError("reference server did not start; log %s:\n%s" % (self.log_path, self._log_tail()))
+
+    def stop(self):
+        """SIGTERM, then SIGKILL if it does not go within 5 s."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._kill()
+        self.process = None
+        self.port = None
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def cleanup(self):
+        """Stop, and remove the temporary directory if this object made it."""
+        self.stop()
+        if self._owned_dir:
+            shutil.rmtree(self._owned_dir, ignore_errors=True)
+            self._owned_dir = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.cleanup()
+
+    def _kill(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+        self.port = None
+
+    def _log_tail(self, n=4000):
+        try:
+            return self.log_path.read_text(errors="replace")[-n:]
+        except OSError:
+            return "(no log)"
+
+    # ---- addresses ------------------------------------------------------------
+
+    @property
+    def url(self):
+        if self.port is None:
+            raise ReferenceServerError("not started")
+        return "http://127.0.0.1:%d" % self.port
+
+    @property
+    def gn6_wsdl_url(self):
+        return self.url + "/GestioTiquets?wsdl"
+
+    @property
+    def identitat_wsdl_url(self):
+        return self.url + "/Personesv6?wsdl"
+
+    def client_settings(self, folder):
+        """mailtoticket settings that reach this server as the demo
+        fixture's bus user and GN6 instance, with the log, journal,
+        quarantine and WSDL cache in `folder` (demo, tests and bench)."""
+        folder = Path(folder)
+        return {
+            "url_gn6": self.gn6_wsdl_url,
+            "url_identitat": self.identitat_wsdl_url,
+            "username_soa": "mailtoticket", "password_soa": "soa-secret",
+            "username_gn6": "gn6user", "password_gn6": "gn6-secret", "domini": "suport",
+            "equip_resolutor_nous": "SUPORT_N1",
+            "usuari_extern": "usuari.extern",
+            "mail_suport": ["suport@upc.edu"],
+            "log_file": str(folder / "mailtoticket.log"),
+            "journal": str(folder / "journal.sqlite"),
+            "quarantine_dir": str(folder / "quarantine"),
+            "wsdl_cache": str(folder / "wsdl-cache.sqlite"),
+        }
+
+    # ---- control and inspection --------------------------------------------
+
+    def _request(self, method, path, payload=None, raw=False, timeout=30):
+        data = None if payload is None else json.dumps(payload).encode("utf-8")
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"} if data else {})
+        try:
+            with _OPENER.open(req, timeout=timeout) as resp:
+                body = resp.read()
+        except urllib.error.HTTPError as exc:
+            raise ReferenceServerError("%s %s: HTTP %d %s" % (method, path, exc.code,
+                                                              exc.read().decode("utf-8", "replace")))
+        return body if raw else json.loads(body)
+
+    def set_mode(self, mode, after=None, hang_seconds=None, before=None):
+        """mode: normal | outage | hang | fault | slow; after / before: an
+        operation name (the mode starts once it is done / as it arrives);
+        hang_seconds: how long hang holds, or slow delays, an answer."""
+        payload = {"mode": mode, "after": after, "before": before}
+        if hang_seconds is not None:
+            payload["hang_seconds"] = hang_seconds
+        return self._request("POST", "/_control", payload)
+
+    @contextlib.contextmanager
+    def failing(self, mode, after=None, hang_seconds=None, before=None):
+        """`with server.failing("outage"):` the bus fails inside the block
+        and is healthy again after it, whatever the block raised."""
+        self.set_mode(mode, after=after, hang_seconds=hang_seconds, before=before)
+        try:
+            yield self
+        finally:
+            self.set_mode("normal")
+
+    def control(self):
+        return self._request("GET", "/_control", timeout=2)
+
+    def state(self):
+        return self._request("GET", "/_state")
+
+    def tickets(self):
+        return self.state()["tickets"]
+
+    def ticket(self, codi):
+        codi = str(codi)
+        return next((t for t in self.tickets() if t["codi"] == codi), None)
+
+    def annex_bytes(self, codi_annex):
+        return self._request("GET", "/_state/annex/%s" % codi_annex, raw=True)
+
+    def calls(self):
+        return self._request("GET", "/_calls")
+
+    def load(self, fixture):
+        """Add or update people, tickets, instances, bus users at run time."""
+        return self._request("POST", "/_fixture", fixture)
