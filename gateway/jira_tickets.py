@@ -114,9 +114,9 @@ class JiraTickets(TicketSystem):
         entry = getattr(self.delivery, "entry", None)
         return entry.key if entry is not None else ""
 
-    def label(self):
+    def label(self, key=None):
         from jirarest.client import journal_label
-        return journal_label(self.key)
+        return journal_label(key or self.key)
 
     def marker(self):
         from jirarest.client import comment_marker
@@ -149,11 +149,11 @@ class JiraTickets(TicketSystem):
         value = self.jira.get_property(codi, self.settings["jira_property"]) or {}
         return value.get("sender") if isinstance(value, dict) else None
 
-    def opened_since(self, fields, since):
+    def opened_since(self, fields, since, key=None):
         if self.tell is not None:
             return []
         project = fields.get("project") or self.settings["jira_project"]
-        found = self.jira.find_issue_by_label(project, self.label())
+        found = self.jira.find_issue_by_label(project, self.label(key))
         if not found:
             return []
         # The lost answer was create's: what follows it was never done.
@@ -187,11 +187,11 @@ class JiraTickets(TicketSystem):
         return None
 
     # -- writes
-    def open(self, fields):
+    def open(self, fields, key=None):
         settings = self.settings
         summary = (fields.get("assumpte") or "").strip()[:254] or "(no subject)"
         labels = list(settings["jira_labels"]) + _split(fields.get("labels"))
-        labels.append(self.label())
+        labels.append(self.label(key))
         requester = fields.get("solicitant") or settings["jira_reporter"]
         email = fields.get("emailSolicitant") or ""
         outside = requester == settings["jira_reporter"]
@@ -211,14 +211,14 @@ class JiraTickets(TicketSystem):
                 issuetype, project, summary, requester, ",".join(labels),
                 "".join(", %s=%r" % kv for kv in sorted(custom.items())))):
             return PLACEHOLDER
-        key = self.jira.create_issue(
+        issue_key = self.jira.create_issue(
             project, issuetype, summary, description, labels=labels,
             priority=fields.get("priority") or None,
             components=_split(fields.get("components")),
             assignee=fields.get("assignee") or None, reporter=requester,
             custom_fields=custom)
-        self._after_open(key, email)
-        return key
+        self._after_open(issue_key, email)
+        return issue_key
 
     def _after_open(self, key, email):
         """The journal key and sender as an entity property (for people and
