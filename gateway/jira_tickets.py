@@ -200,7 +200,7 @@ class JiraTickets(TicketSystem):
             from jirarest.wiki import escape
             description = "*From:* %s\n\n%s" % (escape(email), description)
         from jirarest.wiki import fit
-        description = fit(description, "_(cut here: the whole mail is attached)_")
+        description = fit(description, "_(cut here: Jira's text limit)_")
         custom = {name: value for name, value in fields.items()
                   if name.startswith("customfield_")}
         if settings["jira_sender_field"] and email:
