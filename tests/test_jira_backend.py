@@ -449,3 +449,40 @@ def test_a_replys_inline_image_shows_where_it_was_in_the_comment(jira, jira_sett
     body = issue["comments"][0]["body"]
     assert body.index("Before") < body.index("!pic.png!") < body.index("After")
     assert sorted(a["filename"] for a in issue["attachments"]) == sorted(files)
+
+
+def test_a_quarantined_message_is_replayed_into_one_issue(jira, jira_settings, tmp_path):
+    strict = jira_settings(filtres=["filtres.reply.FiltreReply", "filtres.nou.FiltreNou"])
+    before = keys(jira)
+    first = deliver(mail(sender="newcomer@example.org", subject="Replay me"), strict)
+    assert header(first) == "REJECT"
+    assert keys(jira) == before
+    kept = sorted((tmp_path / "quarantine").glob("*.eml"))
+    assert len(kept) == 1
+    replay = run_mailtoticket(b"", jira_settings(), "--replay", str(kept[0]))
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+    issue = new_issue(jira, before)
+    assert issue["key"].encode() in replay.stdout
+    assert name(issue["fields"]["reporter"]) == "usuari.extern"
+
+
+def test_a_cloud_user_hiding_the_address_is_still_the_reporter(jira, jira_settings):
+    settings = jira_settings()
+    before = keys(jira)
+    deliver(mail(sender="anna.puig@gmail.com", subject="Hidden address"), settings)
+    assert name(new_issue(jira, before)["fields"]["reporter"]) == "anna.puig"
+
+
+def test_a_mail_server_down_costs_the_confirmation_not_the_issue(jira, jira_settings):
+    import socket
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    settings = jira_settings(jira_confirmation=True, jira_confirmation_from="suport@upc.edu",
+                             servidor_mail="127.0.0.1:%d" % port)
+    before = keys(jira)
+    result = deliver(mail(subject="No SMTP"), settings)
+    assert header(result) == "SUCCESS"
+    new_issue(jira, before)
+    assert "confirmation of SUP-" in log_text(settings) and "not sent" in log_text(settings)
