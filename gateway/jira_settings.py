@@ -18,7 +18,7 @@ from gateway.errors import SettingsError
 
 BACKENDS = ("gn6", "jira")
 # Jira fields a ticket-opening rule (valors_defecte, paraules_clau) may set.
-RULE_FIELDS = ("project", "issuetype", "labels", "priority", "components", "assignee")
+FIELDS = ("project", "issuetype", "labels", "priority", "components", "assignee")
 CUSTOM_FIELD = re.compile(r"customfield_\d+$")
 MESSAGE_ID_REGEX = r"<?([A-Z][A-Z0-9_]+-\d+)\.[0-9a-f]+@"
 
@@ -27,9 +27,15 @@ def is_jira(settings):
     return settings.get("backend") == "jira"
 
 
-def rule_field(name):
-    """Whether a rule may set this Jira field."""
-    return name in RULE_FIELDS or bool(CUSTOM_FIELD.match(name))
+class _RuleFields:
+    """The Jira fields a rule may set: `name in RULE_FIELDS`, as
+    gateway/settings.py asks of GN6's AltaTiquet parameters."""
+
+    def __contains__(self, name):
+        return isinstance(name, str) and (name in FIELDS or bool(CUSTOM_FIELD.match(name)))
+
+
+RULE_FIELDS = _RuleFields()
 
 
 def check(settings, base):

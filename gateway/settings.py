@@ -282,8 +282,7 @@ def _compile(key, pattern):
 def _check_rules(settings):
     from gateway.gn6 import TICKET_FIELDS as ALTA_TIQUET
     if settings.get("backend") == "jira":   # rules name Jira fields (docs/jira.md)
-        from gateway.jira_settings import RULE_FIELDS, rule_field
-        ALTA_TIQUET = _AnyOf(rule_field, RULE_FIELDS + ("customfield_N",))
+        from gateway.jira_settings import RULE_FIELDS as ALTA_TIQUET
     for i, rule in enumerate(settings["valors_defecte"]):
         where = "valors_defecte[%d]" % i
         if not isinstance(rule, dict) or not isinstance(rule.get("order"), list) \
@@ -300,16 +299,6 @@ def _check_rules(settings):
             raise SettingsError("settings key %r: needs 'paraules' (a list of words) "
                                 "and 'defaults'" % where)
         _check_defaults(where, rule.get("defaults"), ALTA_TIQUET)
-
-
-class _AnyOf:
-    """A set of allowed names given by a test (`in` works, as on a tuple)."""
-
-    def __init__(self, test, names):
-        self.test, self.names = test, names
-
-    def __contains__(self, name):
-        return isinstance(name, str) and self.test(name)
 
 
 def _callable(key, value):
