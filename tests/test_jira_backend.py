@@ -486,3 +486,21 @@ def test_a_mail_server_down_costs_the_confirmation_not_the_issue(jira, jira_sett
     assert header(result) == "SUCCESS"
     new_issue(jira, before)
     assert "confirmation of SUP-" in log_text(settings) and "not sent" in log_text(settings)
+
+
+@pytest.mark.parametrize("overrides, key", [
+    ({"backend": "redmine"}, "'backend'"),
+    ({"jira_url": "desk.atlassian.net"}, "'jira_url'"),
+    ({"jira_api_token": ""}, "'jira_token'"),
+    ({"jira_private_visibility": {"type": "team", "value": "x"}}, "'jira_private_visibility'"),
+    ({"jira_labels": ["two words"]}, "'jira_labels'"),
+    ({"jira_sender_field": "Sender"}, "'jira_sender_field'"),
+    ({"jira_key_regex": "[A-Z]+-[0-9]+"}, "'jira_key_regex'"),
+    ({"jira_confirmation": True}, "'jira_confirmation_from'"),
+    ({"jira_confirmation_subject": "{nope}"}, "'jira_confirmation_subject'"),
+])
+def test_a_wrong_jira_setting_keeps_the_mail_and_names_the_key(jira_settings, overrides, key):
+    result = run_mailtoticket(mail(), jira_settings(**overrides))
+    assert result.returncode == 75
+    assert key in result.stderr.decode()
+    assert result.stdout == b""
