@@ -504,3 +504,14 @@ def test_a_wrong_jira_setting_keeps_the_mail_and_names_the_key(jira_settings, ov
     assert result.returncode == 75
     assert key in result.stderr.decode()
     assert result.stdout == b""
+
+
+def test_status_by_issue_key_shows_the_message_and_its_confirmation(jira, jira_settings):
+    settings = jira_settings(jira_confirmation=True, jira_confirmation_from="suport@upc.edu")
+    before = keys(jira)
+    deliver(mail(subject="Status please", message_id="<status-jira@test.example>"), settings)
+    key = new_issue(jira, before)["key"]
+    shown = run_mailtoticket(b"", settings, "--status", key)
+    assert shown.returncode == 0
+    out = shown.stdout.decode()
+    assert "<status-jira@test.example>" in out and key in out and "confirmation" in out
