@@ -35,6 +35,10 @@ ATTACHMENT_URL = re.compile(r"/secure/attachment/(\d+)/([^\"'\s<>]+)")
 # (the clocks of the gateway and of Jira differ a little).
 CLOCK_SLACK = 120
 BLANK_LINES = re.compile(r"(?i)(<br\s*/?>\s*){2,}")
+# The gateway's own HTML blocks around a text mail (notes, lists of files).
+BLOCKS = re.compile(r"(?is)(<p>.*?</p>|<ul>.*?</ul>)")
+# HTML made of text: no tag but <br>.
+TEXT_LIKE = re.compile(r"(?is)(?:[^<]|<br\s*/?>)*")
 
 
 def client(settings, deadline):
@@ -315,10 +319,23 @@ class JiraTickets(TicketSystem):
             return "cid:" + cid
         base = re.escape(self.settings["jira_url"].rstrip("/"))
         html_text = re.sub(base + ATTACHMENT_URL.pattern, local, html_text)
-        # A plain-text mail comes as lines ending in <br>: a blank line
-        # between them is a paragraph in Jira too.
+        parts = BLOCKS.split(html_text)
+        if all(TEXT_LIKE.fullmatch(part) for part in parts[::2]):
+            # A plain-text mail (lines ending in <br>) between the gateway's
+            # own paragraphs and lists: its lists, quotes (>) and paragraphs
+            # read as the text's own in Jira.
+            from jirarest.wiki import text_to_wiki
+            wiki = [html_to_wiki(part, images) if i % 2 else
+                    text_to_wiki(_text_of(part), images) for i, part in enumerate(parts)]
+            return "\n\n".join(w for w in wiki if w.strip())
+        # A blank line between <br> lines is a paragraph in Jira too.
         html_text = BLANK_LINES.sub("<p></p>", html_text)
         return html_to_wiki(html_text, images)
+
+
+def _text_of(part):
+    import html
+    return html.unescape(re.sub(r"(?i)<br\s*/?>\n?", "\n", part))
 
 
 def _created(attachment):

@@ -515,3 +515,13 @@ def test_status_by_issue_key_shows_the_message_and_its_confirmation(jira, jira_s
     assert shown.returncode == 0
     out = shown.stdout.decode()
     assert "<status-jira@test.example>" in out and key in out and "confirmation" in out
+
+
+def test_a_plain_mails_lists_and_quotes_read_as_such_in_jira(jira, jira_settings):
+    settings = jira_settings()
+    before = keys(jira)
+    deliver(mail(subject="Structure", body="Steps:\n\n- one\n- two\n\n> what you said\n\nBye"),
+            settings)
+    description = new_issue(jira, before)["fields"]["description"]
+    assert "* one\n* two" in description
+    assert "{quote}\nwhat you said\n{quote}" in description
