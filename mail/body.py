@@ -383,18 +383,13 @@ def description_html(message, strip_quotes=False):
     try:
         return _with_notes(message, _description(message, strip_quotes))
     except Exception as e:  # a bug: the text is still worth a ticket
-        _defect(message, "description (shown as plain text)", e)
+        from mail.message import note_defect
+        note_defect(message, "description (shown as plain text)", e)
         try:
             return text_to_html(_plain_text(message))
         except Exception as e:
-            _defect(message, "description (left empty)", e)
+            note_defect(message, "description (left empty)", e)
             return ""
-
-
-def _defect(message, where, error):
-    note = getattr(message, "note_defect", None)
-    if note is not None:
-        note(where, error)
 
 
 _NOTE_TYPES = ("multipart/encrypted", "application/pkcs7-mime",

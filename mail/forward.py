@@ -60,14 +60,9 @@ def original_sender(message):
             return None
         return _attached_sender(message) or _inline_sender(message)
     except Exception as e:
-        _defect(message, "original sender", e)
+        from mail.message import note_defect
+        note_defect(message, "original sender", e)
         return None
-
-
-def _defect(message, where, error):
-    note = getattr(message, "note_defect", None)
-    if note is not None:
-        note(where, error)
 
 
 def _attached_sender(message):
@@ -166,7 +161,8 @@ def _unwrapped_sender(message):
         try:
             found = quotequail.unwrap_html(english_headers(html, html=True))
         except Exception as e:  # lxml refuses control characters, say
-            _defect(message, "original sender in the HTML body", e)
+            from mail.message import note_defect
+            note_defect(message, "original sender in the HTML body", e)
             continue
         if found:
             break

@@ -33,7 +33,7 @@ from mail.limits import MAX_DEPTH, MAX_LEAVES, Bounds, bounded_part_factory
 from mail.payload import part_text, raw_payload
 from mail.rawmime import raw_entity, split_entity
 
-__all__ = ["Defect", "Leaf", "Message"]
+__all__ = ["Defect", "Leaf", "Message", "note_defect"]
 
 _PARSE_SLICE = 65536  # bytes fed to the parser at a time
 
@@ -63,6 +63,14 @@ class Defect:
 
     def __repr__(self):
         return "Defect(%r, %r)" % (self.where, self.what)
+
+
+def note_defect(message, where, error):
+    """`message.note_defect(where, error)` for the content modules, which
+    are also handed plain email parts (no defects list) in places."""
+    note = getattr(message, "note_defect", None)
+    if note is not None:
+        note(where, error)
 
 
 class Leaf:

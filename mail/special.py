@@ -133,9 +133,9 @@ def event_notes(message):
         try:
             props, method = _event(part_text(leaf.part))
         except Exception as e:  # the .ics is still attached; say why no note
-            note = getattr(message, "note_defect", None)
-            if note is not None:
-                note("calendar invitation %r" % (leaf.filename or leaf.content_type), e)
+            from mail.message import note_defect
+            note_defect(message, "calendar invitation %r"
+                        % (leaf.filename or leaf.content_type), e)
             continue
         if not props:
             continue
