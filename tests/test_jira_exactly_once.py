@@ -161,3 +161,21 @@ def test_confirmations_stop_where_the_loop_guard_stops_the_issues(jira, jira_set
     assert [header(r) for r in results] == ["SUCCESS", "SUCCESS", "REJECT"]
     to = [m for m in sink.messages[sent:] if b"To: echo@example.org" in m]
     assert len(to) == 2
+
+
+def test_a_reply_half_done_is_finished_on_its_issue_even_if_it_closed_meanwhile(
+        jira, jira_settings):  # noqa: F811
+    settings = jira_settings()
+    before = keys(jira)
+    key = issue_for(jira, before, settings, "Closed meanwhile on Jira")
+    reply, files = with_files(subject="Re: [%s] more" % key)
+    with jira.failing("drop", after="addAttachment"):
+        assert run_mailtoticket(reply, settings).returncode == 75
+    assert jira.issue(key)["attachments"]                 # part of the reply is there
+    jira.load({"issues": [{"key": key, "status": "Closed"}]})
+    result = run_mailtoticket(reply, settings)
+    assert header(result) == "SUCCESS"
+    assert keys(jira) - before == {key}                   # never a new issue for half a reply
+    issue = jira.issue(key)
+    assert sorted(a["filename"] for a in issue["attachments"]) == sorted(files)
+    assert len(issue["comments"]) == 1
