@@ -459,6 +459,9 @@ def test_a_quarantined_message_is_replayed_into_one_issue(jira, jira_settings, t
     assert keys(jira) == before
     kept = sorted((tmp_path / "quarantine").glob("*.eml"))
     assert len(kept) == 1
+    told = run_mailtoticket(b"", jira_settings(), "--dry-run", "--replay", str(kept[0]))
+    assert b"would create a Task in SUP" in told.stderr
+    assert keys(jira) == before
     replay = run_mailtoticket(b"", jira_settings(), "--replay", str(kept[0]))
     assert replay.returncode == 0, replay.stdout + replay.stderr
     issue = new_issue(jira, before)
