@@ -1,6 +1,6 @@
 """A message from a known sender opens a new ticket."""
 from filtres.filtre import Filtre
-from gateway.classify import new_ticket_defaults
+from rules.classify import new_ticket_defaults
 from gateway.new_ticket import base_parameters, open_ticket
 
 
@@ -18,17 +18,17 @@ class FiltreNou(Filtre):
         params = self.parameters()
         params.update(new_ticket_defaults(self.message, self.settings))
         params.pop("descripcio", None)  # a rule may not set it; the message does
-        from gateway.automatic import is_machine_mail
+        from rules.automatic import is_machine_mail
         if is_machine_mail(self.message):
             params["enviarMissatgeCreacio"] = "N"   # no notice back to a machine
-        from gateway import origin
+        from rules import origin
         # The provenance line is kept with the decision: a message without a
         # Date header would otherwise get another time on a redelivery.
         return {"params": params, "notes": self.delivery.notes,
                 "origin": origin.for_ticket(self.delivery)}
 
     def restore(self, state):
-        from gateway import cleaning, origin
+        from rules import cleaning, origin
         body = cleaning.apply(self.settings, "netejar_mail_nou", self.delivery.description)
         line = state.get("origin")
         if line is None:

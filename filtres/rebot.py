@@ -1,14 +1,14 @@
 """A bounce of a GN6 notice becomes a private comment on its ticket.
 
 Always tried first (it is not in the settings' chain: an upstream chain
-would not name it): see gateway/bounces.py for what counts as such a
+would not name it): see rules/bounces.py for what counts as such a
 bounce. The comment is written as `usuari_extern` if set, else as the
 ticket's requester, and never notified (it is for staff).
 """
 import html
 
 from filtres.filtre import Filtre
-from gateway import bounces
+from rules import bounces
 
 DOTTED = "filtres.rebot.FiltreRebot"
 

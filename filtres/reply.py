@@ -18,7 +18,8 @@ import logging
 import re
 
 from filtres.filtre import Filtre
-from gateway import trust, uploads
+from gateway import parties, uploads
+from rules import trust
 from mail.limits import header_for_match, subject_for_match
 
 log = logging.getLogger("mailtoticket.reply")
@@ -65,7 +66,7 @@ def without_ticket_tag(subject, settings):
 
 def private_marker(delivery):
     """Whether the sender asked for a private comment, and may."""
-    from gateway import spam
+    from rules import spam
     marked = bool(re.match(delivery.settings["regex_privat"],
                            subject_for_match(delivery.message.subject))) \
         or spam.header_rule(delivery.message, delivery.settings) == "PRIVAT"
@@ -92,7 +93,7 @@ class FiltreReply(Filtre):
             return False
         self.ticket = ticket
         self.author = self.comment_author()
-        self.party, why = trust.is_party(self.delivery, ticket)
+        self.party, why = parties.is_party(self.delivery, ticket)
         self.stranger = None if self.party else why
         if not self.party:
             mode = self.settings["comentaris_de_tercers"]
@@ -126,7 +127,7 @@ class FiltreReply(Filtre):
         return self.settings["usuari_extern"] or None
 
     def state(self):
-        from gateway import origin
+        from rules import origin
         return {"codi": self.codi, "author": self.author,
                 "solicitant": self.ticket.requester,
                 "origin": origin.for_comment(self.delivery),
@@ -150,7 +151,7 @@ class FiltreReply(Filtre):
         delivery.tickets.will_comment(self.codi)
         uploaded = uploads.upload(delivery, self.codi, self.author)
         _, skipped = delivery.attachments
-        from gateway import cleaning, origin
+        from rules import cleaning, origin
         body = cleaning.apply(self.settings, "netejar_mail_reply",
                              delivery.comment_description)
         line = self.origin if self.origin is not None else origin.for_comment(delivery)

@@ -8,7 +8,7 @@ import datetime
 import logging
 import re
 
-from gateway import trust, uploads
+from gateway import parties, uploads
 
 log = logging.getLogger("mailtoticket.new")
 
@@ -17,7 +17,7 @@ def open_ticket(delivery, params):
     """Open (or finish opening) the message's ticket; returns its number."""
     tickets = delivery.tickets
     codi = tickets.open(params)
-    trust.record_parties(delivery)
+    parties.record_parties(delivery)
     delivery.say("ticket %s", codi)
     _, skipped = delivery.attachments
     uploaded = uploads.upload(delivery, codi, params["solicitant"])
@@ -56,7 +56,7 @@ def cc_requesters_wanted(delivery):
     via = settings["afegir_solicitants_addicionals_en_cc_nomes_via"]
     if not via:
         return False
-    from gateway.origin import recipient
+    from rules.origin import recipient
     return re.match(via, recipient(delivery.message)) is not None
 
 

@@ -74,12 +74,12 @@ def handle(run, raw, deadline, facts):
 
 
 def _handle(run, raw, deadline, facts, defects):
-    from gateway import automatic
+    from rules import automatic
     from gateway.delivery import Delivery
     from gateway.journal import message_key
     from mail.limits import head_only, too_big
     from mail.message import Message
-    from gateway.senders import Senders
+    from rules.senders import Senders
 
     settings = run.settings
     oversize = too_big(raw, settings)   # named by its headers, never parsed whole
@@ -123,7 +123,7 @@ def ticket_work(delivery):
     message, settings = delivery.message, delivery.settings
     if not message.is_readable():
         return Outcome(REJECT, "unreadable message: no sender, no content, or not mail")
-    from gateway import spam
+    from rules import spam
     rejected = spam.rule_reason(message, settings, "REJECT")
     if rejected:
         return Outcome(REJECT, rejected)
@@ -173,7 +173,7 @@ def chosen_filter(delivery):
     """The first filter of the chain that applies, its decision journalled
     before it writes anything."""
     from filtres import rebot
-    from gateway.bounces import looks_like_bounce
+    from rules.bounces import looks_like_bounce
     from gateway.steps import FILTRE
     first = [rebot.DOTTED] if looks_like_bounce(delivery.message) else []
     for dotted in first + delivery.settings["filtres"]:

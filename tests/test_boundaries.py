@@ -9,7 +9,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 # What the incoming message (mail/) must never reach: it is parsed
 # whatever it is, and knows nothing of the run that reads it.
-RUN_SIDE = ("gateway", "soa", "zeep", "filtres", "jirarest", "failures",
+RUN_SIDE = ("gateway", "rules", "soa", "zeep", "filtres", "jirarest", "failures",
             "mailtoticket")
 
 
@@ -77,12 +77,17 @@ def test_the_reference_servers_stand_apart_from_the_client_code():
 
 
 def test_only_the_gn6_back_end_imports_soa():
-    assert crossings(["mailtoticket.py", "gateway", "filtres"], ("soa", "zeep"),
+    assert crossings(["mailtoticket.py", "gateway", "rules", "filtres"], ("soa", "zeep"),
                      allowed_files={"gateway/gn6.py"}) == []
 
 
 def test_the_message_side_imports_nothing_of_settings_journal_or_soap():
     assert crossings(["mail"], RUN_SIDE) == []
+
+
+def test_the_rules_read_settings_and_message_and_touch_no_journal_or_ticket():
+    assert crossings(["rules"], ("gateway", "soa", "zeep", "filtres", "jirarest",
+                                 "mailtoticket", "sqlite3")) == []
 
 
 def attributes_read(folders, names, allowed_files=()):
@@ -101,10 +106,23 @@ def test_only_the_run_reads_the_mode():
     """The journal, the ticket system and the quarantine come out of the
     Run in the right variant: nobody else asks about dry run or replay."""
     mode = {"dry_run", "replay", "replaying", "account", "readonly"}
-    assert attributes_read(["mailtoticket.py", "filtres", "gateway", "mail"], mode, {
+    assert attributes_read(["mailtoticket.py", "filtres", "gateway", "rules", "mail"], mode, {
         "gateway/run.py", "gateway/journal.py",    # Journal(readonly=...) is its variant
         "mailtoticket.py"}) == []                  # where the mode comes from: argv
 
 
 def test_filters_see_the_delivery_not_the_run():
     assert attributes_read(["filtres"], {"run", "backend"}) == []
+
+
+def test_filters_use_only_the_public_api_of_what_they_are_given():
+    found = []
+    for path, file in modules("filtres"):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        found += ["%s:%d reads %s._%s" % (path, node.lineno, ast.unparse(node.value),
+                                           node.attr.lstrip("_"))
+                  for node in ast.walk(tree)
+                  if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                  and not node.attr.startswith("__")
+                  and ast.unparse(node.value) != "self"]
+    assert found == []

@@ -45,14 +45,14 @@ def skip_reason(message, settings, canonical):
     if message.message_id and re.match(settings["regex_message_id"],
                                        header_for_match(message.message_id)):
         return "sent by GN6 (Message-ID %s)" % message.message_id
-    from gateway import spam
+    from rules import spam
     reason = spam.spam_reason(message, settings) or \
         spam.rule_reason(message, settings, "SKIP")
     if reason:
         return reason
     reason = automatic_reason(message, sender)
     if reason:
-        from gateway import bounces
+        from rules import bounces
         if bounces.notice_bounce(message, settings):
             return None   # a GN6 notice bounced: noted on its ticket (filtres/rebot.py)
     return reason

@@ -13,7 +13,7 @@ nobody, never that it was down.
 """
 import logging
 
-from gateway.errors import TemporaryFailure
+from failures import TemporaryFailure
 
 log = logging.getLogger("mailtoticket.ldap")
 KEYS = ("LDAP_SERVER_URL", "LDAP_BIND_USER", "LDAP_PASSWORD", "LDAP_BASE_SEARCH")

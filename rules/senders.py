@@ -27,7 +27,7 @@ class Sender:
     # Reply-To is used (a web form sends as a generic account with the person
     # in Reply-To), else `address`.
     email: str | None = None
-    outsider: bool = False  # believed to be nobody we know (gateway/trust.py)
+    outsider: bool = False  # believed to be nobody we know (rules/trust.py)
 
 
 class Senders:
@@ -83,7 +83,7 @@ class Senders:
         user = self._from_directory(address)
         if user:
             return user, "llistaPersones"
-        from gateway import ldap_directory
+        from rules import ldap_directory
         if ldap_directory.configured(self.settings):
             user = ldap_directory.user_for(self.settings, address)
             if user:
@@ -118,10 +118,10 @@ class Senders:
 
     def sender_of(self, message, override=None):
         """The message's sender: Reply-To before From when Reply-To is
-        trusted (gateway/trust.py), or `override`, the original sender of a
+        trusted (rules/trust.py), or `override`, the original sender of a
         forward. Unknown senders keep their address. A sender whose own
         domain failed DMARC is an outsider: nobody's user."""
-        from gateway import trust
+        from rules import trust
         failed = trust.dmarc_failed(message, self.settings)
         if failed:
             address = self.canonical(override or message.from_address) or None
