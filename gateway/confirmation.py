@@ -56,7 +56,7 @@ def send_once(delivery, key, fields, tell=None):
 
 
 def _why_not(delivery, fields):
-    from gateway.automatic import is_machine_mail
+    from rules.automatic import is_machine_mail
     from mail.addresses import valid_address
     address = fields.get("emailSolicitant") or delivery.sender.address
     if not address or not valid_address(address):

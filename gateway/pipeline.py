@@ -131,7 +131,7 @@ def ticket_work(delivery):
     sender = delivery.sender = resolve_sender(delivery)
     delivery.say("sender %s resolved to %s (%s)", sender.address, sender.user,
                  sender.how)
-    from gateway.sender_lists import refusal
+    from rules.sender_lists import refusal
     refused = refusal(settings, [sender.address, delivery.senders.canonical(
         message.from_address)])
     if refused:
