@@ -15,9 +15,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
 
 from refservers.jira.control import ReferenceJira  # noqa: E402
-from tests.smtp_sink import SmtpSink  # noqa: E402
+from smtp_sink import SmtpSink  # noqa: E402
 
 
 def settings_for(jira, sink, folder):

@@ -528,3 +528,15 @@ def test_a_plain_mails_lists_and_quotes_read_as_such_in_jira(jira, jira_settings
     description = new_issue(jira, before)["fields"]["description"]
     assert "* one\n* two" in description
     assert "{quote}\nwhat you said\n{quote}" in description
+
+
+def test_the_jira_demo_files_mail_txt_and_mails_the_confirmation(tmp_path):
+    import subprocess
+    import sys
+    from tests.support import REPO
+    demo = subprocess.run([sys.executable, str(REPO / "scripts" / "demo_jira.py")],
+                          capture_output=True, timeout=120, cwd=str(REPO),
+                          env=dict(__import__("os").environ, MAILTOTICKET_DEMO_DIR=str(tmp_path)))
+    out = demo.stdout.decode()
+    assert demo.returncode == 0, out + demo.stderr.decode()
+    assert "X-Mailtoticket: SUCCESS" in out and "Subject: [SUP-1]" in out
