@@ -13,31 +13,43 @@ ticket system (writes told, not sent), the quarantine (told, not kept),
 the admin's alerts (not sent). Nothing deeper asks whether this is a dry
 run or a replay, and filters never see the mode.
 """
-import dataclasses
 import logging
-from typing import Any, Callable
 
 log = logging.getLogger("mailtoticket")
 
 
-@dataclasses.dataclass(frozen=True)
 class Run:
-    settings: Any
-    records: Any                        # gateway/logs: the run's log lines
-    dry_run: bool = False
-    replay: bool = False
-    tell: Callable[[str], None] | None = None   # --dry-run: told on stderr
-    # The ticket system's back-end, a callable (settings, deadline, tell)
-    # -> TicketSystem whose writes are told to `tell` instead of made when
-    # it is not None; and the person directory, (settings, deadline) ->
-    # client. None: GN6's (gateway/gn6.py). In-process tests give fakes
-    # (tests/fake_tickets.py).
-    backend: Callable[[Any, Any, Any], Any] | None = None
-    people: Callable[[Any, Any], Any] | None = None
+    """settings: the loaded settings; records: the run's log lines
+    (gateway/logs.py); dry_run, replay: the mode; tell: where a dry run
+    tells what it would do (stderr). backend: the ticket system's
+    back-end, a callable (settings, deadline, tell) -> TicketSystem whose
+    writes are told to `tell` instead of made when it is not None; people:
+    the person directory, (settings, deadline) -> client. None: GN6's
+    (gateway/gn6.py). In-process tests give fakes (tests/fake_tickets.py).
+
+    Frozen as email.policy objects are (a plain class, not a dataclass:
+    this is imported by every delivery, and a dataclass costs ~1 ms to
+    define)."""
+
+    __slots__ = ("settings", "records", "dry_run", "replay", "tell", "backend", "people")
+
+    def __init__(self, settings, records, dry_run=False, replay=False, tell=None,
+                 backend=None, people=None):
+        for name, value in zip(self.__slots__, (settings, records, dry_run, replay, tell,
+                                                backend, people)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Run is frozen: make another with clone()")
 
     def clone(self, **changes):
         """This run with some of its modes changed (email.policy's clone)."""
-        return dataclasses.replace(self, **changes)
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return Run(**values)
+
+    def __repr__(self):
+        return "Run(dry_run=%r, replay=%r)" % (self.dry_run, self.replay)
 
     # -- telling
     def say(self, text):

@@ -10,16 +10,23 @@ Failures follow failures.py: a TemporaryFailure (with `sent` when the
 request may have been carried out all the same) or a Refused (the system's
 final no).
 """
-from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
 class Ticket:
-    """What the gateway reads of a ticket."""
-    codi: str
-    closed: bool
-    requester: str | None      # the requester's user name
-    email: str | None          # the requester's address as the ticket has it
+    """What the gateway reads of a ticket: its number, whether it is
+    closed, its requester's user name and address (None when unknown)."""
+
+    __slots__ = ("codi", "closed", "requester", "email")
+
+    def __init__(self, codi, closed, requester, email):
+        self.codi = codi
+        self.closed = closed
+        self.requester = requester
+        self.email = email
+
+    def __repr__(self):
+        return "Ticket(%r, closed=%r, requester=%r)" % (self.codi, self.closed,
+                                                        self.requester)
 
 
 class TicketSystem:

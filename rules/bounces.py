@@ -15,7 +15,6 @@ come first, and a bounce carrying a whole attachment back need not be
 scanned to its end.
 """
 import re
-from dataclasses import dataclass
 
 SCAN_BYTES = 256 * 1024
 BOUNCE_SUBJECT_RE = re.compile(
@@ -34,11 +33,19 @@ _SMTP_REPLY_RE = re.compile(rb"^\s*((?:5\d\d|4\d\d)[ -]?(?:\d\.\d+\.\d+)?[^\n]{0
 MAX_REASON = 300
 
 
-@dataclass
 class Bounce:
-    codi: str           # the ticket whose notice bounced
-    recipient: str      # the dead address ("" if the bounce does not say)
-    reason: str         # the remote server's answer, or a generic one
+    """A bounce of a GN6 notice (a plain class: defining a dataclass costs
+    more at start-up than this module's whole job)."""
+
+    __slots__ = ("codi", "recipient", "reason")
+
+    def __init__(self, codi, recipient, reason):
+        self.codi = codi                # the ticket whose notice bounced
+        self.recipient = recipient      # the dead address ("" if the bounce does not say)
+        self.reason = reason            # the remote server's answer, or a generic one
+
+    def __repr__(self):
+        return "Bounce(%r, %r, %r)" % (self.codi, self.recipient, self.reason)
 
 
 def looks_like_bounce(message):
