@@ -259,4 +259,67 @@ settings = {
     "servidor_mail": "localhost",
     # Do not echo the message on stdout.
     "no_escriure_sortida": False,
+
+    # ---------------------------------------------------------- sender lists
+    # For both back-ends (docs/jira.md). Addresses, domains ("@example.org",
+    # or "example.org": the domain and its subdomains) or regexes starting
+    # with ^. remitents_permesos not empty: only those senders are ticketed;
+    # remitents_denegats: never ticketed. A refused sender's mail is SKIP
+    # (logged, not quarantined), like mails_no_ticket.
+    "remitents_permesos": [],
+    "remitents_denegats": [],
+
+    # ------------------------------------------------------- ticket system
+    # "gn6" (the SOAP settings above) or "jira" (the jira_* keys below;
+    # docs/jira.md). Nothing else in these settings changes with it.
+    "backend": "gn6",
+    # Jira site base URL (Cloud: https://yourdesk.atlassian.net; Server/DC:
+    # the base URL with its context path).
+    "jira_url": "",
+    # Credentials: Cloud, e-mail + API token (Basic); Server/DC, a personal
+    # access token (Bearer; wins if set), or username + password.
+    "jira_email": "",
+    "jira_api_token": "",
+    "jira_token": "",
+    "jira_username": "",
+    "jira_password": "",
+    # Seconds for each Jira call (as timeout_soa).
+    "jira_timeout": 20,
+    # New issues: project key, issue type name, labels every one gets (the
+    # message's journal label "mtt-..." is added, to find it again).
+    "jira_project": "",
+    "jira_issue_type": "Task",
+    "jira_labels": [],
+    # accountId (Cloud) / username (Server) reporting the issues of senders
+    # Jira does not know (usuari_extern defaults to it; list
+    # filtres.nou_extern.FiltreNouExtern in filtres). The sender's address is
+    # kept in the description, in the entity property jira_property and, if
+    # set, in the custom field jira_sender_field ("customfield_10010").
+    "jira_reporter": "",
+    "jira_sender_field": None,
+    "jira_property": "mailtoticket",
+    # Where private comments (regex_privat) go: a project role or a group.
+    "jira_private_visibility": {"type": "role", "value": "Developers"},
+    # Transition (name or id) taken on a reply to a done issue
+    # (FiltreReplyReobrint); if Jira refuses it, a new issue is opened and
+    # linked to the old one with jira_link_type.
+    "jira_reopen_transition": "Reopen Issue",
+    "jira_link_type": "Relates",
+    # The issue key in a reply's subject (searched anywhere in it; group 1
+    # is the key). On Jira it replaces regex_reply, and regex_message_id
+    # matches the confirmation mail's Message-ID <KEY.hex@host>.
+    "jira_key_regex": r"\[([A-Z][A-Z0-9_]+-\d+)\]",
+    # Jira does not mail outside requesters: the gateway confirms a new
+    # issue itself (through servidor_mail), never to automatic mail, once
+    # per message, and not past the loop guard's limit for the address.
+    # Templates: {key}, {subject}, {url} (the issue's address).
+    "jira_confirmation": False,
+    "jira_confirmation_from": "",
+    "jira_confirmation_subject": "[{key}] {subject}",
+    "jira_confirmation_template_text": (
+        "Your request has been registered as {key}: {subject}\n"
+        "Reply to this mail to add to it; keep [{key}] in the subject.\n"),
+    "jira_confirmation_template_html": (
+        "<p>Your request has been registered as <b>{key}</b>: {subject}</p>"
+        "<p>Reply to this mail to add to it; keep [{key}] in the subject.</p>"),
 }

@@ -22,11 +22,12 @@ def check(settings):
     """Settings already loaded and checked by the caller. One line per
     item, "OK ..." or "PROBLEM ...": fit for cron or a Nagios check."""
     problems = 0
+    remote = ((("Jira", lambda: probe_jira(settings)),) if settings.get("backend") == "jira"
+              else (("GN6", lambda: probe_gn6(settings)),
+                    ("directory", lambda: probe_identitat(settings))))
     for name, probe in (("journal", lambda: _writable_file(settings.journal_path)),
                         ("quarantine", lambda: _writable_dir(settings.quarantine_path)),
-                        ("log_file", lambda: _log_file(settings)),
-                        ("GN6", lambda: probe_gn6(settings)),
-                        ("directory", lambda: probe_identitat(settings))):
+                        ("log_file", lambda: _log_file(settings))) + remote:
         try:
             detail = probe()
         except Exception as e:  # every problem is a line, never a traceback
@@ -70,6 +71,11 @@ def _deadline(settings):
 def probe_gn6(settings, deadline=None):
     from gateway import gn6
     return gn6.probe(settings, deadline or _deadline(settings))
+
+
+def probe_jira(settings):
+    from gateway import jira_tickets
+    return jira_tickets.probe(settings, _deadline(settings))
 
 
 def probe_identitat(settings):

@@ -21,7 +21,12 @@ them:
   message) before opening another;
 - the per-sender loop guard (gateway/loop_guard.py) is checked before, and
   counted after, every write that mails somebody;
-- tickets are read once per delivery.
+- tickets are read once per delivery;
+- a back-end that can be asked what a lost write left (Jira: the comment's
+  marker, the files of the message) offers `written(write, codi, ...,
+  since=)`: a redelivery looks before it sends again. A back-end may also
+  offer `for_delivery(delivery)` (told the message it works for) and
+  `opened(codi, fields)` (called once the ticket is the message's).
 """
 import datetime
 import logging
@@ -38,6 +43,9 @@ class JournalledTickets:
         self.backend = backend
         self.delivery = delivery
         self._tickets = {}
+        told = getattr(backend, "for_delivery", None)
+        if told is not None:
+            told(delivery)
 
     @property
     def entry(self):
@@ -54,9 +62,10 @@ class JournalledTickets:
         return self.backend.file_url(annex)
 
     # -- the protocol
-    def step(self, name, action, at_least_once=False):
+    def step(self, name, action, at_least_once=False, look=None):
         """Run `action` unless an earlier delivery recorded `name`; record
-        its value. at_least_once: see the module's docstring."""
+        its value. at_least_once: see the module's docstring; look(since):
+        what the system has of an earlier unanswered attempt, or None."""
         entry = self.entry
         done = entry.get(name)
         if done is not None:
@@ -64,6 +73,13 @@ class JournalledTickets:
             return done
         intent = steps.intent(name)
         if at_least_once:
+            if entry.get(intent) and look is not None:
+                found = look(since=entry.get(intent))
+                if found is not None:
+                    log.warning("%s: an earlier delivery sent it and never got the "
+                                "answer; it is on the ticket: not sent again", name)
+                    entry.record(name, found)
+                    return found
             if entry.get(intent):
                 log.warning("%s: an earlier delivery sent it and never got the "
                             "answer; sent again, it may be a duplicate on the ticket",
@@ -108,6 +124,9 @@ class JournalledTickets:
             entry.record(steps.TICKET, codi)
             loop_guard.note(self.delivery)
         self.delivery.journal.claim_ticket(codi, entry.key)
+        opened = getattr(self.backend, "opened", None)
+        if opened is not None:
+            opened(codi, fields)
         return codi
 
     def _find_lost(self, fields):
@@ -135,17 +154,34 @@ class JournalledTickets:
             self.will_comment(codi)
         done = self.entry.get(steps.comment(codi)) is not None
         self.step(steps.comment(codi), lambda: self.backend.comment(
-            codi, author, text, private, notify), at_least_once=True)
+            codi, author, text, private, notify), at_least_once=True,
+            look=self._look("comment", codi))
         if counted and not done:
             loop_guard.note(self.delivery)
 
     def attach(self, codi, author, index, name, data_base64):
         """The index-th file of the message; the annex's id."""
+        def data():
+            return data_base64() if callable(data_base64) else data_base64
+
+        def size():
+            import base64
+            return len(base64.b64decode(data()))
+        earlier = [value for step, value in self.entry.state.items()
+                   if steps.is_attachment(step) and step.startswith("annex:%s:" % codi)]
+        look = self._look("attach", codi)
         return self.step(steps.attachment(codi, index, name),
-                         lambda: self.backend.attach(codi, author, name, data_base64()
-                                                     if callable(data_base64)
-                                                     else data_base64),
-                         at_least_once=True)
+                         lambda: self.backend.attach(codi, author, name, data()),
+                         at_least_once=True,
+                         look=look and (lambda since: look(name, size(), earlier,
+                                                           since=since)))
+
+    def _look(self, write, codi):
+        """look(*args, since=) for a step, if the back-end can be asked."""
+        written = getattr(self.backend, "written", None)
+        if written is None:
+            return None
+        return lambda *args, since: written(write, codi, *args, since=since)
 
     def add_requester(self, codi, user, address=None):
         """An additional requester; "added", or "refused" (noted, not the

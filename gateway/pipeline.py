@@ -131,6 +131,11 @@ def ticket_work(delivery):
     sender = delivery.sender = resolve_sender(delivery)
     delivery.say("sender %s resolved to %s (%s)", sender.address, sender.user,
                  sender.how)
+    from rules.sender_lists import refusal
+    refused = refusal(settings, [sender.address, delivery.senders.canonical(
+        message.from_address)])
+    if refused:
+        return Outcome(SKIP, refused)
     try:
         filtre = resumed_filter(delivery) or chosen_filter(delivery)
         if filtre is None:

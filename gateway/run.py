@@ -95,6 +95,8 @@ class Run:
         this run's variant (a dry run proves the credentials first)."""
         from gateway.journalled import JournalledTickets
         make = self.backend
+        if make is None and self.settings.get("backend") == "jira":
+            from gateway.jira_tickets import backend as make
         if make is None:
             from gateway.gn6 import backend as make
         tell = self.account if self.dry_run else None
@@ -104,6 +106,9 @@ class Run:
         """A callable making the person directory client on first use."""
         if self.people is not None:
             return lambda: self.people(self.settings, deadline)
+        if self.settings.get("backend") == "jira":
+            from gateway import jira_tickets
+            return lambda: jira_tickets.directory(self.settings, deadline)
         from gateway import gn6
         return lambda: gn6.directory(self.settings, deadline)
 

@@ -91,6 +91,8 @@ class Settings(dict):
     @property
     def instance(self):
         """Identifies the GN6 instance: journal entries are kept per instance."""
+        if self.get("backend") == "jira":
+            return "jira|%s|%s" % (self["jira_url"].rstrip("/"), self["jira_project"])
         return "%s|%s" % (self["url_gn6"], self["domini"])
 
 
@@ -208,6 +210,8 @@ def check(settings, base):
     _check_log_level(settings["log_level"])
     if not all(isinstance(f, str) and "." in f for f in settings["filtres"]):
         raise SettingsError("settings key 'filtres': dotted class paths expected")
+    from gateway import jira_settings
+    jira_settings.check(settings, base)
 
 
 def _check_type(key, value, default):
@@ -257,7 +261,7 @@ def _check_times(settings):
     if not 0 < run <= MAX_RUN_SECONDS:
         raise SettingsError("settings key 'temps_maxim_execucio' must be more than 0 and "
                             "at most %d seconds, not %r" % (MAX_RUN_SECONDS, run))
-    if not 0 < per_call <= run:
+    if not 0 < per_call <= run and settings.get("backend") != "jira":   # jira_timeout instead
         raise SettingsError("settings key 'timeout_soa' must be more than 0 and at most "
                             "temps_maxim_execucio (%r), not %r" % (run, per_call))
     for digest in settings["filtrar_attachments_per_hash"]:
@@ -277,6 +281,8 @@ def _compile(key, pattern):
 
 def _check_rules(settings):
     from gateway.gn6 import TICKET_FIELDS as ALTA_TIQUET
+    if settings.get("backend") == "jira":   # rules name Jira fields (docs/jira.md)
+        from gateway.jira_settings import RULE_FIELDS as ALTA_TIQUET
     for i, rule in enumerate(settings["valors_defecte"]):
         where = "valors_defecte[%d]" % i
         if not isinstance(rule, dict) or not isinstance(rule.get("order"), list) \

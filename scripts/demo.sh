@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The main job, on a fresh machine: a venv, the reference GN6 server, the
 # sample message mail.txt through mailtoticket.py, the ticket read back.
+# --jira: the same against the reference Jira server and an SMTP sink.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=$(bash scripts/venv.sh)
+if [ "${1:-}" = "--jira" ]; then   # the same mail into the reference Jira (docs/jira.md)
+    shift
+    exec "$python" scripts/demo_jira.py "$@"
+fi
 exec "$python" scripts/demo.py "$@"
