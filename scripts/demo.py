@@ -46,25 +46,41 @@ def serve(folder):
     return 0
 
 
-def main():
+def fresh_folder():
+    """demo-run/ (or $MAILTOTICKET_DEMO_DIR), emptied."""
     import os
     folder = Path(os.environ.get("MAILTOTICKET_DEMO_DIR") or REPO / "demo-run")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
+    return folder
+
+
+def pipe_mail_txt(settings_path, settings):
+    """Write `settings`, pipe mail.txt through the real script as fetchmail
+    would, print what it echoed; the finished process."""
+    settings_path.write_text(json.dumps(settings, indent=2))
+    command = [sys.executable, str(REPO / "mailtoticket.py"), "-c", str(settings_path)]
+    print("== cat mail.txt | %s" % " ".join(command))
+    run = subprocess.run(command, input=(REPO / "mail.txt").read_bytes(),
+                         capture_output=True, timeout=90)
+    sys.stdout.write(run.stdout.decode("utf-8", "replace"))
+    if run.stderr:
+        sys.stdout.write("-- stderr:\n" + run.stderr.decode("utf-8", "replace"))
+    print("== exit code %d" % run.returncode)
+    return run
+
+
+def succeeded(run):
+    return run.returncode == 0 and run.stdout.startswith(b"X-Mailtoticket: SUCCESS")
+
+
+def main():
+    folder = fresh_folder()
     if sys.argv[1:] == ["--serve"]:
         return serve(folder)
-    message = (REPO / "mail.txt").read_bytes()
     with ReferenceServer(db=folder / "gn6.sqlite") as server:
         print("== reference server on %s" % server.url)
-        settings = folder / "settings.yaml"
-        settings.write_text(json.dumps(settings_for(server, folder), indent=2))
-        command = [sys.executable, str(REPO / "mailtoticket.py"), "-c", str(settings)]
-        print("== cat mail.txt | %s" % " ".join(command))
-        run = subprocess.run(command, input=message, capture_output=True, timeout=90)
-        sys.stdout.write(run.stdout.decode("utf-8", "replace"))
-        if run.stderr:
-            sys.stdout.write("-- stderr:\n" + run.stderr.decode("utf-8", "replace"))
-        print("== exit code %d" % run.returncode)
+        run = pipe_mail_txt(folder / "settings.yaml", settings_for(server, folder))
         print("== tickets on the server")
         tickets = server.tickets()
         for ticket in tickets:
@@ -73,7 +89,7 @@ def main():
                 "equipResolutor", "urgencia", "dataCreacio", "descripcio")},
                 indent=2, ensure_ascii=False))
         print("== settings, log and journal are in %s" % folder)
-    ok = run.returncode == 0 and run.stdout.startswith(b"X-Mailtoticket: SUCCESS") and tickets
+    ok = succeeded(run) and tickets
     return 0 if ok else 1
 
 

@@ -7,9 +7,6 @@ the script echoed, the issue now in Jira and the confirmation mail the
 requester got, then stops both. `scripts/demo.sh --jira` runs it.
 """
 import json
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +16,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from refservers.jira.control import ReferenceJira  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
+from demo import fresh_folder, pipe_mail_txt, succeeded  # noqa: E402  (scripts/demo.py)
 
 
 def settings_for(jira, sink, folder):
@@ -40,21 +38,10 @@ def settings_for(jira, sink, folder):
 
 
 def main():
-    folder = Path(os.environ.get("MAILTOTICKET_DEMO_DIR") or REPO / "demo-run")
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
-    message = (REPO / "mail.txt").read_bytes()
+    folder = fresh_folder()
     with ReferenceJira(db=str(folder / "jira.sqlite")) as jira, SmtpSink() as sink:
         print("== reference Jira on %s, SMTP sink on %s" % (jira.url, sink.address))
-        settings = folder / "settings-jira.yaml"
-        settings.write_text(json.dumps(settings_for(jira, sink, folder), indent=2))
-        command = [sys.executable, str(REPO / "mailtoticket.py"), "-c", str(settings)]
-        print("== cat mail.txt | %s" % " ".join(command))
-        run = subprocess.run(command, input=message, capture_output=True, timeout=90)
-        sys.stdout.write(run.stdout.decode("utf-8", "replace"))
-        if run.stderr:
-            sys.stdout.write("-- stderr:\n" + run.stderr.decode("utf-8", "replace"))
-        print("== exit code %d" % run.returncode)
+        run = pipe_mail_txt(folder / "settings-jira.yaml", settings_for(jira, sink, folder))
         print("== issues in Jira")
         issues = jira.issues()
         for issue in issues:
@@ -66,7 +53,7 @@ def main():
         for mail in sink.messages:
             print(mail.decode("utf-8", "replace"))
         print("== settings, log and journal are in %s" % folder)
-    ok = run.returncode == 0 and run.stdout.startswith(b"X-Mailtoticket: SUCCESS") and issues
+    ok = succeeded(run) and issues
     return 0 if ok else 1
 
 
