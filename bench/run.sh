@@ -3,5 +3,5 @@
 # Arguments go to bench/run.py (--runs, --messages, --big-mib, --keep).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python=$(bash scripts/venv.sh)
+python=$(bash scripts/venv.sh --test)
 exec "$python" bench/run.py "$@"

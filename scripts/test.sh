@@ -19,7 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
         echo "missing ${need[*]}: the mailbox tests will be skipped (run as root to install)" >&2
     fi
 fi
-python=$(bash scripts/venv.sh)
+python=$(bash scripts/venv.sh --test)
 echo "tests run with $("$python" -c 'import sys; print(sys._base_executable, sys.version.split()[0])')" >&2
 export MAILTOTICKET_TEST_SH=1   # tests/test_install.py: the venv is the system python's
 exec "$python" -m pytest -q "$@"

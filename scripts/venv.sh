@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Create (or refresh) .venv from requirements.txt; prints the venv's python.
-# Re-installs only when requirements.txt or the interpreter changed since the
-# last install (the stamp holds both).
+# With --test, requirements-test.txt too (the suite's and the benchmarks'
+# tools: a deployment installs only what production runs).
+# Re-installs only when the requirement files or the interpreter changed since
+# the last install (the stamp holds both).
 #
 # The venv is made with the system's python3 (/usr/bin/python3, Debian's or
 # Ubuntu's own) when there is one, so that what the tests prove is what a
@@ -10,6 +12,8 @@
 # running as root, named otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+reqs=(requirements.txt)
+if [ "${1:-}" = --test ]; then reqs+=(requirements-test.txt); fi
 base=${MAILTOTICKET_PYTHON:-}
 if [ -z "$base" ]; then
     if [ -x /usr/bin/python3 ]; then base=/usr/bin/python3; else base=$(command -v python3); fi
@@ -25,7 +29,7 @@ if ! "$base" -c "import venv, ensurepip" >/dev/null 2>&1; then
     fi
 fi
 stamp=.venv/.requirements.sha256
-want="$(sha256sum requirements.txt | cut -d' ' -f1) $("$base" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
+want="$(cat "${reqs[@]}" | sha256sum | cut -d' ' -f1) $("$base" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
 if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     # made by another interpreter, or a different requirements.txt
     current=$(.venv/bin/python -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || true)
@@ -39,7 +43,7 @@ if [ ! -x .venv/bin/python ]; then
     "$base" -m venv .venv >&2
 fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt >&2
+    .venv/bin/python -m pip install -q --disable-pip-version-check "${reqs[@]/#/-r}" >&2
     echo "$want" > "$stamp"
 fi
 echo "$PWD/.venv/bin/python"
