@@ -8,6 +8,7 @@ Run as fetchmail's MDA (see fetchmailrc.example):
 
     mailtoticket.py [-c SETTINGS] [--dry-run] [--replay FILE...]
     mailtoticket.py [-c SETTINGS] --check | --status ID | --quarantine
+    mailtoticket.py serve -c SERVICE_FILE [--once | --authorize MAILBOX]
 
 The message is echoed on stdout with an `X-Mailtoticket:` header saying what
 happened. Exit 0 acknowledges the message (fetchmail deletes it) and is only
@@ -31,6 +32,11 @@ def main(argv=None):
     # Mail is personal data: whatever the caller's umask, the journal, the
     # quarantine, the WSDL cache and the logs made here are owner-only.
     os.umask(0o077)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:   # the long-running service: service/, docs/service.md
+        logs.setup()
+        from service.main import main as serve
+        return serve(argv[1:])
     records = logs.setup()
     args = parse_args(argv)
     delivering = not (args.replay or args.check or args.status or args.list_quarantine)
@@ -91,6 +97,9 @@ exit codes:
 settings are read from: -c SETTINGS, else $MAILTOTICKET_SETTINGS, else
 settings_default.py beside mailtoticket.py (a .py file defining `settings`,
 a .yaml file, or a module name). Every key: settings_sample.py.
+
+the service (fetches its mailboxes itself, IMAP IDLE, OAuth2 logins):
+  mailtoticket.py serve -c SERVICE_FILE [--once]     (docs/service.md)
 
 docs: README.md, docs/deployment.md (install, cron, day to day),
 ../shared/settings-contract.md (the public interface)

@@ -10,6 +10,7 @@ alarm backs that up for anything that is not a SOAP call (a stuck disk, a
 stuck lock).
 """
 import signal
+import threading
 import time
 from contextlib import contextmanager
 
@@ -60,7 +61,15 @@ class Deadline:
         return per_call if write else min(per_call, left)
 
     def arm_alarm(self, grace=5):
-        """Back-stop: interrupt the main thread a little after the end."""
+        """Back-stop: interrupt the main thread a little after the end.
+        In another thread (the service delivers from one thread per
+        mailbox, where SIGALRM cannot be used) a timer raises the same
+        exception in that thread, between two bytecodes as a signal
+        handler would."""
+        if threading.current_thread() is not threading.main_thread():
+            _arm_thread_alarm(self.seconds, grace)
+            return
+
         def expired(signum, frame):
             raise RunInterrupted(
                 "run interrupted after %ss (temps_maxim_execucio)" % self.seconds)
@@ -69,4 +78,25 @@ class Deadline:
 
     @staticmethod
     def disarm_alarm():
-        signal.alarm(0)
+        timer = getattr(_thread_alarm, "timer", None)
+        if timer is not None:
+            timer.cancel()
+            _thread_alarm.timer = None
+        elif threading.current_thread() is threading.main_thread():
+            signal.alarm(0)
+
+
+_thread_alarm = threading.local()
+
+
+def _arm_thread_alarm(seconds, grace):
+    import ctypes   # the service's threads only: an MDA run never pays for it
+    target = threading.get_ident()
+
+    def expired():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(target), ctypes.py_object(RunInterrupted))
+    Deadline.disarm_alarm()
+    timer = _thread_alarm.timer = threading.Timer(seconds + grace, expired)
+    timer.daemon = True
+    timer.start()

@@ -33,7 +33,9 @@ def admin_mail(settings, subject, text, raw, log_text):
     mail.set_content(text)
     mail.add_attachment(log_text.encode("utf-8"), maintype="text", subtype="plain",
                         filename="mailtoticket.log")
-    if len(raw) > MAX_ATTACHED_ORIGINAL:   # the quarantine holds the whole of it
+    if not raw:   # a notice about no message (the service's mailbox health)
+        pass
+    elif len(raw) > MAX_ATTACHED_ORIGINAL:   # the quarantine holds the whole of it
         from mail.limits import head_only
         mail.add_attachment(head_only(raw), maintype="text", subtype="plain",
                             filename="original-headers.txt")

@@ -166,7 +166,7 @@ class Mailbox:
         users = self.tmp / "users"
         users.write_text("%s:{PLAIN}%s\n" % (USER, PASSWORD))
         users.chmod(0o644)
-        self.conf.write_text(DOVECOT_CONF.format(tmp=self.tmp, port=self.port))
+        self.conf.write_text(self.config_text())
         # -F: foreground, so this object owns the process and can always end it.
         self._proc = subprocess.Popen(
             [which("dovecot"), "-F", "-c", str(self.conf)],
@@ -192,6 +192,10 @@ class Mailbox:
         with self.imap() as c:
             c.create(FOLDER)
         return self
+
+    def config_text(self) -> str:
+        """dovecot.conf (a subclass adds TLS or token logins)."""
+        return DOVECOT_CONF.format(tmp=self.tmp, port=self.port)
 
     def stop(self, timeout: float = 15) -> None:
         proc, self._proc = self._proc, None

@@ -1,0 +1,158 @@
+"""The fetch loop of one mailbox, in a thread of its own: a slow or failing
+mailbox never stalls the others.
+
+    connect, log in, create the folders that are missing
+    repeat:
+        a pass: every message of the folder, one at a time, oldest first:
+            fetch it, route it to its queue, deliver it in-process
+            (gateway/pipeline.py, the MDA's pipeline), then file it:
+              SUCCESS, SKIP   -> processed_folder (the MDA's exit 0)
+              REJECT, ERROR   -> quarantine_folder (kept in the queue's
+                                 quarantine too, as the MDA does)
+              temporary       -> left where it is, tried again after
+                                 retry_interval
+        wait: IDLE where the server offers it (renewed every idle_renew),
+              else poll_interval
+    a connection lost or a server failing: reconnect with backoff
+
+A message is filed only once its delivery is durable, and the journal's
+message key makes a second delivery of the same message (a kill -9 before
+the MOVE, the same mail in two mailboxes, a UIDVALIDITY change) finish the
+first instead of repeating it: nothing here counts on UIDs to be unique.
+"""
+import logging
+import threading
+import time
+
+from gateway.errors import SettingsError
+from service import alerts, routing
+from service.imap import CONNECTION_ERRORS, LoginRefused, Session
+
+log = logging.getLogger("mailtoticket.service")
+
+
+class ConfigurationFailure(Exception):
+    """What only the admin can end: told once, retried slowly."""
+
+
+class MailboxWorker(threading.Thread):
+    def __init__(self, service, mailbox, status, once=False):
+        super().__init__(name="mailbox-" + mailbox.name, daemon=True)
+        self.service = service
+        self.config = service.config
+        self.mailbox = mailbox
+        self.status = status
+        self.once = once
+        self.stop = threading.Event()
+        self.waiting = {}            # uid -> time it may be tried again
+        self.failed = False          # --once: this mailbox could not be fetched
+        self.token_source = service.token_source(mailbox)
+
+    # -- the thread
+    def run(self):
+        backoff = 1.0
+        while not self.stop.is_set():
+            session = Session(self.mailbox, (self.config.connect_timeout, self.config.timeout),
+                              self.token_source)
+            try:
+                session.open()
+                log.info("mailbox %s: connected to %s:%s", self.mailbox.name,
+                         self.mailbox.server, self.mailbox.port)
+                backoff = 1.0
+                session.ensure_folders()
+                self.loop(session)
+                return
+            except (LoginRefused, SettingsError, ConfigurationFailure) as e:
+                self.trouble(e, configuration=True)
+                wait = self.config.reconnect_max
+            except CONNECTION_ERRORS as e:
+                self.trouble(e)
+                wait, backoff = backoff, min(backoff * 2, self.config.reconnect_max)
+            except Exception as e:  # a bug must not end the mailbox's thread: say it, go on
+                log.exception("mailbox %s: internal error", self.mailbox.name)
+                self.trouble(e)
+                wait, backoff = backoff, min(backoff * 2, self.config.reconnect_max)
+            finally:
+                session.close()
+            if self.once:
+                self.failed = True
+                return
+            self.stop.wait(wait)
+
+    def trouble(self, error, configuration=False):
+        text = "%s: %s" % (type(error).__name__, error) if not str(error).startswith(
+            self.mailbox.server) else str(error)
+        (log.error if configuration else log.warning)(
+            "mailbox %s: %s%s", self.mailbox.name, text,
+            "" if configuration or self.once else "; reconnecting")
+        self.status.failed(text)
+        if self.token_source is not None:
+            self.status.token_refresh_failures = self.token_source.failures
+        self.status.idle = False
+        self.service.write_status()
+        alerts.check(self.mailbox, self.status, self.config, configuration)
+
+    def loop(self, session):
+        idle = self.mailbox.idle and session.capable("IDLE")
+        while not self.stop.is_set():
+            self.one_pass(session)
+            if self.once:
+                return
+            self.status.idle = idle
+            if idle:
+                session.idle(self.wait_seconds(self.config.idle_renew), self.stop)
+            else:
+                self.stop.wait(self.wait_seconds(self.config.poll_interval))
+
+    def wait_seconds(self, longest):
+        """Until the next pass: no longer than `longest`, and no longer than
+        the first temporarily failed message is due again."""
+        if not self.waiting:
+            return longest
+        return max(0.5, min(longest, min(self.waiting.values()) - time.time()))
+
+    # -- one pass over the folder
+    def one_pass(self, session):
+        session.select()
+        uids = session.uids()
+        for uid in list(self.waiting):
+            if uid not in uids:
+                del self.waiting[uid]     # gone (filed by someone else, expunged)
+        for uid in uids:
+            if self.stop.is_set():
+                break                     # SIGTERM: the message at hand is finished
+            if self.waiting.get(uid, 0) > time.time():
+                continue
+            self.handle(session, uid)
+        left = session.uids()
+        self.status.backlog = len(left)
+        oldest = session.oldest(left)
+        self.status.oldest_waiting = oldest.isoformat() if oldest else None
+        self.status.quarantine_folder_count = session.count(self.mailbox.quarantine_folder)
+        self.status.ok()
+        self.service.write_status()
+
+    def handle(self, session, uid):
+        raw = session.fetch(uid)
+        if raw is None:
+            log.info("mailbox %s: message %s vanished before it was read (another client)",
+                     self.mailbox.name, uid)
+            return
+        queue, why = routing.queue_for(self.mailbox, raw)
+        log.debug("mailbox %s: message %s to queue %s (%s)", self.mailbox.name, uid,
+                  queue.path, why)
+        result = self.service.deliver(queue, raw)
+        del raw
+        self.status.deliveries[result.header or "TEMPORARY"] += 1
+        if result.header is None:
+            self.waiting[uid] = time.time() + self.config.retry_interval
+            log.info("mailbox %s: message %s left in %s (temporary failure: %s); tried "
+                     "again after %s s", self.mailbox.name, uid, self.mailbox.folder,
+                     result.reason, self.config.retry_interval)
+            return
+        self.waiting.pop(uid, None)
+        target = (self.mailbox.quarantine_folder if result.quarantined
+                  else self.mailbox.processed_folder)
+        session.file(uid, target)
+        log.info("mailbox %s: message %s %s, filed in %s", self.mailbox.name, uid,
+                 result.header, target or "(deleted)")

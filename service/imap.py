@@ -1,0 +1,187 @@
+"""One IMAP session of a mailbox (IMAPClient): connect, log in, read the
+folder, file a message, wait for new mail.
+
+Timeouts: the connection gets `connect_timeout`; after that every read
+waits at most `timeout` seconds for the next bytes. That bounds a server
+that keeps the socket open and says nothing (it counts as dead, and the
+mailbox reconnects), and it never cuts a large or slow download that is
+still moving: there is no timeout on a whole FETCH.
+
+UIDs throughout (IMAPClient's default), one message fetched at a time so
+that memory does not grow with the backlog.
+"""
+import logging
+import socket
+import ssl
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+from imapclient.util import to_unicode
+
+log = logging.getLogger("mailtoticket.service")
+
+# What a broken connection or a server in trouble raises: the mailbox
+# reconnects with backoff. A refused login is not among them (LoginRefused).
+CONNECTION_ERRORS = (OSError, IMAPClientError, ssl.SSLError, socket.timeout, EOFError)
+
+
+class LoginRefused(Exception):
+    """The server refused the credentials (a configuration matter)."""
+
+
+def tls_context(ca_file=None):
+    context = ssl.create_default_context(cafile=ca_file)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+class Session:
+    def __init__(self, mailbox, timeouts, token_source=None):
+        self.mailbox = mailbox
+        self.connect_timeout, self.timeout = timeouts
+        self.token_source = token_source
+        self.client = None
+        self.uidvalidity = None
+
+    # -- connection
+    def open(self):
+        box = self.mailbox
+        from imapclient import SocketTimeout
+        timeout = SocketTimeout(connect=self.connect_timeout, read=self.timeout)
+        context = tls_context(box.ca_file) if box.tls != "none" else None
+        client = IMAPClient(box.server, port=box.port, ssl=box.tls == "implicit",
+                            ssl_context=context, timeout=timeout)
+        try:
+            if box.tls == "starttls":
+                client.starttls(context)
+            self._login(client)
+        except BaseException:
+            _close(client)
+            raise
+        self.client = client
+        return self
+
+    def _login(self, client):
+        login = self.mailbox.login
+        user = login["user"]
+        try:
+            if login["oauth2"] is not None:
+                self._token_login(client, user, login["oauth2"]["mechanism"])
+            elif login["mechanism"] == "plain":
+                client.plain_login(user, login["password"].read())
+            else:
+                client.login(user, login["password"].read())
+        except client.Error as e:
+            raise LoginRefused("%s refused the login of %s: %s"
+                               % (self.mailbox.server, user, to_unicode(str(e))))
+
+    def _token_login(self, client, user, mechanism):
+        """A refused access token (revoked, or expired early) is dropped and
+        a fresh one tried once; the grant's own refusal ends it."""
+        for attempt in (1, 2):
+            token = self.token_source.token()
+            try:
+                if mechanism == "oauthbearer":
+                    client.oauthbearer_login(user, token)
+                else:
+                    client.oauth2_login(user, token)
+                return
+            except client.Error:
+                if attempt == 2:
+                    raise
+                self.token_source.forget()
+
+    def close(self):
+        client, self.client = self.client, None
+        if client is not None:
+            _close(client)
+
+    def capable(self, name):
+        return self.client.has_capability(name)
+
+    # -- folders
+    def ensure_folders(self):
+        box = self.mailbox
+        for folder in (box.processed_folder, box.quarantine_folder):
+            if folder and not self.client.folder_exists(folder):
+                self.client.create_folder(folder)
+                log.info("mailbox %s: created folder %s", box.name, folder)
+
+    def select(self):
+        """Select the folder to read; UIDVALIDITY noted (a change only
+        means UIDs start again: exactly-once rests on the journal's message
+        key, never on UIDs)."""
+        info = self.client.select_folder(self.mailbox.folder)
+        validity = info.get(b"UIDVALIDITY")
+        if self.uidvalidity is not None and validity != self.uidvalidity:
+            log.warning("mailbox %s: UIDVALIDITY of %s changed (%s -> %s): reading it "
+                        "afresh", self.mailbox.name, self.mailbox.folder,
+                        self.uidvalidity, validity)
+        self.uidvalidity = validity
+        return info
+
+    def uids(self):
+        return sorted(self.client.search(["UNDELETED"]))
+
+    def fetch(self, uid):
+        """The message's bytes (None: it vanished, another client expunged it)."""
+        data = self.client.fetch([uid], ["BODY.PEEK[]"]).get(uid)
+        if not data:
+            return None
+        return data.get(b"BODY[]")
+
+    def oldest(self, uids):
+        """INTERNALDATE of the first of `uids` (the oldest waiting)."""
+        if not uids:
+            return None
+        data = self.client.fetch([uids[0]], ["INTERNALDATE"]).get(uids[0]) or {}
+        return data.get(b"INTERNALDATE")
+
+    def count(self, folder):
+        if not folder or not self.client.folder_exists(folder):
+            return None
+        return self.client.folder_status(folder, ["MESSAGES"])[b"MESSAGES"]
+
+    def file(self, uid, folder):
+        """Move the message to `folder` (None: delete it): MOVE where
+        offered, else COPY + \\Deleted + UID EXPUNGE of this UID only
+        (plain EXPUNGE when UIDPLUS is missing too)."""
+        client = self.client
+        if folder and client.has_capability("MOVE"):
+            client.move([uid], folder)
+            return
+        if folder:
+            client.copy([uid], folder)
+        client.delete_messages([uid])
+        if client.has_capability("UIDPLUS"):
+            client.uid_expunge([uid])
+        else:
+            client.expunge()
+
+    # -- waiting
+    def idle(self, seconds, stop):
+        """IDLE for at most `seconds` (renewed by the caller before servers
+        drop it), in short steps so that `stop` (an Event) is seen soon.
+        True when the server said something (new mail, an expunge)."""
+        client = self.client
+        client.idle()
+        try:
+            left = seconds
+            while left > 0 and not stop.is_set():
+                step = min(left, 1.0)
+                if client.idle_check(timeout=step):
+                    return True
+                left -= step
+            return False
+        finally:
+            client.idle_done()
+
+
+def _close(client):
+    try:
+        client.logout()
+    except CONNECTION_ERRORS + (AttributeError,):   # already gone: nothing to close
+        try:
+            client.shutdown()
+        except CONNECTION_ERRORS + (AttributeError,):
+            pass

@@ -1,0 +1,146 @@
+"""`mailtoticket.py serve -c SERVICE_FILE [--once | --authorize MAILBOX]`:
+the long-running service (docs/service.md).
+
+    service = Service(config)      # the queues' Runs made once
+    service.start()                # one MailboxWorker thread per mailbox
+    ... SIGHUP: service.reload()   # a broken file is refused, the old kept
+    ... SIGTERM: service.stop()    # each mailbox finishes its message
+
+Exit codes: 0 stopped (or, with --once, every mailbox fetched); 1 the
+service file is wrong (named on stderr); 75 with --once, a mailbox could
+not be fetched (its mail waits for the next run).
+"""
+import logging
+import os
+import sys
+import threading
+
+from gateway.errors import SettingsError
+from gateway.outcome import EX_TEMPFAIL
+
+log = logging.getLogger("mailtoticket.service")
+
+
+class Service:
+    def __init__(self, config, records):
+        from gateway.run import Run
+        from service.status import StatusFile
+        self.config = config
+        self.records = records
+        for queue in config.queues.values():
+            queue.run = Run(queue.settings, records)
+        self.status = StatusFile(config.status_path)
+        self.workers = []
+        self._tokens = {}
+
+    def token_source(self, mailbox):
+        """The mailbox's OAuth2 token source (None for a password login),
+        kept across reconnections and reloads of the same settings."""
+        oauth2 = mailbox.login["oauth2"]
+        if oauth2 is None:
+            return None
+        if mailbox.name not in self._tokens:
+            from service import tokens
+            self._tokens[mailbox.name] = tokens.source(oauth2, self.config.state_dir,
+                                                       mailbox.name)
+        return self._tokens[mailbox.name]
+
+    def deliver(self, queue, raw):
+        from gateway.pipeline import deliver
+        with self.records.delivering(queue):
+            return deliver(queue.run, raw)
+
+    def write_status(self):
+        try:
+            self.status.write()
+        except OSError as e:
+            log.warning("cannot write the status file %s: %s", self.status.path, e)
+
+    # -- life
+    def start(self, once=False):
+        from service.fetcher import MailboxWorker
+        self.workers = [MailboxWorker(self, mailbox, self.status.add(mailbox), once)
+                        for mailbox in self.config.mailboxes]
+        self.write_status()
+        for worker in self.workers:
+            worker.start()
+
+    def stop(self):
+        for worker in self.workers:
+            worker.stop.set()
+        for worker in self.workers:
+            worker.join()
+
+    def wait(self):
+        for worker in self.workers:
+            worker.join()
+
+
+def load(path):
+    from service import config as config_module
+    return config_module.load(path)
+
+
+def serve(args):
+    """The `serve` command (mailtoticket.py's block calls this)."""
+    from service import logs
+    records = logs.ThreadRecords()
+    try:
+        config = load(args.service_file)
+    except SettingsError as e:
+        log.error("%s; the service does not start", e)
+        return 1
+    logs.setup(config, records)
+    for warning in config.warnings:
+        log.warning("%s", warning)
+    os.makedirs(config.state_dir, mode=0o700, exist_ok=True)
+    if args.authorize:
+        from service import tokens
+        return tokens.authorize(config, args.authorize)
+    if args.once:
+        service = Service(config, records)
+        service.start(once=True)
+        service.wait()
+        service.write_status()
+        return EX_TEMPFAIL if any(w.failed for w in service.workers) else 0
+    from service import signals
+    return signals.run_until_stopped(lambda: Service(config, records),
+                                     lambda: reload(args.service_file, records))
+
+
+def reload(path, records):
+    """SIGHUP: the new file and queues, or None (the old ones kept, loudly)."""
+    from service import logs
+    try:
+        config = load(path)
+    except SettingsError as e:
+        log.error("reload refused, the running configuration is kept: %s", e)
+        return None
+    logs.setup(config, records)
+    log.warning("service file %s reloaded", path)
+    return Service(config, records)
+
+
+def add_arguments(parser):
+    parser.add_argument("-c", dest="service_file", required=True, metavar="SERVICE_FILE",
+                        help="the service file (YAML, docs/service.md)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true",
+                      help="fetch what is there, deliver it, exit (for cron)")
+    mode.add_argument("--authorize", metavar="MAILBOX",
+                      help="the one-time OAuth2 consent of a mailbox (refresh-token "
+                           "logins): prints the URL, reads the code")
+
+
+def main(argv):
+    import argparse
+    parser = argparse.ArgumentParser(
+        prog="mailtoticket.py serve",
+        description="The long-running service: fetch the mailboxes of the service file "
+                    "and deliver every message in-process (docs/service.md).")
+    add_arguments(parser)
+    return serve(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

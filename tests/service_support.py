@@ -1,0 +1,262 @@
+"""Test side of the service: a dovecot with several users, TLS or token
+logins (tests/mailbox.py's Mailbox, extended), the real
+`mailtoticket.py serve` as a subprocess, and bounded waits on what a user
+would see (a ticket on the server, a message in a folder, a line in the
+status file).
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "mailtoticket.py"
+
+_spec = importlib.util.spec_from_file_location(
+    "mailtoticket_tests_mailbox", Path(__file__).with_name("mailbox.py"))
+mb = sys.modules.get(_spec.name)
+if mb is None:
+    mb = importlib.util.module_from_spec(_spec)
+    sys.modules[_spec.name] = mb
+    _spec.loader.exec_module(mb)
+
+USERS = {"suport": "secret", "xarxa": "xarxa-secret", "gmail": "unused-password"}
+
+TLS_CONF = """
+ssl = yes
+ssl_cert = <{tmp}/server.pem
+ssl_key = <{tmp}/server.key
+ssl_min_protocol = TLSv1.2
+service imap-login {{
+  inet_listener imaps {{
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
+  }}
+}}
+"""
+
+OAUTH2_CONF = """
+auth_mechanisms = plain login xoauth2 oauthbearer
+auth_failure_delay = 0
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {tmp}/dovecot-oauth2.conf.ext
+}}
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
+"""
+
+OAUTH2_EXT = """\
+introspection_mode = post
+introspection_url = {introspect}
+username_attribute = username
+active_attribute = active
+active_value = true
+force_introspection = yes
+"""
+
+
+def make_ca(folder: Path, names=("127.0.0.1", "localhost")) -> Path:
+    """A test CA and a server certificate it signed (openssl): ca.pem,
+    server.pem, server.key in `folder`. Returns the CA file."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=folder)
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
+            "-out", "ca.pem", "-days", "2", "-subj", "/CN=mailtoticket test CA")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key",
+            "-out", "server.csr", "-subj", "/CN=%s" % names[0])
+    alt = ",".join(("IP:%s" if n[0].isdigit() else "DNS:%s") % n for n in names)
+    (folder / "ext.cnf").write_text("subjectAltName=%s\n" % alt)
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf")
+    for name in ("server.pem", "server.key"):
+        (folder / name).chmod(0o644)
+    return folder / "ca.pem"
+
+
+class ServiceMailbox(mb.Mailbox):
+    """The tests' dovecot with the service's users (suport, xarxa), and
+    optionally TLS (implicit on tls_port, STARTTLS on port) and the
+    `oauth2` passdb asking `introspect` (an RFC 7662 endpoint)."""
+
+    def __init__(self, tls=False, introspect=None):
+        super().__init__()
+        self.tls_port = mb.free_port() if tls else None
+        self.ca_file = make_ca(self.tmp) if tls else None
+        self.introspect = introspect
+
+    def config_text(self):
+        text = super().config_text()
+        if self.tls_port:
+            text = text.replace("ssl = no\n", "") + TLS_CONF.format(
+                tmp=self.tmp, tls_port=self.tls_port)
+        if self.introspect:
+            text = text.replace("auth_mechanisms = plain login\n", "")
+            text = text.replace("service anvil {\n  chroot =\n}\n", "service anvil {\n"
+                                "  chroot =\n  unix_listener anvil-auth-penalty {\n"
+                                "    mode = 0\n  }\n}\n")
+            # the token passdb first: a password login falls through to the file
+            text = text.replace("passdb {", OAUTH2_CONF.split("service anvil")[0]
+                                + "passdb {", 1)
+            (self.tmp / "dovecot-oauth2.conf.ext").write_text(
+                OAUTH2_EXT.format(introspect=self.introspect))
+        return text
+
+    def start(self, timeout: float = 20):
+        super().start(timeout)
+        users = self.tmp / "users"
+        users.write_text("".join("%s:{PLAIN}%s\n" % item for item in USERS.items()))
+        return self
+
+    def restart(self):
+        """dovecot stopped and started again on the same port and mail."""
+        proc, self._proc = self._proc, None
+        subprocess.run([mb.which("doveadm"), "-c", str(self.conf), "stop"],
+                       capture_output=True, timeout=15)
+        proc.wait(15)
+        self._proc = subprocess.Popen(
+            [mb.which("dovecot"), "-F", "-c", str(self.conf)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(self.tmp / "dovecot.stderr", "ab"))
+        wait_for(lambda: self._answers(), 20, "dovecot back")
+
+    def _answers(self):
+        import socket
+        try:
+            with socket.create_connection((self.host, self.port), timeout=1) as s:
+                return s.recv(100).startswith(b"* OK")
+        except OSError:
+            return False
+
+    def imap_as(self, user):
+        import imaplib
+        c = imaplib.IMAP4(self.host, self.port, timeout=15)
+        c.login(user, USERS[user])
+        return c
+
+    def append_as(self, user, folder, *messages):
+        c = self.imap_as(user)
+        try:
+            c.create(folder)
+            for raw in messages:
+                typ, data = c.append(folder, None, None, raw)
+                assert typ == "OK", (typ, data)
+        finally:
+            c.logout()
+
+    def folder_of(self, user, folder):
+        """The subjects of `folder` of `user` (not deleted); [] when missing."""
+        import email
+        import email.policy
+        c = self.imap_as(user)
+        try:
+            if c.select(folder, readonly=True)[0] != "OK":
+                return []
+            typ, data = c.search(None, "UNDELETED")
+            out = []
+            for num in data[0].split():
+                typ, parts = c.fetch(num, "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+                head = next(p[1] for p in parts if isinstance(p, tuple))
+                out.append(str(email.message_from_bytes(
+                    head, policy=email.policy.default)["Subject"]))
+            return out
+        finally:
+            c.logout()
+
+
+def wait_for(predicate, timeout, what):
+    """Poll `predicate` until true (bounded); its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+        time.sleep(0.05)
+
+
+def mailbox_entry(box, name, settings, user="suport", folder="INBOX", **extra):
+    entry = {"name": name, "server": "127.0.0.1", "port": box.port, "tls": "none",
+             "login": {"user": user, "password": USERS[user]},
+             "folder": folder, "settings": str(settings)}
+    entry.update(extra)
+    return entry
+
+
+def service_file(folder: Path, mailboxes, **top) -> Path:
+    data = {"state_dir": str(folder / "service-state"), "poll_interval": 30,
+            "log_file": str(folder / "service.log"), "log_level": "DEBUG",
+            "mailboxes": mailboxes}
+    data.update(top)
+    path = folder / "service.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def status(path: Path):
+    """The service's status file, by mailbox name ({} until written)."""
+    try:
+        data = json.loads((Path(path).parent / "service-state" /
+                           "service-status.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {m["name"]: m for m in data["mailboxes"]}
+
+
+def run_once(path: Path, timeout=120, env=None):
+    return subprocess.run([sys.executable, str(SCRIPT), "serve", "-c", str(path), "--once"],
+                          capture_output=True, timeout=timeout, cwd=str(REPO),
+                          stdin=subprocess.DEVNULL, env=dict(os.environ, **(env or {})))
+
+
+class Service:
+    """`mailtoticket.py serve -c FILE` running in the background."""
+
+    def __init__(self, path: Path, env=None):
+        self.path = Path(path)
+        self.stderr = self.path.parent / "service.stderr"
+        self.proc = subprocess.Popen(
+            [sys.executable, str(SCRIPT), "serve", "-c", str(path)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(self.stderr, "ab"), cwd=str(REPO),
+            env=dict(os.environ, **(env or {})))
+
+    def log(self):
+        return self.stderr.read_text(errors="replace")
+
+    def signal(self, signum):
+        self.proc.send_signal(signum)
+
+    def stop(self, timeout=30):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        return self.proc.returncode
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait(10)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
