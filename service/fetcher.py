@@ -93,12 +93,11 @@ class MailboxWorker(threading.Thread):
         alerts.check(self.mailbox, self.status, self.config, configuration)
 
     def loop(self, session):
-        idle = self.mailbox.idle and session.capable("IDLE")
+        idle = self.status.idle = self.mailbox.idle and session.capable("IDLE")
         while not self.stop.is_set():
             self.one_pass(session)
             if self.once:
                 return
-            self.status.idle = idle
             if idle:
                 session.idle(self.wait_seconds(self.config.idle_renew), self.stop)
             else:

@@ -102,7 +102,7 @@ class Session:
     # -- folders
     def ensure_folders(self):
         box = self.mailbox
-        for folder in (box.processed_folder, box.quarantine_folder):
+        for folder in (box.folder, box.processed_folder, box.quarantine_folder):
             if folder and not self.client.folder_exists(folder):
                 self.client.create_folder(folder)
                 log.info("mailbox %s: created folder %s", box.name, folder)

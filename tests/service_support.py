@@ -260,3 +260,68 @@ class Service:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class ImapProxy:
+    """A TCP relay between the service and dovecot that can stop the
+    conversation at a command: `hold` (the command never reaches the
+    server: the service waits for its answer, to be killed there) or
+    `cut` (the command reaches the server, then the connection is lost
+    before its answer). `reached` is set when it happened."""
+
+    def __init__(self, port, command=b" MOVE ", action="hold"):
+        import socket
+        import threading
+        self.target = port
+        self.command, self.action = command, action
+        self.reached = threading.Event()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import socket
+        import threading
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target))
+            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, False),
+                             daemon=True).start()
+
+    def _pump(self, source, sink, from_client):
+        import socket
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                if from_client and self.command in data and not self.reached.is_set():
+                    if self.action == "hold":      # never forwarded, never answered
+                        self.reached.set()
+                        while source.recv(65536):
+                            pass
+                        break
+                    self.cutting = True            # forwarded; its answer is lost
+                elif not from_client and getattr(self, "cutting", False) \
+                        and not self.reached.is_set():
+                    self.reached.set()
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)   # wakes the other direction's recv
+                except OSError:
+                    pass
+                s.close()
+
+    def close(self):
+        self.sock.close()
