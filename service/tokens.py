@@ -119,15 +119,34 @@ class TokenSource:
         self.cache_path = cache_path
         self.failures = 0           # refreshes that failed (the status file shows it)
         self._lock = threading.Lock()
+        self._refused = None        # (GrantRefused, cache stamp) once refused
         self._token = self._read_cache()
 
     def token(self):
+        """The access token; GrantRefused again, without asking the
+        authorization server, while a refused grant has not changed (a new
+        consent written to the cache, or a reload, ends that)."""
         with self._lock:
+            if self._refused is not None:
+                error, stamp = self._refused
+                if stamp == self._cache_stamp():
+                    raise error
+                self._refused, self._token = None, self._read_cache()
             token = self._token or {}
             if not token.get("access_token") or self._expiring(token):
-                self._token = self._obtain(token)
+                try:
+                    self._token = self._obtain(token)
+                except GrantRefused as e:
+                    self._refused = (e, self._cache_stamp())
+                    raise
                 self._write_cache()
             return self._token["access_token"]
+
+    def _cache_stamp(self):
+        try:
+            return os.stat(self.cache_path).st_mtime_ns
+        except OSError:
+            return None
 
     def forget(self):
         """The access token was refused by the mail server: the next

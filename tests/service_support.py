@@ -44,7 +44,9 @@ service imap-login {{
 }}
 """
 
-OAUTH2_CONF = """
+# The token passdb first (XOAUTH2/OAUTHBEARER only); password logins fall
+# through to the users file. No auth penalty: refused logins are tested.
+OAUTH2_PASSDB = """\
 auth_mechanisms = plain login xoauth2 oauthbearer
 auth_failure_delay = 0
 passdb {{
@@ -52,11 +54,14 @@ passdb {{
   mechanisms = xoauth2 oauthbearer
   args = {tmp}/dovecot-oauth2.conf.ext
 }}
-service anvil {{
-  unix_listener anvil-auth-penalty {{
+"""
+NO_PENALTY = """\
+service anvil {
+  chroot =
+  unix_listener anvil-auth-penalty {
     mode = 0
-  }}
-}}
+  }
+}
 """
 
 OAUTH2_EXT = """\
@@ -105,12 +110,8 @@ class ServiceMailbox(mb.Mailbox):
                 tmp=self.tmp, tls_port=self.tls_port)
         if self.introspect:
             text = text.replace("auth_mechanisms = plain login\n", "")
-            text = text.replace("service anvil {\n  chroot =\n}\n", "service anvil {\n"
-                                "  chroot =\n  unix_listener anvil-auth-penalty {\n"
-                                "    mode = 0\n  }\n}\n")
-            # the token passdb first: a password login falls through to the file
-            text = text.replace("passdb {", OAUTH2_CONF.split("service anvil")[0]
-                                + "passdb {", 1)
+            text = text.replace("service anvil {\n  chroot =\n}\n", NO_PENALTY)
+            text = text.replace("passdb {", OAUTH2_PASSDB.format(tmp=self.tmp) + "passdb {", 1)
             (self.tmp / "dovecot-oauth2.conf.ext").write_text(
                 OAUTH2_EXT.format(introspect=self.introspect))
         return text
@@ -325,3 +326,64 @@ class ImapProxy:
 
     def close(self):
         self.sock.close()
+
+
+class OAuth2Server:
+    """refservers/oauth2 as a subprocess: HTTPS token endpoint (certificate
+    from `ca_folder`'s test CA), HTTP introspection for dovecot."""
+
+    INTROSPECTION_CLIENT = ("dovecot", "dovecot-secret")
+
+    def __init__(self, folder: Path, clients, expires_in=3600):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.ca_file = make_ca(folder)
+        clients = list(clients) + [{"client_id": self.INTROSPECTION_CLIENT[0],
+                                    "client_secret": self.INTROSPECTION_CLIENT[1],
+                                    "user": None}]
+        config = folder / "oauth2.json"
+        config.write_text(json.dumps({"clients": clients, "expires_in": expires_in}))
+        port_file = folder / "oauth2.port"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "refservers.oauth2", "--config", str(config),
+             "--cert", str(folder / "server.pem"), "--key", str(folder / "server.key"),
+             "--port-file", str(port_file)],
+            cwd=str(REPO), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(folder / "oauth2.log", "wb"))
+        ports = wait_for(lambda: port_file.exists() and json.loads(port_file.read_text()),
+                         20, "the OAuth2 server")
+        self.url = "https://127.0.0.1:%d" % ports["https"]
+        self.http_url = "http://127.0.0.1:%d" % ports["http"]
+
+    @property
+    def introspect_url(self):
+        user, secret = self.INTROSPECTION_CLIENT
+        return "http://%s:%s@%s/introspect" % (user, secret, self.http_url[len("http://"):])
+
+    def _session(self):
+        import requests
+        session = requests.Session()
+        session.trust_env = False
+        session.verify = str(self.ca_file)
+        return session
+
+    def state(self):
+        with self._session() as s:
+            return s.get(self.url + "/_state", timeout=10).json()
+
+    def revoke(self, token, client_id, client_secret):
+        with self._session() as s:
+            r = s.post(self.url + "/revoke", data={"token": token},
+                       auth=(client_id, client_secret), timeout=10)
+            assert r.status_code == 200, r.text
+
+    def consent(self, url):
+        """What the browser would be sent back to after consenting at `url`."""
+        with self._session() as s:
+            r = s.get(url, allow_redirects=False, timeout=10)
+            assert r.status_code in (302, 303), r.text
+            return r.headers["Location"]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
