@@ -11,6 +11,7 @@ UIDs throughout (IMAPClient's default), one message fetched at a time so
 that memory does not grow with the backlog.
 """
 import logging
+import re
 import socket
 import ssl
 
@@ -23,6 +24,10 @@ log = logging.getLogger("mailtoticket.service")
 # What a broken connection or a server in trouble raises: the mailbox
 # reconnects with backoff. A refused login is not among them (LoginRefused).
 CONNECTION_ERRORS = (OSError, IMAPClientError, ssl.SSLError, socket.timeout, EOFError)
+
+
+# The answers (RFC 5530) for a message that another client expunged.
+GONE = re.compile(r"\[(EXPUNGEISSUED|NONEXISTENT)\]|no longer exist", re.IGNORECASE)
 
 
 class LoginRefused(Exception):
@@ -147,16 +152,24 @@ class Session:
         offered, else COPY + \\Deleted + UID EXPUNGE of this UID only
         (plain EXPUNGE when UIDPLUS is missing too)."""
         client = self.client
-        if folder and client.has_capability("MOVE"):
-            client.move([uid], folder)
-            return
-        if folder:
-            client.copy([uid], folder)
-        client.delete_messages([uid])
-        if client.has_capability("UIDPLUS"):
-            client.uid_expunge([uid])
-        else:
-            client.expunge()
+        try:
+            if folder and client.has_capability("MOVE"):
+                client.move([uid], folder)
+                return
+            if folder:
+                client.copy([uid], folder)
+            client.delete_messages([uid])
+            if client.has_capability("UIDPLUS"):
+                client.uid_expunge([uid])
+            else:
+                client.expunge()
+        except client.Error as e:
+            if not GONE.search(str(e)):
+                raise
+            # Another client expunged it meanwhile: its delivery is done and
+            # journalled, there is nothing left to file.
+            log.info("mailbox %s: message %s was expunged by another client before "
+                     "it could be filed: %s", self.mailbox.name, uid, e)
 
     # -- waiting
     def idle(self, seconds, stop):

@@ -164,7 +164,7 @@ class Mailbox:
         shutil.chown(mail, "nobody", "nogroup")
         self.home.mkdir(mode=0o700)
         users = self.tmp / "users"
-        users.write_text("%s:{PLAIN}%s\n" % (USER, PASSWORD))
+        users.write_text(self.users_text())
         users.chmod(0o644)
         self.conf.write_text(self.config_text())
         # -F: foreground, so this object owns the process and can always end it.
@@ -192,6 +192,10 @@ class Mailbox:
         with self.imap() as c:
             c.create(FOLDER)
         return self
+
+    def users_text(self) -> str:
+        """The passwd-file (a subclass adds users)."""
+        return "%s:{PLAIN}%s\n" % (USER, PASSWORD)
 
     def config_text(self) -> str:
         """dovecot.conf (a subclass adds TLS or token logins)."""

@@ -116,11 +116,8 @@ class ServiceMailbox(mb.Mailbox):
                 OAUTH2_EXT.format(introspect=self.introspect))
         return text
 
-    def start(self, timeout: float = 20):
-        super().start(timeout)
-        users = self.tmp / "users"
-        users.write_text("".join("%s:{PLAIN}%s\n" % item for item in USERS.items()))
-        return self
+    def users_text(self):
+        return "".join("%s:{PLAIN}%s\n" % item for item in USERS.items())
 
     def restart(self):
         """dovecot stopped and started again on the same port and mail."""
