@@ -1,0 +1,165 @@
+"""The service file, its secrets and the routing rules, in-process (no
+server): every mistake is refused at start naming its key, secrets come
+from where the admin put them, and a message goes to the queue its
+recipient names."""
+import os
+
+import pytest
+import yaml
+
+from gateway.errors import SettingsError
+from service import config, routing, secrets
+from tests.support import mail
+
+
+@pytest.fixture
+def settings(tmp_path):
+    path = tmp_path / "queue.yaml"
+    path.write_text(yaml.safe_dump({"url_gn6": "http://127.0.0.1:9/GestioTiquets?wsdl",
+                                    "state_dir": str(tmp_path / "state")}))
+    return path
+
+
+def write(tmp_path, data):
+    path = tmp_path / "service.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def box(queue, **changes):
+    entry = {"name": "suport", "server": "imap.example.org",
+             "login": {"user": "suport", "password_env": "SUPORT_PASSWORD"},
+             "settings": str(queue)}
+    entry.update(changes)
+    return entry
+
+
+def refused(tmp_path, data):
+    with pytest.raises(SettingsError) as e:
+        config.load(write(tmp_path, data))
+    return str(e.value)
+
+
+def test_defaults_and_the_default_state_dir(tmp_path, settings):
+    loaded = config.load(write(tmp_path, {"mailboxes": [box(settings)],
+                                          "web": {"listen": "127.0.0.1:8025"}}))
+    mailbox = loaded.mailboxes[0]
+    assert (mailbox.port, mailbox.tls, mailbox.folder) == (993, "implicit", "INBOX")
+    assert (mailbox.processed_folder, mailbox.quarantine_folder) == ("Processed", "Quarantine")
+    assert loaded.web == {"listen": "127.0.0.1:8025"}          # passed through
+    assert loaded.state_dir == str(tmp_path / "state" / "service")
+    assert loaded.status_path.endswith("service-status.json")
+    assert mailbox.queue.settings["url_gn6"].endswith("GestioTiquets?wsdl")
+
+
+@pytest.mark.parametrize("data, named", [
+    ({"mailbox": []}, "unknown key 'mailbox'"),
+    ({"mailboxes": []}, "'mailboxes': must list at least one"),
+    ({"poll_interval": 0}, "'poll_interval': must be a positive number"),
+    ({"idle_renew": 1800}, "'idle_renew'"),
+    ({"web": "yes"}, "'web': must be a mapping"),
+])
+def test_wrong_top_level_keys_are_named(tmp_path, settings, data, named):
+    full = {"mailboxes": [box(settings)]}
+    full.update(data)
+    assert named in refused(tmp_path, full)
+
+
+@pytest.mark.parametrize("changes, named", [
+    ({"proccessed_folder": "x"}, "mailboxes[0]: unknown key 'proccessed_folder'"),
+    ({"name": "Suport!"}, "mailboxes[0].name"),
+    ({"tls": "ssl"}, "mailboxes[suport].tls: 'ssl' is not one of"),
+    ({"tls": "none"}, "only allowed for a server on loopback"),
+    ({"port": "993"}, "mailboxes[suport].port"),
+    ({"ca_file": "/nonexistent/ca.pem"}, "mailboxes[suport].ca_file: no such file"),
+    ({"settings": "/nonexistent/queue.py"}, "mailboxes[suport].settings: settings file "
+                                            "not found"),
+    ({"login": {"user": "suport"}}, "mailboxes[suport].login: give exactly one of password"),
+    ({"login": {"user": "s", "password": "a", "password_env": "B"}}, "(found password, "
+                                                                     "password_env)"),
+    ({"login": {"user": "s", "pasword": "a"}}, "login: unknown key 'pasword'"),
+    ({"login": {"user": "s", "password_file": "/nonexistent"}}, "no such file"),
+    ({"login": {"user": "s", "oauth2": {"kind": "device"}}}, "oauth2.kind: 'device'"),
+    ({"login": {"user": "s", "oauth2": {"kind": "client_credentials",
+                                        "provider": "microsoft", "client_id": "c",
+                                        "client_secret_env": "S"}}}, "oauth2.tenant"),
+    ({"login": {"user": "s", "password": "p", "oauth2": {"kind": "refresh_token"}}},
+     "either a password or oauth2"),
+    ({"routes": [{"recipient": "xarxa", "settings": "q.yaml"}]}, "routes[0].recipient"),
+    ({"routes": [{"recipient": "a@b.c", "queue": "q.yaml"}]}, "unknown key 'queue'"),
+])
+def test_wrong_mailbox_keys_are_named(tmp_path, settings, changes, named):
+    assert named in refused(tmp_path, {"mailboxes": [box(settings, **changes)]})
+
+
+def test_two_mailboxes_of_one_name_are_refused(tmp_path, settings):
+    assert "'suport' is used twice" in refused(
+        tmp_path, {"mailboxes": [box(settings), box(settings)]})
+
+
+def test_a_broken_queue_settings_file_is_named_with_its_key(tmp_path, settings):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump({"timeout_soa": "soon"}))
+    text = refused(tmp_path, {"mailboxes": [box(settings, routes=[
+        {"recipient": "a@upc.edu", "settings": str(broken)}])]})
+    assert "mailboxes[suport].routes[0].settings" in text and "timeout_soa" in text
+
+
+def test_microsoft_provider_fills_in_the_endpoints_and_scope(tmp_path, settings):
+    loaded = config.load(write(tmp_path, {"mailboxes": [box(settings, login={
+        "user": "suport@contoso.com", "oauth2": {
+            "kind": "client_credentials", "provider": "microsoft", "tenant": "contoso.com",
+            "client_id": "app", "client_secret_env": "APP_SECRET"}})]}))
+    oauth2 = loaded.mailboxes[0].login["oauth2"]
+    assert oauth2["token_url"] == \
+        "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/token"
+    assert oauth2["scope"] == "https://outlook.office365.com/.default"
+    assert oauth2["mechanism"] == "xoauth2"
+
+
+def test_secrets_from_a_file_an_environment_variable_and_a_command(tmp_path, monkeypatch):
+    secret_file = tmp_path / "pw"
+    secret_file.write_text("from-file\nsecond line ignored\n")
+    monkeypatch.setenv("MTT_PW", "from-env")
+    given = [({"password_file": "pw"}, "from-file"), ({"password_env": "MTT_PW"}, "from-env"),
+             ({"password_command": "printf 'from-command\\n'"}, "from-command"),
+             ({"password": "in-clear"}, "in-clear")]
+    for data, value in given:
+        secret = secrets.check(str(tmp_path), data, "login", secrets.PASSWORD_KEYS)
+        assert secret.read() == value
+        assert value not in repr(secret)
+
+
+def test_a_secret_that_cannot_be_had_is_named(tmp_path, monkeypatch):
+    monkeypatch.delenv("MTT_UNSET", raising=False)
+    for data, named in [({"password_env": "MTT_UNSET"}, "MTT_UNSET is not set"),
+                        ({"password_command": "echo no >&2; exit 3"}, "exited 3: no")]:
+        secret = secrets.check(str(tmp_path), data, "mailboxes[x].login",
+                               secrets.PASSWORD_KEYS)
+        with pytest.raises(SettingsError, match="mailboxes\\[x\\].login"):
+            secret.read()
+        with pytest.raises(SettingsError, match=named):
+            secret.read()
+
+
+def test_routing_prefers_the_envelope_recipient_then_to_then_cc(tmp_path, settings):
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump({"state_dir": str(tmp_path / "other")}))
+    web = tmp_path / "web.yaml"
+    web.write_text(yaml.safe_dump({"state_dir": str(tmp_path / "web")}))
+    loaded = config.load(write(tmp_path, {"mailboxes": [box(settings, routes=[
+        {"recipient": "suport-xarxa@upc.edu", "settings": str(other)},
+        {"recipient": ["suport-web@upc.edu", "@web.upc.edu"], "settings": str(web)}])]}))
+    mailbox = loaded.mailboxes[0]
+    queue = {str(settings): "default", str(other): "xarxa", str(web): "web"}
+
+    def route(raw):
+        return queue[routing.queue_for(mailbox, raw)[0].path]
+
+    assert route(mail(to="suport@upc.edu")) == "default"
+    assert route(mail(to="Xarxa <SUPORT-XARXA@upc.edu>")) == "xarxa"
+    assert route(mail(to="suport@upc.edu", Cc="suport-web@upc.edu")) == "web"
+    assert route(mail(to="suport-xarxa@upc.edu", Delivered_To="suport-web@upc.edu")) == "web"
+    assert route(mail(to="suport@upc.edu", X_Original_To="helpdesk@web.upc.edu")) == "web"
+    assert route(mail(to="suport-web@upc.edu", Cc="suport-xarxa@upc.edu")) == "web"
+    assert os.path.basename(routing.queue_for(mailbox, mail())[0].path) == "queue.yaml"
