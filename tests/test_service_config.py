@@ -163,3 +163,51 @@ def test_routing_prefers_the_envelope_recipient_then_to_then_cc(tmp_path, settin
     assert route(mail(to="suport@upc.edu", X_Original_To="helpdesk@web.upc.edu")) == "web"
     assert route(mail(to="suport-web@upc.edu", Cc="suport-xarxa@upc.edu")) == "web"
     assert os.path.basename(routing.queue_for(mailbox, mail())[0].path) == "queue.yaml"
+
+
+def test_the_example_service_file_loads_as_shipped(tmp_path):
+    """service.yaml.example, with its paths moved into a test folder (and
+    nothing else changed), is a valid service file."""
+    from tests.support import REPO
+    text = (REPO / "service.yaml.example").read_text()
+    for prefix in ("/etc/mailtoticket/", "/opt/mailtoticket/", "/var/lib/mailtoticket/",
+                   "/var/log/mailtoticket/"):
+        text = text.replace(prefix, str(tmp_path) + "/")
+    for name in ("settings.py", "xarxa.py", "m365.py", "gmail.py"):
+        (tmp_path / name).write_text("settings = {'state_dir': %r}\n" % str(tmp_path))
+    (tmp_path / "web-jira.yaml").write_text(yaml.safe_dump({
+        "backend": "jira", "jira_url": "https://jira.example.edu", "jira_project": "SUP",
+        "jira_email": "m@example.edu", "jira_api_token": "t", "state_dir": str(tmp_path)}))
+    for name in ("suport.secret", "m365-app.secret"):
+        (tmp_path / name).write_text("s\n")
+    path = tmp_path / "service.yaml"
+    path.write_text(text)
+    loaded = config.load(path)
+    assert [m.name for m in loaded.mailboxes] == ["suport", "m365", "gmail"]
+    assert len(loaded.mailboxes[0].routes) == 2
+    assert loaded.mailboxes[2].login["oauth2"]["token_url"] == "https://oauth2.googleapis.com/token"
+
+
+def test_the_run_deadline_interrupts_a_delivery_thread_as_the_alarm_does_the_mda():
+    """The service delivers from threads, where SIGALRM cannot reach: the
+    deadline's back-stop interrupts a stuck thread all the same, so the
+    poison rule (gateway/poison.py) applies there too."""
+    import threading
+    from gateway.deadline import Deadline, RunInterrupted
+    caught = []
+
+    def stuck():
+        deadline = Deadline(0.2)
+        deadline.arm_alarm(grace=0.1)
+        try:
+            while True:
+                pass
+        except RunInterrupted:
+            caught.append(True)
+        finally:
+            Deadline.disarm_alarm()
+
+    thread = threading.Thread(target=stuck)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive() and caught == [True]
