@@ -27,6 +27,7 @@ TOP = {
     "connect_timeout": 20,
     "reconnect_max": 300,       # the reconnect backoff's ceiling, seconds
     "alert_after": 1800,        # a mailbox failing this long: the admin is told, once
+    "deliveries_in_flight": 4,  # messages of one mailbox delivered at once
     "web": None,                # docs/web.md
     "mailboxes": None,
 }
@@ -119,6 +120,10 @@ def load(path):
     top = _complete(data, TOP, "service file")
     for key in POSITIVE:
         _number(top, key, key)
+    if not isinstance(top["deliveries_in_flight"], int) or isinstance(
+            top["deliveries_in_flight"], bool) or not 1 <= top["deliveries_in_flight"] <= 32:
+        raise SettingsError("service file key 'deliveries_in_flight': a whole number "
+                            "from 1 to 32, not %r" % top["deliveries_in_flight"])
     if top["idle_renew"] >= 29 * 60:
         raise SettingsError("service file key 'idle_renew': %s s; servers end IDLE at "
                             "29-30 minutes, give less than 1740" % top["idle_renew"])

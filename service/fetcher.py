@@ -3,9 +3,11 @@ mailbox never stalls the others.
 
     connect, log in, create the folders that are missing
     repeat:
-        a pass: every message of the folder, one at a time, oldest first:
-            fetch it, route it to its queue, deliver it in-process
-            (gateway/pipeline.py, the MDA's pipeline), then file it:
+        a pass: every message of the folder, oldest first: fetch it, route
+            it to its queue, deliver it in-process (gateway/pipeline.py,
+            the MDA's pipeline) on a pool of `deliveries_in_flight`
+            threads (the ticket system's and the disk's waits overlap),
+            then file it:
               SUCCESS, SKIP   -> processed_folder (the MDA's exit 0)
               REJECT, ERROR   -> quarantine_folder (kept in the queue's
                                  quarantine too, as the MDA does)
@@ -23,8 +25,11 @@ first instead of repeating it: nothing here counts on UIDs to be unique.
 import logging
 import threading
 import time
+from concurrent import futures
 
+from gateway.deadline import RunInterrupted
 from gateway.errors import SettingsError
+from gateway.outcome import temporary
 from service import alerts, routing
 from service.imap import CONNECTION_ERRORS, LoginRefused, Session
 
@@ -50,6 +55,14 @@ class MailboxWorker(threading.Thread):
 
     # -- the thread
     def run(self):
+        self.pool = futures.ThreadPoolExecutor(self.config.deliveries_in_flight,
+                                               thread_name_prefix=self.name)
+        try:
+            self.connect_and_fetch()
+        finally:
+            self.pool.shutdown(wait=True)
+
+    def connect_and_fetch(self):
         backoff = 1.0
         while not self.stop.is_set():
             session = Session(self.mailbox, (self.config.connect_timeout, self.config.timeout),
@@ -112,17 +125,31 @@ class MailboxWorker(threading.Thread):
 
     # -- one pass over the folder
     def one_pass(self, session):
+        """Every message due, `deliveries_in_flight` at a time: fetched and
+        filed here (the IMAP session is this thread's), delivered by the
+        pool while the ticket system and the journal's disk answer."""
         session.select()
         uids = session.uids()
         for uid in list(self.waiting):
             if uid not in uids:
                 del self.waiting[uid]     # gone (filed by someone else, expunged)
-        for uid in uids:
-            if self.stop.is_set():
-                break                     # SIGTERM: the message at hand is finished
-            if self.waiting.get(uid, 0) > time.time():
-                continue
-            self.handle(session, uid)
+        pending = {}
+        try:
+            for uid in uids:
+                if self.stop.is_set():
+                    break                 # SIGTERM: the messages at hand are finished
+                if self.waiting.get(uid, 0) > time.time():
+                    continue
+                while len(pending) >= self.config.deliveries_in_flight:
+                    self.file_finished(session, pending)
+                self.begin(session, uid, pending)
+            while pending:
+                self.file_finished(session, pending)
+        finally:
+            # The connection failed with deliveries under way: let them end
+            # (their messages stay in the folder; the next pass finds them
+            # handled in the journal and files them).
+            futures.wait(pending)
         left = session.uids()
         self.status.backlog = len(left)
         oldest = session.oldest(left)
@@ -131,7 +158,7 @@ class MailboxWorker(threading.Thread):
         self.status.ok()
         self.service.write_status()
 
-    def handle(self, session, uid):
+    def begin(self, session, uid, pending):
         raw = session.fetch(uid)
         if raw is None:
             log.info("mailbox %s: message %s vanished before it was read (another client)",
@@ -140,8 +167,19 @@ class MailboxWorker(threading.Thread):
         queue, why = routing.queue_for(self.mailbox, raw)
         log.debug("mailbox %s: message %s to queue %s (%s)", self.mailbox.name, uid,
                   queue.path, why)
-        result = self.service.deliver(queue, raw)
-        del raw
+        pending[self.pool.submit(self.service.deliver, queue, raw)] = uid
+
+    def file_finished(self, session, pending):
+        done, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+        for future in done:
+            uid = pending.pop(future)
+            try:
+                result = future.result()
+            except RunInterrupted as e:   # the deadline's back-stop, past deliver()'s end
+                result = temporary(str(e))
+            self.filed(session, uid, result)
+
+    def filed(self, session, uid, result):
         self.status.deliveries[result.header or "TEMPORARY"] += 1
         if result.header is None:
             self.waiting[uid] = time.time() + self.config.retry_interval

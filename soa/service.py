@@ -106,6 +106,10 @@ class SoapService:
                 operation, type(e).__name__, _short(e))) from None
 
     def _client(self, timeout):
+        if self._service is None and _BUILT:
+            built = _BUILT.get(self._built_key())
+            if built is not None:
+                self._service, self._transport, self._client_ref = built
         if self._service is None:
             cache = None
             if self.cache_path:
@@ -124,7 +128,15 @@ class SoapService:
                 self._build(cache, timeout)
             if cache:
                 cache.commit()  # only what made a working client is cached
+            if KEEP_CLIENTS:
+                _BUILT[self._built_key()] = (self._service, self._transport,
+                                             self._client_ref)
         return self._service
+
+    def _built_key(self):
+        import threading
+        return (self.wsdl, self.endpoint, self.credentials, self.cache_path,
+                threading.get_ident())
 
     def _build(self, cache, timeout):
         from zeep import Client, Settings
@@ -148,6 +160,21 @@ class SoapService:
             raise ValueError("the WSDL %s gives no service address" % self.wsdl)
         self._service = client.create_service(port.binding.name, address)
         self._client_ref = client  # the service proxy needs it alive
+
+
+# The long-running service (service/) keeps each thread's built clients
+# for the next message (an MDA run builds each once anyway): keep_clients().
+KEEP_CLIENTS = False
+_BUILT = {}
+
+
+def keep_clients(keep=True):
+    """Reuse built zeep clients across deliveries in this process, one per
+    thread (a transport holds per-call state); False forgets them (a reload
+    of the settings builds them anew)."""
+    global KEEP_CLIENTS
+    KEEP_CLIENTS = keep
+    _BUILT.clear()
 
 
 class WsdlCache:
