@@ -35,6 +35,9 @@ from service.imap import CONNECTION_ERRORS, LoginRefused, Session
 
 log = logging.getLogger("mailtoticket.service")
 
+# Delivered messages filed with one MOVE (a pass's end files the rest).
+FILE_BATCH = 20
+
 
 class ConfigurationFailure(Exception):
     """What only the admin can end: told once, retried slowly."""
@@ -134,6 +137,7 @@ class MailboxWorker(threading.Thread):
             if uid not in uids:
                 del self.waiting[uid]     # gone (filed by someone else, expunged)
         pending = {}
+        self.to_file = {}
         try:
             for uid in uids:
                 if self.stop.is_set():
@@ -145,6 +149,7 @@ class MailboxWorker(threading.Thread):
                 self.begin(session, uid, pending)
             while pending:
                 self.file_finished(session, pending)
+            self.flush(session)
         finally:
             # The connection failed with deliveries under way: let them end
             # (their messages stay in the folder; the next pass finds them
@@ -190,6 +195,16 @@ class MailboxWorker(threading.Thread):
         self.waiting.pop(uid, None)
         target = (self.mailbox.quarantine_folder if result.quarantined
                   else self.mailbox.processed_folder)
-        session.file(uid, target)
-        log.info("mailbox %s: message %s %s, filed in %s", self.mailbox.name, uid,
+        self.to_file.setdefault(target, []).append(uid)
+        log.info("mailbox %s: message %s %s, to be filed in %s", self.mailbox.name, uid,
                  result.header, target or "(deleted)")
+        if sum(map(len, self.to_file.values())) >= FILE_BATCH:
+            self.flush(session)
+
+    def flush(self, session):
+        """File the delivered messages, FILE_BATCH at most at once. Lost
+        with the connection, they stay in the folder: the next pass finds
+        them handled in the journal and files them."""
+        batches, self.to_file = self.to_file, {}
+        for target, uids in batches.items():
+            session.file(uids, target)
