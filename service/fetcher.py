@@ -30,8 +30,9 @@ from concurrent import futures
 from gateway.deadline import RunInterrupted
 from gateway.errors import SettingsError
 from gateway.outcome import temporary
-from service import alerts, routing
+from service import alerts, routing, watchdog
 from service.imap import CONNECTION_ERRORS, LoginRefused, Session
+from service.watchdog import InFlight
 
 log = logging.getLogger("mailtoticket.service")
 
@@ -54,6 +55,7 @@ class MailboxWorker(threading.Thread):
         self.stop = threading.Event()
         self.waiting = {}            # uid -> time it may be tried again
         self.failed = False          # --once: this mailbox could not be fetched
+        self.abandoned = False       # a delivery thread was left behind (watchdog)
         self.token_source = service.token_source(mailbox)
 
     # -- the thread
@@ -63,7 +65,8 @@ class MailboxWorker(threading.Thread):
         try:
             self.connect_and_fetch()
         finally:
-            self.pool.shutdown(wait=True)
+            # A thread left behind (service/watchdog.py) is never waited for.
+            self.pool.shutdown(wait=not self.abandoned)
 
     def connect_and_fetch(self):
         backoff = 1.0
@@ -172,17 +175,34 @@ class MailboxWorker(threading.Thread):
         queue, why = routing.queue_for(self.mailbox, raw)
         log.debug("mailbox %s: message %s to queue %s (%s)", self.mailbox.name, uid,
                   queue.path, why)
-        pending[self.pool.submit(self.service.deliver, queue, raw)] = uid
+        pending[self.pool.submit(self.service.deliver, queue, raw)] = InFlight(uid, raw, queue)
 
     def file_finished(self, session, pending):
-        done, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+        """File what has finished; a delivery past its limit is left behind
+        (service/watchdog.py) and this mailbox stops for a restart."""
+        first_limit = min(flight.limit for flight in pending.values())
+        done, _ = futures.wait(pending, timeout=max(0.1, first_limit - time.monotonic()),
+                               return_when=futures.FIRST_COMPLETED)
         for future in done:
-            uid = pending.pop(future)
+            uid = pending.pop(future).uid
             try:
                 result = future.result()
             except RunInterrupted as e:   # the deadline's back-stop, past deliver()'s end
                 result = temporary(str(e))
+            except Exception as e:  # a bug around deliver() (which never raises): keep the mail
+                log.error("mailbox %s: message %s: internal error: %s: %s", self.mailbox.name,
+                          uid, type(e).__name__, e, exc_info=e)
+                result = temporary("internal error: %s: %s" % (type(e).__name__, e))
             self.filed(session, uid, result)
+        if done:
+            return
+        for future, flight in list(pending.items()):
+            if flight.limit <= time.monotonic():
+                del pending[future]
+                self.abandoned = True
+                self.filed(session, flight.uid, watchdog.stuck(self.mailbox, flight))
+                self.service.restart_needed.set()
+                self.stop.set()
 
     def filed(self, session, uid, result):
         self.status.deliveries[result.header or "TEMPORARY"] += 1

@@ -32,8 +32,15 @@ class Service:
         for queue in config.queues.values():
             queue.run = Run(queue.settings, records)
         self.status = StatusFile(config.status_path)
+        from service.inflight import Inflight
+        from service.watchdog import DeadMansSwitch
+        self.inflight = Inflight(config.state_dir)
+        self.switch = DeadMansSwitch(config)
         self.workers = []
         self._tokens = {}
+        # Set when a delivery thread had to be left behind (service/watchdog.py):
+        # the process exits 75 to be restarted without it.
+        self.restart_needed = threading.Event()
 
     def token_source(self, mailbox):
         """The mailbox's OAuth2 token source (None for a password login),
@@ -48,9 +55,19 @@ class Service:
         return self._tokens[mailbox.name]
 
     def deliver(self, queue, raw):
+        """One message through the pipeline, in this thread; a message the
+        service died delivering twice is quarantined instead
+        (service/inflight.py)."""
         from gateway.pipeline import deliver
+        from gateway.poison import poison_key
+        from service import inflight
+        key = poison_key(raw)
+        starts = self.inflight.starts(key)
         with self.records.delivering(queue):
-            return deliver(queue.run, raw)
+            if starts >= inflight.MAX_STARTS:
+                return inflight.quarantine(queue, raw, key, starts)
+            with self.inflight.delivering(key):
+                return deliver(queue.run, raw)
 
     def write_status(self):
         try:
@@ -70,12 +87,12 @@ class Service:
     def stop(self):
         for worker in self.workers:
             worker.stop.set()
-        for worker in self.workers:
-            worker.join()
+        self.wait()
 
     def wait(self):
-        for worker in self.workers:
-            worker.join()
+        """Join the mailboxes' threads, the dead man's switch re-armed meanwhile."""
+        self.switch.join(self.workers)
+        self.switch.disarm()
 
 
 def load(path):
@@ -104,7 +121,8 @@ def serve(args):
         service.start(once=True)
         service.wait()
         service.write_status()
-        return EX_TEMPFAIL if any(w.failed for w in service.workers) else 0
+        failed = service.restart_needed.is_set() or any(w.failed for w in service.workers)
+        return EX_TEMPFAIL if failed else 0
     from service import signals
     return signals.run_until_stopped(lambda: Service(config, records),
                                      lambda: reload(args.service_file, records))

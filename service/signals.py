@@ -17,6 +17,8 @@ import queue
 import signal
 import socket
 
+from gateway.outcome import EX_TEMPFAIL
+
 log = logging.getLogger("mailtoticket.service")
 
 
@@ -35,7 +37,8 @@ def sd_notify(state):
 
 
 def run_until_stopped(make_service, reload):
-    """Run the service until SIGTERM/SIGINT; SIGHUP reloads. Returns 0."""
+    """Run the service until SIGTERM/SIGINT (0); SIGHUP reloads; a
+    delivery thread left behind (service/watchdog.py) ends it with 75."""
     events = queue.SimpleQueue()     # put() is safe from a signal handler
     signal.signal(signal.SIGTERM, lambda signum, frame: events.put("stop"))
     signal.signal(signal.SIGINT, lambda signum, frame: events.put("stop"))
@@ -45,10 +48,18 @@ def run_until_stopped(make_service, reload):
     log.warning("service started: %d mailbox(es), pid %d", len(service.workers), os.getpid())
     sd_notify("READY=1")
     while True:
+        service.switch.rearm()
         try:
             event = events.get(timeout=1)
         except queue.Empty:
-            continue
+            if not service.restart_needed.is_set():
+                continue
+            log.critical("a delivery thread was left behind: stopping, to be restarted "
+                         "(exit 75; systemd's Restart=on-failure starts a fresh process)")
+            sd_notify("STOPPING=1")
+            service.stop()
+            service.write_status()
+            return EX_TEMPFAIL
         if event == "stop":
             sd_notify("STOPPING=1")
             log.warning("stopping: each mailbox finishes the message at hand")
@@ -62,4 +73,5 @@ def run_until_stopped(make_service, reload):
             service.stop()
             service = new
             service.start()
+            service.switch.rearm()
         sd_notify("READY=1")

@@ -11,6 +11,7 @@ what the peers' users report, each against a real dovecot.
 
 The journal's message key is what makes this hold, never the UIDs.
 """
+import signal
 import uuid
 
 import pytest
@@ -118,3 +119,34 @@ def test_a_new_uidvalidity_with_the_old_mail_again_tickets_nothing_twice(
     processed = box.folder_of("suport", "Processed")
     assert processed.count("Really new %s" % w) == 1
     assert "already handled" in (tmp_path / "service.log").read_text()
+
+
+EXPONENTIAL = r"^(?:a|a)*x(\d+)"   # a deployment's regex gone wrong (tests/test_hostile_mail.py)
+
+
+def test_a_poison_message_that_freezes_the_service_is_quarantined_at_the_third_start(
+        box, server, settings_file, tmp_path):
+    """A subject that sends a bad regex exponential freezes the whole
+    process (a loop in C holding the interpreter: no thread can interrupt
+    it). The dead man's switch ends the process (SIGALRM); after two such
+    starts the third quarantines the message without delivering it, and
+    the message beside it is ticketed once."""
+    folder, w = "poison-%s" % word(), word()
+    before = codes(server)
+    settings = settings_file(regex_reply=EXPONENTIAL, temps_maxim_execucio=2, timeout_soa=1)
+    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings, folder=folder)],
+                        deliveries_in_flight=1)
+    box.append_as("suport", folder, mail("a" * 200, KNOWN), mail("Healthy %s" % w, KNOWN))
+
+    for _ in range(2):
+        frozen = run_once(path, timeout=60)
+        assert frozen.returncode == -signal.SIGALRM, frozen.stderr.decode()[-2000:]
+        assert "a" * 200 in box.folder_of("suport", folder)
+
+    result = run_once(path)
+    assert result.returncode == 0, result.stderr.decode()[-3000:]
+    assert box.folder_of("suport", folder) == []
+    assert box.folder_of("suport", "Quarantine") == ["a" * 200]
+    assert [t["assumpte"] for t in new_tickets(server, before)] == ["Healthy %s" % w]
+    kept = list((tmp_path / "quarantine").glob("*.json"))
+    assert len(kept) == 1 and "stopped 2 times" in kept[0].read_text()
