@@ -176,3 +176,11 @@ class GN6(TicketSystem):
 
     def update(self, codi, fields):
         self._write("update", codi, fields)
+
+
+def keep_clients():
+    """The long-running service (service/main.py): each thread keeps its
+    built SOAP clients for the next message; called again, they are built
+    anew (a reload)."""
+    from soa.service import keep_clients as keep
+    keep()

@@ -25,8 +25,8 @@ class Service:
     def __init__(self, config, records):
         from gateway.run import Run
         from service.status import StatusFile
-        from soa import service as soap
-        soap.keep_clients()     # each thread's zeep clients reused (a new Service: built anew)
+        from gateway import gn6
+        gn6.keep_clients()      # each thread's SOAP clients reused (a new Service: built anew)
         self.config = config
         self.records = records
         for queue in config.queues.values():
