@@ -265,13 +265,16 @@ class ImapProxy:
     conversation at a command: `hold` (the command never reaches the
     server: the service waits for its answer, to be killed there) or
     `cut` (the command reaches the server, then the connection is lost
-    before its answer). `reached` is set when it happened."""
+    before its answer). `reached` is set when it happened. With
+    `throttle=(bytes, seconds)` (and a command never sent) the server's
+    answers trickle: a slow link."""
 
-    def __init__(self, port, command=b" MOVE ", action="hold"):
+    def __init__(self, port, command=b" MOVE ", action="hold", throttle=None):
         import socket
         import threading
         self.target = port
         self.command, self.action = command, action
+        self.throttle = throttle    # (bytes, seconds): the server's answers trickle
         self.reached = threading.Event()
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -310,6 +313,13 @@ class ImapProxy:
                         and not self.reached.is_set():
                     self.reached.set()
                     break
+                if not from_client and self.throttle:
+                    import time
+                    size, pause = self.throttle
+                    for at in range(0, len(data), size):
+                        sink.sendall(data[at:at + size])
+                        time.sleep(pause)
+                    continue
                 sink.sendall(data)
         except OSError:
             pass

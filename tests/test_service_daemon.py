@@ -252,3 +252,30 @@ def test_connection_lost_after_the_move_was_sent_files_once(box, server, setting
     assert subjects(server, before) == sorted(["Cut %s" % w, "Next %s" % w])
     processed = box.folder_of("suport", "Processed")
     assert processed.count("Cut %s" % w) == 1 and processed.count("Next %s" % w) == 1
+
+
+def test_a_slow_large_download_is_not_cut_by_the_read_timeout(box, server, settings_file,
+                                                              tmp_path):
+    """A 600 KiB message over a link that trickles it for several times the
+    service's `timeout` (1 s): the timeout bounds silence, not the whole
+    download, so the message arrives whole and becomes a ticket."""
+    folder, w = "slow-%s" % word(), word()
+    before = codes(server)
+    attachment = "".join("line %07d of a long log attached to the mail\n" % i
+                         for i in range(13000))
+    box.append_as("suport", folder, mail("Slow link %s" % w, KNOWN, attachment))
+    proxy = ImapProxy(box.port, command=b"never sent", throttle=(64 * 1024, 0.3))
+    try:
+        path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
+                                                     folder=folder, port=proxy.port)],
+                            timeout=1)
+        started = time.monotonic()
+        result = run_once(path)
+        elapsed = time.monotonic() - started
+    finally:
+        proxy.close()
+    assert result.returncode == 0, result.stderr.decode()[-3000:]
+    assert elapsed > 3                                   # several timeouts' worth
+    made = new_tickets(server, before)
+    assert [t["assumpte"] for t in made] == ["Slow link %s" % w]
+    assert "line 0012999" in made[0]["descripcio"] or made[0]["annexos"]
