@@ -13,12 +13,15 @@ import tempfile
 import time
 from pathlib import Path
 
+# A private instance on loopback (tests/mailbox.py uses it as well).
 CONF = """\
+# private dovecot for mailtoticket's tests, demo and bench (generated)
 protocols = imap
 listen = 127.0.0.1
 base_dir = {tmp}/run
 state_dir = {tmp}/state
 log_path = {tmp}/dovecot.log
+info_log_path = {tmp}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login

@@ -36,6 +36,9 @@ from pathlib import Path
 
 import pytest
 
+# The private instance's configuration (the service's demo and bench use it too).
+from refservers.dovecot import CONF as DOVECOT_CONF
+
 USER = "suport"
 PASSWORD = "secret"
 FOLDER = "mailtoticket"
@@ -95,44 +98,6 @@ def private_dir(prefix: str) -> Path:
     d = Path(tempfile.mkdtemp(prefix=prefix))
     d.chmod(0o755)
     return d
-
-
-DOVECOT_CONF = """\
-# private dovecot for mailtoticket's end-to-end tests (generated)
-protocols = imap
-listen = 127.0.0.1
-base_dir = {tmp}/run
-state_dir = {tmp}/state
-log_path = {tmp}/dovecot.log
-info_log_path = {tmp}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:{tmp}/mail/%u
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {tmp}/users
-}}
-userdb {{
-  driver = static
-  args = uid=nobody gid=nogroup home={tmp}/mail/%u
-}}
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-  chroot =
-}}
-service anvil {{
-  chroot =
-}}
-default_login_user = nobody
-default_internal_user = nobody
-"""
 
 
 class Mailbox:

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -394,3 +395,40 @@ class OAuth2Server:
     def stop(self):
         self.proc.terminate()
         self.proc.wait(10)
+
+
+# -- shared by the service's test modules (imported there: pytest finds them)
+
+def word():
+    """A fresh token for folder names and subjects."""
+    import uuid
+    return uuid.uuid4().hex[:8]
+
+
+def one_mailbox(box, tmp_path, settings, prefix, **top):
+    """(folder, service file) for the suport mailbox reading a fresh folder."""
+    folder = "%s-%s" % (prefix, word())
+    return folder, service_file(tmp_path, [mailbox_entry(box, "suport", settings,
+                                                         folder=folder)], **top)
+
+
+def serving(**options):
+    """A module's dovecot (ServiceMailbox(**options)), started and stopped."""
+    mailbox = ServiceMailbox(**options)
+    mailbox.start()
+    try:
+        yield mailbox
+    finally:
+        mailbox.stop()
+
+
+@pytest.fixture(scope="module")
+def box():
+    yield from serving()
+
+
+@pytest.fixture(scope="module")
+def sink():
+    from tests.smtp_sink import SmtpSink
+    with SmtpSink() as smtp:
+        yield smtp

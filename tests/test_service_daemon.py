@@ -11,36 +11,15 @@ import signal
 import socket
 import threading
 import time
-import uuid
 
 import pytest
 
-from service_support import (ImapProxy, Service, ServiceMailbox, mailbox_entry, run_once,
-                             service_file, status, wait_for)
+from service_support import (ImapProxy, Service, box, mailbox_entry,  # noqa: F401 (fixtures)
+                             one_mailbox, run_once, service_file, sink, status, wait_for,
+                             word)
 from support import codes, mail, new_tickets
-from tests.smtp_sink import SmtpSink
 
 KNOWN = "jaume.moral@upc.edu"
-
-
-@pytest.fixture(scope="module")
-def box():
-    mailbox = ServiceMailbox()
-    mailbox.start()
-    try:
-        yield mailbox
-    finally:
-        mailbox.stop()
-
-
-@pytest.fixture(scope="module")
-def sink():
-    with SmtpSink() as smtp:
-        yield smtp
-
-
-def word():
-    return uuid.uuid4().hex[:8]
 
 
 def subjects(server, before):
@@ -133,10 +112,8 @@ def test_a_silent_server_neither_blocks_nor_stalls_the_other_mailbox_and_admin_t
 
 
 def test_sigterm_finishes_the_message_at_hand(box, server, settings_file, tmp_path):
-    folder, w = "term-%s" % word(), word()
-    before = codes(server)
-    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
-                                                 folder=folder)])
+    w, before = word(), codes(server)
+    folder, path = one_mailbox(box, tmp_path, settings_file(), "term")
     with Service(path) as service:
         wait_for(lambda: status(path).get("suport", {}).get("idle"), 20, "IDLE")
         server.set_mode("slow", hang_seconds=1.5)
@@ -191,10 +168,8 @@ def test_kill_9_between_the_ticket_and_the_move_makes_one_ticket_one_comment(
     comment journalled and the MOVE sent to a server that never answers.
     Restarted, it finishes: one ticket, one comment, nothing left in the
     inbox, one copy in Processed."""
-    folder, w = "kill-%s" % word(), word()
-    before = codes(server)
-    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
-                                                 folder=folder)])
+    w, before = word(), codes(server)
+    folder, path = one_mailbox(box, tmp_path, settings_file(), "kill")
     box.append_as("suport", folder, mail("Killed %s" % w, KNOWN))
     server.set_mode("hang", after="AltaTiquet", hang_seconds=60)
     try:

@@ -7,13 +7,11 @@ delivers it once.
 One dovecot (TLS on, plain on loopback too) for the module; each test uses
 its own folder names so tests never see each other's mail.
 """
-import uuid
 
 import pytest
 import yaml
 
-from service_support import (ServiceMailbox, mailbox_entry, run_once, service_file,
-                             status)
+from service_support import mailbox_entry, run_once, service_file, serving, status, word
 from support import mail, new_tickets, codes
 
 KNOWN = "jaume.moral@upc.edu"
@@ -25,16 +23,7 @@ EXTERN = "5b10ac8d82e05b22cc7d4ef7"
 
 @pytest.fixture(scope="module")
 def box():
-    mailbox = ServiceMailbox(tls=True)
-    mailbox.start()
-    try:
-        yield mailbox
-    finally:
-        mailbox.stop()
-
-
-def word():
-    return uuid.uuid4().hex[:8]
+    yield from serving(tls=True)
 
 
 def jira_settings(jira, folder):

@@ -12,29 +12,14 @@ what the peers' users report, each against a real dovecot.
 The journal's message key is what makes this hold, never the UIDs.
 """
 import signal
-import uuid
 
 import pytest
 
-from service_support import (Service, ServiceMailbox, mailbox_entry, run_once, service_file,
-                             status, wait_for)
+from service_support import (Service, box, mailbox_entry, one_mailbox,  # noqa: F401 (box)
+                             run_once, service_file, status, wait_for, word)
 from support import codes, mail, new_tickets
 
 KNOWN = "jaume.moral@upc.edu"
-
-
-@pytest.fixture(scope="module")
-def box():
-    mailbox = ServiceMailbox()
-    mailbox.start()
-    try:
-        yield mailbox
-    finally:
-        mailbox.stop()
-
-
-def word():
-    return uuid.uuid4().hex[:8]
 
 
 def test_the_same_message_in_two_mailboxes_makes_one_ticket(box, server, settings_file,
@@ -59,10 +44,8 @@ def test_the_same_message_in_two_mailboxes_makes_one_ticket(box, server, setting
 
 def test_a_message_expunged_by_another_client_during_delivery_is_not_doubled(
         box, server, settings_file, tmp_path):
-    folder, w = "vanish-%s" % word(), word()
-    before = codes(server)
-    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
-                                                 folder=folder)])
+    w, before = word(), codes(server)
+    folder, path = one_mailbox(box, tmp_path, settings_file(), "vanish")
     box.append_as("suport", folder, mail("Vanishing %s" % w, KNOWN))
     server.set_mode("slow", hang_seconds=1.5)
     try:
@@ -90,10 +73,8 @@ def test_a_message_expunged_by_another_client_during_delivery_is_not_doubled(
 
 def test_a_new_uidvalidity_with_the_old_mail_again_tickets_nothing_twice(
         box, server, settings_file, tmp_path):
-    folder, w = "restored-%s" % word(), word()
-    before = codes(server)
-    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
-                                                 folder=folder)])
+    w, before = word(), codes(server)
+    folder, path = one_mailbox(box, tmp_path, settings_file(), "restored")
     raws = [mail("Restored %s %d" % (w, i), KNOWN) for i in range(2)]
     box.append_as("suport", folder, *raws)
     assert run_once(path).returncode == 0

@@ -16,14 +16,12 @@ import os
 import stat
 import subprocess
 import sys
-import uuid
 
 import pytest
 
-from service_support import (REPO, SCRIPT, OAuth2Server, Service, ServiceMailbox,
-                             mailbox_entry, run_once, service_file, status, wait_for)
+from service_support import (REPO, SCRIPT, OAuth2Server, Service, mailbox_entry,  # noqa: F401
+                             run_once, service_file, serving, sink, status, wait_for, word)
 from support import codes, mail, new_tickets
-from tests.smtp_sink import SmtpSink
 
 KNOWN = "jaume.moral@upc.edu"
 APP = {"client_id": "m365-app", "client_secret": "app-secret", "user": "suport",
@@ -34,6 +32,11 @@ LIFETIME = 3    # seconds: tokens expire within a test
 
 
 @pytest.fixture(scope="module")
+def box(oauth):
+    yield from serving(introspect=oauth.introspect_url)
+
+
+@pytest.fixture(scope="module")
 def oauth(tmp_path_factory):
     server = OAuth2Server(tmp_path_factory.mktemp("oauth2"), [APP, GOOGLE],
                           expires_in=LIFETIME)
@@ -41,29 +44,9 @@ def oauth(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def box(oauth):
-    mailbox = ServiceMailbox(introspect=oauth.introspect_url)
-    mailbox.start()
-    try:
-        yield mailbox
-    finally:
-        mailbox.stop()
-
-
-@pytest.fixture(scope="module")
-def sink():
-    with SmtpSink() as smtp:
-        yield smtp
-
-
 # The machine's own bundle would override a session's `verify`: the
 # service must still trust the authorization server's test CA.
 ENV = {"REQUESTS_CA_BUNDLE": "/etc/ssl/certs/ca-certificates.crt"}
-
-
-def word():
-    return uuid.uuid4().hex[:8]
 
 
 def app_login(oauth, secret_file):
