@@ -58,7 +58,8 @@ def test_idle_makes_a_ticket_within_seconds_and_survives_a_dovecot_restart(
     box.append_as("suport", folder, mail("Before start %s" % w, KNOWN))
     before = codes(server)
     path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
-                                                 folder=folder)], poll_interval=600)
+                                                 folder=folder)], poll_interval=600,
+                        idle_renew=2)
     with Service(path) as service:
         wait_for(lambda: status(path).get("suport", {}).get("idle"), 20, "IDLE")
         assert subjects(server, before) == ["Before start %s" % w]
@@ -68,6 +69,12 @@ def test_idle_makes_a_ticket_within_seconds_and_survives_a_dovecot_restart(
         wait_for(lambda: len(new_tickets(server, before)) == 2, 10, "the IDLE ticket")
         assert time.monotonic() - started < 10          # not the 600 s poll
         wait_for(lambda: box.folder_of("suport", folder) == [], 10, "the inbox emptied")
+
+        # IDLE is ended and started again every idle_renew (servers drop it
+        # at 29-30 minutes): each renewal is a pass, seen in the status file.
+        last = status(path)["suport"]["last_fetch_ok"]
+        wait_for(lambda: status(path)["suport"]["last_fetch_ok"] != last, 10, "a renewal")
+        assert status(path)["suport"]["idle"] and len(new_tickets(server, before)) == 2
 
         box.restart()                                     # the mail server goes away
         wait_for(lambda: status(path)["suport"]["last_error"], 30, "the error noticed")
