@@ -109,6 +109,8 @@ def service_side(work, server, dovecot, settings, count, latency_runs):
         drain = time.monotonic() - started
         after = rss_kib(proc.pid)
         done = delivered(status_file)[0]
+        outcomes = json.loads(status_file.read_text())["mailboxes"][0]["deliveries"]
+        tickets = len(server.tickets())
         left = dovecot.count("suport", folder)
         wait(lambda: delivered(status_file)[1], 30, "IDLE")
         latencies = []
@@ -122,7 +124,8 @@ def service_side(work, server, dovecot, settings, count, latency_runs):
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(60)
-    return {"drain": drain, "count": done, "left": left, "rss_warm": warm, "rss_after": after,
+    return {"drain": drain, "count": done, "left": left, "outcomes": outcomes,
+            "tickets": tickets, "rss_warm": warm, "rss_after": after,
             "rss_final": final, "latencies": latencies}
 
 
@@ -177,6 +180,9 @@ def main():
             time.strftime("%Y-%m-%d %H:%M"), os.cpu_count(), sys.version.split()[0]),
         "drain    service: %d messages in %.1f s (%.1f msg/s, start-up included; %d left)"
         % (svc["count"], svc["drain"], svc["count"] / svc["drain"], svc["left"]),
+        "         outcomes %s; tickets on the server: %d" % (
+            " ".join("%s %d" % item for item in svc["outcomes"].items() if item[1]),
+            svc["tickets"]),
         "         fetchmail + MDA: a sample of %d in %.1f s (%.2f msg/s), scaled to %d: %.0f s"
         % (fm["sample"], fm["elapsed"], 1 / per_message, args.count, scaled),
         "         ratio: the service drains %.1fx faster (goal >= 10x, aim 20x)"
