@@ -169,8 +169,9 @@ def _number(data, key, where):
 
 
 def _key(where):
-    return "service file key %r" % where if "." not in where and "[" not in where \
-        else "service file key %s" % where
+    """How a key is named: 'poll_interval' at the top, mailboxes[suport].port below."""
+    nested = "." in where or "[" in where
+    return "service file key %s" % (where if nested else repr(where))
 
 
 def _text(data, key, where, required=True):

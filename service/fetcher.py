@@ -38,10 +38,9 @@ log = logging.getLogger("mailtoticket.service")
 
 # Delivered messages filed with one MOVE (a pass's end files the rest).
 FILE_BATCH = 20
-
-
-class ConfigurationFailure(Exception):
-    """What only the admin can end: told once, retried slowly."""
+# A connection that lasted this long (seconds) had worked: the next
+# failure's backoff starts again at 1 s, not where the last one stopped.
+STEADY = 60
 
 
 class MailboxWorker(threading.Thread):
@@ -73,19 +72,21 @@ class MailboxWorker(threading.Thread):
         while not self.stop.is_set():
             session = Session(self.mailbox, (self.config.connect_timeout, self.config.timeout),
                               self.token_source)
+            started = time.monotonic()
             try:
                 session.open()
                 log.info("mailbox %s: connected to %s:%s", self.mailbox.name,
                          self.mailbox.server, self.mailbox.port)
-                backoff = 1.0
                 session.ensure_folders()
                 self.loop(session)
                 return
-            except (LoginRefused, SettingsError, ConfigurationFailure) as e:
+            except (LoginRefused, SettingsError) as e:
                 self.trouble(e, configuration=True)
                 wait = self.config.reconnect_max
             except CONNECTION_ERRORS as e:
                 self.trouble(e)
+                if time.monotonic() - started > STEADY:
+                    backoff = 1.0     # it had worked a while: a new failure starts afresh
                 wait, backoff = backoff, min(backoff * 2, self.config.reconnect_max)
             except Exception as e:  # a bug must not end the mailbox's thread: say it, go on
                 log.exception("mailbox %s: internal error", self.mailbox.name)
@@ -99,8 +100,8 @@ class MailboxWorker(threading.Thread):
             self.stop.wait(wait)
 
     def trouble(self, error, configuration=False):
-        text = "%s: %s" % (type(error).__name__, error) if not str(error).startswith(
-            self.mailbox.server) else str(error)
+        named = isinstance(error, (LoginRefused, SettingsError))
+        text = str(error) if named else "%s: %s" % (type(error).__name__, error)
         (log.error if configuration else log.warning)(
             "mailbox %s: %s%s", self.mailbox.name, text,
             "" if configuration or self.once else "; reconnecting")

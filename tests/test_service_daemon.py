@@ -12,7 +12,6 @@ import socket
 import threading
 import time
 
-import pytest
 
 from service_support import (ImapProxy, Service, box, mailbox_entry,  # noqa: F401 (fixtures)
                              one_mailbox, run_once, service_file, sink, status, wait_for,

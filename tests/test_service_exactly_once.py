@@ -13,7 +13,6 @@ The journal's message key is what makes this hold, never the UIDs.
 """
 import signal
 
-import pytest
 
 from service_support import (Service, box, mailbox_entry, one_mailbox,  # noqa: F401 (box)
                              run_once, service_file, status, wait_for, word)
