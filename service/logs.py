@@ -10,6 +10,7 @@ threads.
 """
 import contextlib
 import logging
+import logging.handlers
 import os
 import threading
 
@@ -88,7 +89,8 @@ def setup(config, records):
 def _file(logger, path, level, queue):
     try:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        handler = logging.FileHandler(path, encoding="utf-8")
+        # Reopened when logrotate moves the file away (a long-running process).
+        handler = logging.handlers.WatchedFileHandler(path, encoding="utf-8")
     except OSError as e:
         logger.warning("cannot open log file %s: %s", path, e)
         return
