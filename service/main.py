@@ -1,4 +1,4 @@
-"""`mailtoticket.py serve -c SERVICE_FILE [--once | --authorize MAILBOX]`:
+"""`mailtoticket.py serve -c SERVICE_FILE [--once | --check | --authorize MAILBOX]`:
 the long-running service (docs/service.md).
 
     service = Service(config)      # the queues' Runs made once
@@ -116,6 +116,9 @@ def serve(args):
     if args.authorize:
         from service import tokens
         return tokens.authorize(config, args.authorize)
+    if args.check:
+        from service import check
+        return check.check(Service(config, records))
     if args.once:
         service = Service(config, records)
         service.start(once=True)
@@ -147,6 +150,9 @@ def add_arguments(parser):
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true",
                       help="fetch what is there, deliver it, exit (for cron)")
+    mode.add_argument("--check", action="store_true",
+                      help="check the service file, each mailbox's login and folders, "
+                           "and each queue's settings and ticket system; exit 0 or 1")
     mode.add_argument("--authorize", metavar="MAILBOX",
                       help="the one-time OAuth2 consent of a mailbox (refresh-token "
                            "logins): prints the URL, reads the code")

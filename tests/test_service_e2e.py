@@ -8,10 +8,14 @@ One dovecot (TLS on, plain on loopback too) for the module; each test uses
 its own folder names so tests never see each other's mail.
 """
 
+import subprocess
+import sys
+
 import pytest
 import yaml
 
-from service_support import mailbox_entry, run_once, service_file, serving, status, word
+from service_support import (SCRIPT, mailbox_entry, run_once, service_file, serving, status,
+                             word)
 from support import mail, new_tickets, codes
 
 KNOWN = "jaume.moral@upc.edu"
@@ -173,3 +177,19 @@ def test_a_wrong_key_is_refused_at_start_naming_it(tmp_path, settings_file):
     assert "mailboxes[0]: unknown key 'proccessed_folder'" in err, err
     assert "Traceback" not in err
     assert not (tmp_path / "service-state" / "service-status.json").exists()
+
+
+def test_check_names_what_works_and_what_does_not(box, server, settings_file, tmp_path):
+    good = mailbox_entry(box, "suport", settings_file(), folder="INBOX")
+    wrong = mailbox_entry(box, "xarxa", settings_file(), user="xarxa")
+    wrong["login"] = {"user": "xarxa", "password": "not-its-password"}
+    path = service_file(tmp_path, [good, wrong])
+    result = subprocess.run([sys.executable, str(SCRIPT), "serve", "-c", str(path), "--check"],
+                            capture_output=True, text=True, timeout=120,
+                            stdin=subprocess.DEVNULL)
+    out = result.stdout
+    assert result.returncode == 1, out + result.stderr
+    assert "OK mailbox suport (127.0.0.1:%d): logged in as suport" % box.port in out
+    assert "PROBLEM mailbox xarxa (127.0.0.1:%d): " % box.port in out
+    assert "refused the login of xarxa" in out
+    assert "OK GN6" in out and "PROBLEM: 1 problem(s)" in out
