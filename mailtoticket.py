@@ -8,7 +8,7 @@ Run as fetchmail's MDA (see fetchmailrc.example):
 
     mailtoticket.py [-c SETTINGS] [--dry-run] [--replay FILE...]
     mailtoticket.py [-c SETTINGS] --check | --status ID | --quarantine
-    mailtoticket.py serve -c SERVICE_FILE [--once | --authorize MAILBOX]
+    mailtoticket.py serve -c SERVICE_FILE [--once | --check | --authorize MAILBOX]
 
 The message is echoed on stdout with an `X-Mailtoticket:` header saying what
 happened. Exit 0 acknowledges the message (fetchmail deletes it) and is only
