@@ -28,9 +28,8 @@ def credentials_refused(settings, error, raw, log_text):
     log.error("%s: fix the settings; the message stays in the mailbox", error)
     try:
         from gateway.journal import Journal
-        journal = Journal(settings.journal_path, settings.instance)
-        since = time.time() - settings["finestra_limit_minuts"] * 60
-        if journal.noticed_since(CREDENTIALS_TOPIC, since):
+        journal = Journal.of(settings)
+        if journal.noticed_within(CREDENTIALS_TOPIC, settings["finestra_limit_minuts"] * 60):
             return
         from gateway import notify
         subject = "mailtoticket: credentials refused, mail is waiting"
@@ -45,13 +44,6 @@ def credentials_refused(settings, error, raw, log_text):
         log.warning("could not tell the admin: %s", e)
 
 
-def first_attempt(entry):
-    row = entry.journal.execute(
-        "SELECT created FROM entries WHERE instance=? AND key=?",
-        entry.journal.instance, entry.key).fetchone()
-    return row[0] if row else None
-
-
 def deferred(settings, entry, reason, raw, log_text):
     """A temporary failure of a message the journal knows: report it once
     when it has been waiting too long."""
@@ -59,10 +51,12 @@ def deferred(settings, entry, reason, raw, log_text):
     if not hours or entry.get(steps.DEFERRAL_REPORTED):
         return
     try:
-        started = first_attempt(entry)
-        if started is None or time.time() - started < hours * 3600:
+        started = entry.journal.first_attempt(entry.key)
+        # the first attempt is on the journal's clock (another host's, maybe)
+        now = entry.journal.now()
+        if started is None or now - started < hours * 3600:
             return
-        waited = (time.time() - started) / 3600
+        waited = (now - started) / 3600
         log.error("message %s has been waiting %.1f hours since its first attempt "
                   "(%s); last reason: %s", entry.message_id, waited,
                   time.strftime("%Y-%m-%d %H:%M", time.localtime(started)), reason)

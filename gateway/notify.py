@@ -5,7 +5,6 @@ original message attached. A mail server that is down only costs a log
 line: the quarantine copy is what keeps the message, not this mail.
 """
 import logging
-import time
 
 from gateway import steps
 
@@ -70,8 +69,8 @@ def tell_admin_once(settings, entry, outcome, path, raw, log_text):
     guard, once per finestra_limit_minuts whatever the number of messages."""
     if entry.get(steps.NOTIFIED):
         return
-    since = time.time() - settings["finestra_limit_minuts"] * 60
-    if outcome.notice and entry.journal.noticed_since(outcome.notice, since):
+    if outcome.notice and entry.journal.noticed_within(
+            outcome.notice, settings["finestra_limit_minuts"] * 60):
         log.info("the admin was already told about %s", outcome.notice)
         return
     subject = "mailtoticket %s: %s" % (outcome.header, one_line(outcome.reason)[:120])

@@ -75,9 +75,8 @@ class Run:
     # -- the message's record
     def journal(self):
         from gateway.journal import Journal
-        settings = self.settings
-        return Journal(settings.journal_path, settings.instance, readonly=self.dry_run,
-                       keep_days=settings["dies_journal"])
+        return Journal.of(self.settings, readonly=self.dry_run,
+                          keep_days=self.settings["dies_journal"])
 
     def handles_again(self, outcome):
         """Whether a message the journal says was handled is handled again:

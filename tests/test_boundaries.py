@@ -108,6 +108,7 @@ def test_only_the_run_reads_the_mode():
     mode = {"dry_run", "replay", "replaying", "account", "readonly"}
     assert attributes_read(["mailtoticket.py", "filtres", "gateway", "rules", "mail"], mode, {
         "gateway/run.py", "gateway/journal.py",    # Journal(readonly=...) is its variant
+        "gateway/journal_sqlite.py", "gateway/journal_postgres.py",   # and its engines'
         "mailtoticket.py"}) == []                  # where the mode comes from: argv
 
 
