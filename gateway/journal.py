@@ -238,6 +238,10 @@ class Journal:
     def _rows(self, sql, *args):
         return self.engine.rows(sql, args)
 
+    def _count(self, sql, *args):
+        rows = self._rows(sql, *args)
+        return rows[0][0] if rows else 0    # none: an empty journal read-only
+
     def _write(self, *statements):
         """(sql, args) statements, committed together; nothing when read-only."""
         if not self.readonly:
@@ -331,16 +335,16 @@ class Journal:
 
     def sender_writes_within(self, sender, seconds):
         """Tickets and comments for `sender` in the last `seconds`."""
-        return self._rows(
+        return self._count(
             "SELECT COUNT(*) FROM sender_writes WHERE instance=? AND sender=? AND created>=?",
-            self.instance, sender or "", self.now() - seconds)[0][0]
+            self.instance, sender or "", self.now() - seconds)
 
     # -- the alerts' "told once"
     def noticed_within(self, topic, seconds):
         """Whether the admin was told about `topic` in the last `seconds`."""
-        return self._rows(
+        return self._count(
             "SELECT COUNT(*) FROM notices WHERE instance=? AND topic=? AND created>=?",
-            self.instance, topic, self.now() - seconds)[0][0] > 0
+            self.instance, topic, self.now() - seconds) > 0
 
     def note_notice(self, topic):
         self._write(("INSERT INTO notices (instance, topic, created) VALUES (?,?,?)",

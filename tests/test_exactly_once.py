@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 
+from journals import journal_engine, journal_settings, server  # noqa: F401  (both engines)
 from support import SCRIPT, REPO, header, mail, run_mailtoticket
 
 
