@@ -8,6 +8,7 @@ Run as fetchmail's MDA (see fetchmailrc.example):
 
     mailtoticket.py [-c SETTINGS] [--dry-run] [--replay FILE...]
     mailtoticket.py [-c SETTINGS] --check | --status ID | --quarantine
+    mailtoticket.py -c SETTINGS --copy-journal OLD_JOURNAL_FILE
 
 The message is echoed on stdout with an `X-Mailtoticket:` header saying what
 happened. Exit 0 acknowledges the message (fetchmail deletes it) and is only
@@ -33,7 +34,8 @@ def main(argv=None):
     os.umask(0o077)
     records = logs.setup()
     args = parse_args(argv)
-    delivering = not (args.replay or args.check or args.status or args.list_quarantine)
+    delivering = not (args.replay or args.check or args.status or args.list_quarantine
+                      or args.copy_journal)
     raw = sys.stdin.buffer.read() if delivering else b""
     try:
         from gateway import settings as settings_module
@@ -73,6 +75,9 @@ def admin_command(args, run):
         return admin.status(run.settings, args.status)
     if args.list_quarantine:
         return admin.quarantine(run.settings)
+    if args.copy_journal:
+        from gateway.journal_copy import copy
+        return copy(run.settings, args.copy_journal)
     from gateway.pipeline import replay
     return replay(run, args.replay)
 
@@ -86,7 +91,8 @@ exit codes:
                                    the message stays in the mailbox
   --replay:                     0 every message SUCCESS/SKIP, 1 one still
                                 REJECT/ERROR, 75 one hit a temporary failure
-  --check, --status, --quarantine: 0 all well / found, 1 a problem / nothing
+  --check, --status, --quarantine, --copy-journal:
+                                0 all well / found, 1 a problem / nothing
 
 settings are read from: -c SETTINGS, else $MAILTOTICKET_SETTINGS, else
 settings_default.py beside mailtoticket.py (a .py file defining `settings`,
@@ -126,6 +132,10 @@ def parse_args(argv):
                           help="what the journal knows of a Message-ID or ticket number")
     commands.add_argument("--quarantine", dest="list_quarantine", action="store_true",
                           help="list the quarantined messages, newest first")
+    # -- the journal's move to another engine (gateway/journal_copy.py)
+    commands.add_argument("--copy-journal", metavar="JOURNAL",
+                          help="copy an existing journal (an SQLite file) into the "
+                               "journal the settings name (docs/journal.md)")
     return parser.parse_args(argv)
 
 

@@ -18,7 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
-BIN = Path(os.environ.get("MAILTOTICKET_PG_BIN", "/usr/lib/postgresql/15/bin"))
+def _newest_bin():
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+# Debian's postgresql-NN binaries (not on PATH); MAILTOTICKET_PG_BIN overrides.
+BIN = Path(os.environ.get("MAILTOTICKET_PG_BIN") or _newest_bin())
 USER = "mtt"
 DATABASE = "journal"
 
