@@ -154,3 +154,90 @@ def test_two_gateways_five_minutes_apart_keep_one_loop_guard_window(server, host
     # on its own clock b would see a's writes as 5 minutes old, out of the window
     assert [header(r) for r in results] == ["SUCCESS", "SUCCESS", "REJECT", "REJECT"]
     assert sum(count(server, "Skewed %d" % i) for i in range(4)) == 2
+
+
+def test_a_copied_sqlite_journal_keeps_its_history_on_postgresql(
+        server, settings_file, postgres, tmp_path):
+    old = settings_file(folder=tmp_path / "old")            # the SQLite journal of old
+    done = mail(subject="Done before the move")
+    assert header(run_mailtoticket(done, old)) == "SUCCESS"
+    files = {"x.bin": b"x" * 30, "y.bin": b"y" * 30}
+    half = with_attachments("Half done before the move", files)
+    with server.failing("fault", after="AltaTiquet"):       # ticket made, answer lost
+        assert run_mailtoticket(half, old).returncode == 75
+    settings = settings_file(folder=tmp_path / "new", **postgres.journal_settings())
+
+    copied = subprocess.run([sys.executable, str(SCRIPT), "-c", str(settings),
+                             "--copy-journal", str(tmp_path / "old" / "journal.sqlite")],
+                            capture_output=True, timeout=60, cwd=str(REPO))
+    again = run_mailtoticket(b"Received: from imap by the new host; later\n" + done, settings)
+    finished = run_mailtoticket(half, settings)
+    recopied = subprocess.run([sys.executable, str(SCRIPT), "-c", str(settings),
+                               "--copy-journal", str(tmp_path / "old" / "journal.sqlite")],
+                              capture_output=True, timeout=60, cwd=str(REPO))
+
+    assert copied.returncode == 0, copied.stdout + copied.stderr
+    assert b"OK entries: 2 row(s)" in copied.stdout
+    assert header(again) == "SUCCESS"
+    assert "already handled" in (tmp_path / "new" / "mailtoticket.log").read_text()
+    assert count(server, "Done before the move") == 1
+    assert header(finished) == "SUCCESS", finished.stderr.decode()[-3000:]
+    [ticket] = [t for t in server.tickets() if t["assumpte"] == "Half done before the move"]
+    assert sorted(f["nomFitxer"] for f in ticket["annexos"]) == ["x.bin", "y.bin"]
+    assert recopied.returncode == 0                          # twice adds nothing
+    schema = postgres_schema(settings)
+    assert postgres.rows(schema, "SELECT COUNT(*) FROM entries")[0][0] == 2
+
+
+def postgres_schema(settings):
+    import yaml
+    url = yaml.safe_load(Path(settings).read_text())["journal"]
+    return url.rsplit("%3D", 1)[1]
+
+
+# ------------------------------------------- two hosts' fetchmail, one mailbox
+
+@pytest.fixture(scope="module")
+def box():
+    from test_fetchmail_e2e import mb
+    mailbox = mb.Mailbox()        # skips, or fails under CI, without dovecot/fetchmail
+    mailbox.start()
+    try:
+        yield mailbox
+    finally:
+        mailbox.stop()
+
+
+def fetchmail_of(box, settings, name, keep=False):
+    """A host's fetchmail: fetchmailrc.example for its settings (with
+    `keep` on the host that leaves mail for the other), its own home."""
+    from test_fetchmail_e2e import FETCHMAILRC_EXAMPLE, mb
+    text = mb.rc_from_example(FETCHMAILRC_EXAMPLE.read_text(), box,
+                              mb.example_paths(REPO, sys.executable, settings))
+    if keep:
+        text = text.replace("\n    nokeep", "\n    keep")
+    rc = box.write_rc(text, "fetchmailrc-%s" % name)
+    home = Path(settings).parent / "fetchmail-home"
+    home.mkdir(mode=0o700, exist_ok=True)
+    command = [mb.which("fetchmail"), "-f", str(rc), "--pidfile", str(home / "pid")]
+    env = box.fetchmail_env({"HOME": str(home), "FETCHMAILHOME": str(home)})
+    return lambda: subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, env=env)
+
+
+def test_two_hosts_fetchmail_on_one_mailbox_make_one_ticket_per_message(server, hosts, box):
+    a, b = hosts()
+    box.clear()
+    subjects = ["Two hosts %d" % i for i in range(4)]
+    box.append(*[mail(subject=s) for s in subjects])
+    keeping, deleting = fetchmail_of(box, a, "a", keep=True), fetchmail_of(box, b, "b")
+
+    racing = [keeping(), deleting()]                         # both poll at once
+    outputs = [p.communicate(timeout=120)[0] for p in racing]
+    again = keeping()                                        # a's next poll: all seen again
+    outputs.append(again.communicate(timeout=120)[0])
+    last = deleting()
+    outputs.append(last.communicate(timeout=120)[0])
+
+    assert [count(server, s) for s in subjects] == [1] * 4, b"\n".join(outputs)[-4000:]
+    assert box.messages() == []                              # b took each one away
