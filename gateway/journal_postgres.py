@@ -80,6 +80,7 @@ class PostgresEngine:
         except psycopg.Error as e:
             raise TemporaryFailure("journal %s unreachable: %s"
                                    % (self.describe, str(e).strip()))
+        self.versioned = versioned
         # a dry run on a database no gateway has used yet reads an empty journal
         self.empty = readonly and not versioned
 
@@ -135,9 +136,15 @@ class PostgresEngine:
             raise TemporaryFailure("journal %s: %s" % (self.describe, str(e).strip()))
 
     def run(self, statements):
-        """Statements committed together (or not at all)."""
+        """Statements committed together (or not at all). One statement is
+        its own transaction; several go in one pipeline, so that a step
+        costs one round trip to the server, not one per statement."""
         try:
-            with self.db.transaction():
+            if len(statements) == 1:
+                [(sql, args)] = statements
+                self.db.execute(self._dialect(sql), args)
+                return
+            with self.db.pipeline(), self.db.transaction():
                 for sql, args in statements:
                     self.db.execute(self._dialect(sql), args)
         except psycopg.Error as e:
@@ -154,9 +161,11 @@ class PostgresEngine:
             raise TemporaryFailure("journal %s: %s" % (self.describe, str(e).strip()))
 
     def schema_version(self):
-        rows = self.rows("SELECT to_regclass('journal_version') IS NOT NULL", ())
-        if not rows or not rows[0][0]:
-            return 0
+        if not self.versioned:     # as seen at connect; then for good once made
+            self.versioned = self.rows("SELECT to_regclass('journal_version') IS NOT NULL",
+                                       ())[0][0]
+            if not self.versioned:
+                return 0
         return self.rows("SELECT MAX(version) FROM journal_version", ())[0][0] or 0
 
     # -- the per-message lock
@@ -171,6 +180,9 @@ class PostgresEngine:
                 raise TemporaryFailure("another delivery of this message is still running")
             _held.add(number)
         try:
+            # the usual case, nobody else on it: one round trip
+            if self.db.execute("SELECT pg_try_advisory_lock(%s)", (number,)).fetchone()[0]:
+                return AdvisoryLock(self, number)
             left = max(give_up - time.monotonic(), 0)
             self.db.execute("SELECT set_config('lock_timeout', %s, false)",
                             ("%dms" % max(1, left * 1000),))

@@ -81,14 +81,15 @@ def test_a_gateway_killed_at_a_step_leaves_the_message_to_the_other_waiting_one(
     subject = "Killed at %s" % step
     raw = with_attachments(subject, files)
     seen = len(server.calls())
-    with server.failing("slow", hang_seconds=0.3):          # every answer late
+    with server.failing("slow", hang_seconds=2):             # every answer late
         first = start(a, raw)
         until(lambda: called(server, step, seen), what="gateway a at %s" % step)
-        second = start(b, b"Received: from imap by host b; racing\n" + raw)
-        until(lambda: waiting_on_a_message_lock(postgres), what="gateway b on the lock")
-        first.send_signal(signal.SIGKILL)                    # in the middle of the step
-        first.wait(timeout=10)
-        out, err = second.communicate(timeout=60)
+        first.send_signal(signal.SIGSTOP)                    # a stays in the step
+    second = start(b, b"Received: from imap by host b; racing\n" + raw)
+    until(lambda: waiting_on_a_message_lock(postgres), what="gateway b on the lock")
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    out, err = second.communicate(timeout=60)
 
     assert first.returncode == -signal.SIGKILL
     assert second.returncode == 0, err.decode()[-3000:]
@@ -241,3 +242,22 @@ def test_two_hosts_fetchmail_on_one_mailbox_make_one_ticket_per_message(server, 
 
     assert [count(server, s) for s in subjects] == [1] * 4, b"\n".join(outputs)[-4000:]
     assert box.messages() == []                              # b took each one away
+
+
+def test_check_and_status_read_a_postgresql_journal_without_showing_its_password(
+        server, hosts):
+    a, _ = hosts()
+    raw = mail(subject="Status on PostgreSQL", message_id="<status-pg@test.example>")
+    assert header(run_mailtoticket(raw, a)) == "SUCCESS"
+
+    check = subprocess.run([sys.executable, str(SCRIPT), "-c", str(a), "--check"],
+                           capture_output=True, timeout=60, cwd=str(REPO))
+    status = subprocess.run([sys.executable, str(SCRIPT), "-c", str(a), "--status",
+                             "status-pg@test.example"], capture_output=True, timeout=60,
+                            cwd=str(REPO))
+
+    assert check.returncode == 0, check.stdout
+    assert b"OK journal: postgresql://mtt@127.0.0.1:" in check.stdout
+    assert b"secret" not in check.stdout + check.stderr
+    assert status.returncode == 0, status.stdout
+    assert b"outcome:  SUCCESS" in status.stdout
