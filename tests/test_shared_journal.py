@@ -18,6 +18,7 @@ import pytest
 
 from support import REPO, SCRIPT, header, mail, run_mailtoticket
 from test_exactly_once import count, deliver_at_once, with_attachments
+from test_fetchmail_e2e import box  # noqa: F401  (a real dovecot, one per module)
 
 FAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 
@@ -197,17 +198,6 @@ def postgres_schema(settings):
 
 
 # ------------------------------------------- two hosts' fetchmail, one mailbox
-
-@pytest.fixture(scope="module")
-def box():
-    from test_fetchmail_e2e import mb
-    mailbox = mb.Mailbox()        # skips, or fails under CI, without dovecot/fetchmail
-    mailbox.start()
-    try:
-        yield mailbox
-    finally:
-        mailbox.stop()
-
 
 def fetchmail_of(box, settings, name, keep=False):
     """A host's fetchmail: fetchmailrc.example for its settings (with
