@@ -183,19 +183,27 @@ class PostgresEngine:
             # the usual case, nobody else on it: one round trip
             if self.db.execute("SELECT pg_try_advisory_lock(%s)", (number,)).fetchone()[0]:
                 return AdvisoryLock(self, number)
-            left = max(give_up - time.monotonic(), 0)
-            self.db.execute("SELECT set_config('lock_timeout', %s, false)",
-                            ("%dms" % max(1, left * 1000),))
+            # wait on the server (no polling), as long as we may: the
+            # statement's own bound is lifted above the lock's for the wait
+            left = max(1, int((give_up - time.monotonic()) * 1000))
+            self.db.execute("SELECT set_config('lock_timeout', %s, false),"
+                            " set_config('statement_timeout', %s, false)",
+                            ("%dms" % left, "%dms" % (left + 5000)))
             self.db.execute("SELECT pg_advisory_lock(%s)", (number,))
-            self.db.execute("SELECT set_config('lock_timeout', '0', false)")
+            self._bounds()
         except errors.LockNotAvailable:
             self._forget(number)
-            self.db.execute("SELECT set_config('lock_timeout', '0', false)")
+            self._bounds()
             raise TemporaryFailure("another delivery of this message is still running")
         except psycopg.Error as e:
             self._forget(number)
             raise TemporaryFailure("journal %s: %s" % (self.describe, str(e).strip()))
         return AdvisoryLock(self, number)
+
+    def _bounds(self):
+        self.db.execute("SELECT set_config('lock_timeout', '0', false),"
+                        " set_config('statement_timeout', %s, false)",
+                        ("%dms" % (STATEMENT_SECONDS * 1000),))
 
     def unlock(self, number):
         try:

@@ -1,6 +1,7 @@
 """The journal's engines in-process: schema versions, the choice of engine
 by the setting's form, what an admin reads in the log."""
 import sqlite3
+import time
 import subprocess
 import sys
 
@@ -54,7 +55,8 @@ def test_a_postgresql_journal_at_version_1_moves_to_the_latest(postgres):
                    " 1.0, 2.0)")
     settings = postgres.journal_settings(schema)
 
-    journal = Journal(settings["journal"], "gn6", password_file=settings["journal_password_file"])
+    journal = Journal(settings["journal"], "gn6", keep_days=0,
+                      password_file=settings["journal_password_file"])
 
     assert journal.entry_row("k") == ("{}", "SUCCESS", "")
     assert postgres.rows(schema, "SELECT version FROM journal_version") == [(LATEST,)]
@@ -118,3 +120,25 @@ def test_a_journal_url_password_never_reaches_the_log():
     assert redacted("postgresql://mtt:s3cret@db:5432/journal") == \
         "postgresql://mtt:***@db:5432/journal"
     assert redacted("postgresql://mtt@db/journal") == "postgresql://mtt@db/journal"
+
+
+def test_a_delivery_waits_for_the_lock_longer_than_one_statement_may_last(postgres):
+    import hashlib
+    import gateway.journal_postgres as engine
+    settings = postgres.journal_settings()
+    journal = Journal(settings["journal"], "gn6", keep_days=0,
+                      password_file=settings["journal_password_file"])
+    number = int.from_bytes(hashlib.sha256(b"a message").digest()[:8], "big", signed=True)
+    engine.STATEMENT_SECONDS, saved = 1, engine.STATEMENT_SECONDS
+    try:
+        journal.engine._bounds()                          # statements: 1 s at most
+        with postgres.connect() as other_gateway:
+            other_gateway.execute("SELECT pg_advisory_lock(%s)", (number,))
+            started = time.monotonic()
+            with pytest.raises(TemporaryFailure, match="still running"):
+                journal.engine.lock("a message", 2.5)     # the wait's bound, not 1 s
+            waited = time.monotonic() - started
+        journal.engine.lock("a message", 2.5).release()   # freed with that session
+    finally:
+        engine.STATEMENT_SECONDS = saved
+    assert waited >= 2.4
