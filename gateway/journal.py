@@ -250,6 +250,16 @@ class Journal:
     def entry(self, key, message_id, wait, deadline=None):
         return Entry(self, key, message_id, wait, deadline)
 
+    # For methods of this class only (the service's and the pages' queries
+    # live here too): SQL both engines speak, parameters marked with ?.
+    def execute(self, sql, *args):
+        """A query's rows (fetchone/fetchall, or iterate)."""
+        return Rows(self._rows(sql, *args))
+
+    def write(self, sql, *args):
+        """One statement, committed; nothing when read-only."""
+        self._write((sql, args))
+
     def prune(self, keep_days):
         """Forget messages older than keep_days: a redelivery comes within
         hours, not months. Open work (no outcome yet) is kept."""
@@ -384,6 +394,16 @@ class Journal:
         sql = "INSERT INTO %s (%s) SELECT %s WHERE NOT EXISTS (SELECT 1 FROM %s WHERE %s)" % (
             table, ", ".join(columns), marks, table, same)
         self._write(*[(sql, tuple(row) * 2) for row in rows])
+
+
+class Rows(list):
+    """A query's rows, read as from a DB-API cursor."""
+
+    def fetchone(self):
+        return self[0] if self else None
+
+    def fetchall(self):
+        return list(self)
 
 
 class Entry:
