@@ -13,9 +13,11 @@ settings = {
     # WSDL locations (URL or file path). The service address inside the WSDL is
     # used unless endpoint_gn6 / endpoint_identitat override it (same WSDL,
     # test bus vs production bus).
-    # The defaults are the production bus of the original tool's guide, as
-    # it hard-coded them: pointing at a test bus is a settings change.
-    "url_gn6": "https://bus-soa.upc.edu/gN6/GestioTiquetsv5?wsdl",
+    # The defaults are the production bus: url_gn6 is the GN6 v6 service the
+    # original tool's code has called since 2019 (v6 adds additional
+    # requesters; its guide still names v5), url_identitat the guide's
+    # Personesv6 address. Pointing at a test bus is a settings change.
+    "url_gn6": "https://bus-soa.upc.edu/gN6/GestioTiquetsv6?wsdl",
     "url_identitat": "https://public.bus-soa.upc.edu/GestioIdentitat/Personesv6?wsdl",
     "endpoint_gn6": None,
     "endpoint_identitat": None,
