@@ -187,3 +187,24 @@ def test_a_netejahtml_function_upstream_never_had_is_named(server, tmp_path):
 
     assert result.returncode == 75
     assert "netejahtml has no function 'neteja_tot'" in result.stderr.decode()
+
+
+def test_without_url_gn6_the_gn6_v6_service_upstream_calls_is_asked(tmp_path):
+    # Upstream's settings name no URL: its code called GestioTiquetsv6. The
+    # bus is out of reach here; a proxy that refuses shows where the call
+    # was going, without the network.
+    import socket
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        proxy = "http://127.0.0.1:%d" % closed.getsockname()[1]
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("username_soa: x\npassword_soa: x\nusername_gn6: x\n"
+                        "password_gn6: x\ndomini: '999'\nequip_resolutor_nous: '99999'\n"
+                        "state_dir: %s\n" % (tmp_path / "state"))
+
+    result = run_mailtoticket(b"", settings, "--check",
+                              env={"HTTPS_PROXY": proxy, "https_proxy": proxy,
+                                   "NO_PROXY": "", "no_proxy": ""})
+
+    said = result.stdout.decode() + result.stderr.decode()
+    assert "host='bus-soa.upc.edu'" in said and "/gN6/GestioTiquetsv6?wsdl" in said, said
