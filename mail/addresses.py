@@ -123,34 +123,34 @@ def _read_entry(entry, note):
         return None
     entry = _MAILTO_RE.sub("<", entry)
     try:
-        mailbox, defects = _parsed(entry)
+        return _parsed(entry)
     except Exception as e:   # the parser can fail on hostile input (RecursionError...)
         if note is not None:
             note("address %r" % entry[:80], e)
         return None
-    if mailbox is None:
+
+
+def _parsed(entry):
+    """(name, address) of `entry` read by the email package's RFC 5322
+    parser, then by the rules above; None."""
+    from email.headerregistry import AddressHeader
+    parsed = {}
+    AddressHeader.parse(entry, parsed)
+    tree = parsed["parse_tree"]
+    mailboxes = [m for address in tree.addresses for m in address.all_mailboxes]
+    if len(mailboxes) != 1:
         return None
+    mailbox = mailboxes[0]
     # The parser calls a mailbox invalid for any invalid defect, those of
     # encoded words in its display name too: the defects decide here.
     if mailbox.token_type not in ("mailbox", "invalid-mailbox") or \
-            any(_invalid(d) for d in defects):
+            any(_invalid(d) for d in tree.all_defects):
         return _old_mailer_form(entry)
     address = (mailbox.addr_spec or "").lower()
     if not mailbox.local_part or not mailbox.domain or address.startswith('"') \
             or mailbox.domain.startswith("[") or not valid_address(address):
         return None
     return _display_name(mailbox, entry), address
-
-
-def _parsed(entry):
-    """(the one mailbox of `entry` or None, the entry's defects), by the
-    email package's RFC 5322 parser."""
-    from email.headerregistry import AddressHeader
-    parsed = {}
-    AddressHeader.parse(entry, parsed)
-    tree = parsed["parse_tree"]
-    mailboxes = [m for address in tree.addresses for m in address.all_mailboxes]
-    return (mailboxes[0] if len(mailboxes) == 1 else None), tree.all_defects
 
 
 def _invalid(defect):
