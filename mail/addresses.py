@@ -171,10 +171,18 @@ def _display_name(mailbox, entry):
     return decode_header(name) if "=?" in name else name.strip()
 
 
+_SAME_TWICE_RE = re.compile(r"([^\s<>\"@]+@[^\s<>\"@]+)\s*<\s*([^\s<>\"@]+@[^\s<>\"@]+)\s*>")
+
+
 def _old_mailer_form(entry):
-    """Old mailers write `Name addr@host`: read when the entry has no
-    brackets, quotes or escapes and exactly one thing looks like an
-    address."""
+    """Two forms RFC 5322 refuses that mailers write, read when they can
+    name nobody else: `Name addr@host` (old mailers: no brackets, quotes or
+    escapes, exactly one thing that looks like an address), and
+    `addr@host <addr@host>` (the same address twice, unquoted)."""
+    twice = _SAME_TWICE_RE.fullmatch(entry)
+    if twice and twice.group(1).lower() == twice.group(2).lower():
+        address = twice.group(2).lower()
+        return ("", address) if valid_address(address) else None
     if any(c in entry for c in '<>"\\'):
         return None
     found = find_addresses(entry)

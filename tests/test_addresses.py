@@ -78,6 +78,7 @@ def test_rfc_5322_appendix_a_addresses_are_read(value, expected):
     ("old mailer", "Jaume Moral jaume.moral@upc.edu", ("", "jaume.moral@upc.edu")),
     ("web form", "<mailto:jaume.moral@upc.edu>", ("", "jaume.moral@upc.edu")),
     ("raw UTF-8", "José García <jose@upc.edu>", ("José García", "jose@upc.edu")),
+    ("some mailers", "PGarcia@upc.edu <pgarcia@upc.edu>", ("", "pgarcia@upc.edu")),
 ])
 def test_what_real_clients_write_is_read(client, value, expected):
     assert read(value) == [expected], client
