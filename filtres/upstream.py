@@ -15,8 +15,13 @@ it is asked anything, naming what it uses and what to change
 (docs/upstream.md, "Site filters"). The message stays in the mailbox
 (a settings error) until the filter is ported.
 
-Shipped filters are never inspected; a site filter's methods are read
-once per run (the bytecode, not the source: a filter may ship as .pyc).
+A class is taken for an original one when it defines `__init__(msg,
+tickets, identitat)`, uses the original's attributes and methods or the
+global `settings` module, or overrides a hook of the original's classes
+(which nothing here would call: its behaviour would silently vanish).
+Shipped filters are never inspected; a site filter's methods are read when
+the chain loads it (the bytecode, not the source: a filter may ship as
+.pyc).
 """
 import dis
 import inspect
@@ -136,11 +141,13 @@ def check_class(dotted, cls):
         if klass is object or klass.__module__ in SHIPPED:
             continue
         _old_constructor(klass, used)
-        for value in vars(klass).values():
+        for name, value in vars(klass).items():
+            if name in UPSTREAM_NAMES and name not in used:
+                used.append(name)    # overrides a hook nothing here calls
             function = getattr(value, "__func__", value)
             code = getattr(function, "__code__", None)
             if code is not None:
-                _old_names(code, used)
+                _old_names(code, getattr(function, "__globals__", {}), used)
     if used:
         changes = []
         for name in used:
@@ -166,14 +173,22 @@ def _old_constructor(klass, used):
         used.append(OLD_INIT)
 
 
-def _old_names(code, used):
+def _old_settings(namespace):
+    """Whether the global `settings` of a filter's module is the original
+    tool's module (or missing): not, say, gateway.settings."""
+    value = namespace.get("settings")
+    return value is None or getattr(value, "__name__", None) == "settings"
+
+
+def _old_names(code, namespace, used):
     for instruction in dis.get_instructions(code):
         name = instruction.argval
         if not isinstance(name, str):
             if inspect.iscode(name):
-                _old_names(name, used)
+                _old_names(name, namespace, used)
             continue
-        if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME") and name == "settings":
+        if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME") and name == "settings" \
+                and _old_settings(namespace):
             found = "the global settings"
         elif instruction.opname in ("LOAD_ATTR", "LOAD_METHOD", "STORE_ATTR") \
                 and name in UPSTREAM_NAMES and not name.startswith(("_", "the ")):

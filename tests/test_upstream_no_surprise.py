@@ -208,3 +208,72 @@ def test_without_url_gn6_the_gn6_v6_service_upstream_calls_is_asked(tmp_path):
 
     said = result.stdout.decode() + result.stderr.decode()
     assert "host='bus-soa.upc.edu'" in said and "/gN6/GestioTiquetsv6?wsdl" in said, said
+
+
+# -- which site filters are taken for the original's (in-process) ------------------
+
+import importlib  # noqa: E402
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+def site_module(tmp_path, name, source):
+    (tmp_path / (name + ".py")).write_text(textwrap.dedent(source))
+    sys.path.insert(0, str(tmp_path))
+    importlib.invalidate_caches()
+    return name
+
+
+@pytest.fixture
+def clean_path():
+    before = list(sys.path)
+    yield
+    sys.path[:] = before
+
+
+@pytest.mark.parametrize("source, named", [
+    ("""
+     from filtres.reply import FiltreReply
+     class F(FiltreReply):
+         def __init__(self, msg=None, tickets=None, identitat=None):
+             FiltreReply.__init__(self, msg, tickets, identitat)
+     """, "__init__(msg, tickets, identitat)"),
+    ("""
+     from mailticket import MailTicket
+     from filtres.filtre import Filtre
+     class F(Filtre):
+         def es_aplicable(self):
+             return self.identitat.obtenir_uid(self.msg.get_from()) is not None
+     """, "'mailticket'"),
+    ("""
+     from filtres.nou import FiltreNou
+     class F(FiltreNou):
+         def obtenir_parametres_addicionals(self):
+             return {}
+     """, "obtenir_parametres_addicionals"),
+])
+def test_a_filter_for_the_original_class_is_refused_at_load(tmp_path, clean_path, source,
+                                                            named):
+    import filtres
+    from filtres.upstream import UpstreamFilter
+    module = site_module(tmp_path, "site_%d" % abs(hash(source)), source)
+
+    with pytest.raises(UpstreamFilter) as refused:
+        filtres.load(module + ".F")
+
+    assert named in str(refused.value) and "docs/upstream.md" in str(refused.value)
+    assert "mailticket" not in sys.modules
+
+
+def test_a_filter_for_this_class_using_gateway_settings_is_not_refused(tmp_path, clean_path):
+    import filtres
+    module = site_module(tmp_path, "site_ours", """
+        from gateway import settings
+        from filtres.nou import FiltreNou
+        class F(FiltreNou):
+            def es_aplicable(self):
+                return settings.HERE is not None and super().es_aplicable()
+        """)
+
+    assert filtres.load(module + ".F").__name__ == "F"
