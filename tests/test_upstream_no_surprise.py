@@ -1,7 +1,11 @@
 """An upstream deployment moved here meets no accidental difference (issue
 18): each test runs the real script on upstream-shaped settings against the
 reference server, as an admin who copied their old files would."""
+import importlib
+import sys
 import textwrap
+
+import pytest
 
 from support import header, mail, run_mailtoticket
 from test_upstream_parity import existing_ticket, run, upstream_settings
@@ -211,12 +215,6 @@ def test_without_url_gn6_the_gn6_v6_service_upstream_calls_is_asked(tmp_path):
 
 
 # -- which site filters are taken for the original's (in-process) ------------------
-
-import importlib  # noqa: E402
-import sys  # noqa: E402
-
-import pytest  # noqa: E402
-
 
 def site_module(tmp_path, name, source):
     (tmp_path / (name + ".py")).write_text(textwrap.dedent(source))
