@@ -73,7 +73,12 @@ def parse_addresses(value, note=None, limit=None):
     return out
 
 
-_MAX_ENTRY = 1024       # one entry (an address and its display name, comments)
+_MAX_ENTRY = 512        # one entry (an address and its display name, comments)
+# The parser's work grows with the square of an entry's tokens on some
+# input (runs of quotes, words, dots): an entry with more than this many
+# quotes, parentheses, dots and blanks is hostile, not an address.
+_MAX_ENTRY_TOKENS = 100
+_TOKEN_RE = re.compile(r'["().]|\s+')
 _MAX_ENTRIES = 1000     # entries of one header read; the rest are not
 _MAILTO_RE = re.compile(r"<\s*mailto:", re.IGNORECASE)
 
@@ -120,6 +125,8 @@ def _read_entry(entry, note):
         return None        # unclosed quote, comment or <: nobody
     entry = entry.strip()
     if not entry or len(entry) > _MAX_ENTRY:
+        return None
+    if len(_TOKEN_RE.findall(entry, 0, _MAX_ENTRY)) > _MAX_ENTRY_TOKENS:
         return None
     entry = _MAILTO_RE.sub("<", entry)
     try:

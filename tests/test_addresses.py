@@ -105,6 +105,7 @@ def test_a_list_keeps_every_readable_entry_in_order():
     "a@b@upc.edu",
     '"x" <>',
     "x" * 250 + "@upc.edu",                        # longer than an address can be
+    "Name " * 110 + "<jaume.moral@upc.edu>",       # an entry past 512 characters
 ])
 def test_an_entry_that_does_not_parse_cleanly_names_nobody(value):
     assert read(value) == []
@@ -117,7 +118,8 @@ def test_one_bad_entry_does_not_hide_the_good_ones():
 
 @pytest.mark.parametrize("value", [
     '"' * 16000, "(" * 16000, "<" * 16000, "a " * 8000, "a." * 8000,
-    ('"' * 1000 + ",") * 16, ("a " * 500 + ",") * 16, "g:a@b.c;" * 2000,
+    ('"' * 510 + ",") * 32, ("a " * 255 + ",") * 32, ("(" * 255 + ")" * 255 + ",") * 32,
+    "g:a@b.c;" * 2000,
     "=?utf-8?q?a?= " * 1100,
 ])
 def test_hostile_address_headers_are_read_in_bounded_time_never_raising(value):
