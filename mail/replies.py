@@ -136,33 +136,17 @@ def strip_text(text):
     """The reply's own text of a plain-text comment (never '')."""
     try:
         stripped = _strip_text(text)
-    except Exception:
+    except Exception:  # a bug here must never cost the comment its text
         return text
     return stripped if stripped.strip() else text
 
 
 def _strip_text(text):
-    if not text or len(text) > _MAX_TEXT or _FORWARD_MARKER_RE.search(text):
+    if not text or len(text) > _MAX_TEXT:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    copy = _english("\n".join(lines[:MAX_LINES]))
-    import quotequail
-    found = quotequail.unwrap(copy)
-    if found and found.get("type") in ("reply", "forward", "quote") \
-            and "text_top" in found:
-        lines = lines[:_cut_after_nonblank(lines,
-                                           _nonblank_count(found["text_top"]))]
-        _drop_attribution(lines)
-    lines = _drop_quoted(lines)
-    kept = "\n".join(lines)
-    if not kept.strip() or len(lines) > MAX_LINES:
-        return "\n".join(_drop_signature(lines)).rstrip()
-    from mailparser_reply import EmailReplyParser
-    reply = EmailReplyParser(languages=["en", "es", "fr", "de", "it"]) \
-        .parse_reply(text=_english(kept))
-    if reply and reply.strip():
-        lines = lines[:_cut_after_nonblank(lines, _nonblank_count(reply))]
+    from mail.reply_rules import reply_lines
+    lines = reply_lines(text.split("\n"))
     return "\n".join(_drop_signature(lines)).rstrip()
 
 

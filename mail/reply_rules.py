@@ -1,0 +1,268 @@
+"""Which lines of a plain-text reply are the sender's own: one pass over
+the lines with the tables of reply_patterns.py.
+
+The rule that matters most: losing a requester's words is worse than
+keeping a quote. So a line goes only when something says it is history:
+
+* a `>` run after a history marker (an attribution, a header block, a
+  separator), or a `>` run that starts with its own attribution (Apple
+  Mail quotes the "On ... wrote:" too). A `>` line with no marker above
+  it quotes nothing anyone can see: it stays. Text between and below the
+  quoted runs (interleaved answers, bottom posting, the name under the
+  quote) is the sender's and stays;
+* everything from an Outlook-style header block or a separator line to
+  the end (such history is not `>`-quoted, so its end is the message's);
+* everything from an attribution with a date or an address that no `>`
+  run follows (the history is pasted as it was) to the end.
+
+A forward marker before any of these keeps the rest: the forwarded
+message is what the sender brings.
+"""
+
+import re
+
+from mail import reply_patterns as P
+
+__all__ = ["attribution_at", "header_block_at", "reply_lines"]
+
+
+def _alternation(words):
+    """A regex alternation of `words`, longest first; word boundaries
+    around those written in alphabets with spaces between words."""
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        escaped = re.escape(word).replace("\\ ", r"\s+")
+        if all(ord(c) < 0x0530 for c in word):
+            escaped = r"(?<!\w)" + escaped + r"(?!\w)"
+        parts.append(escaped)
+    return "|".join(parts)
+
+
+_VERB_RE = re.compile(_alternation(P.ATTRIBUTION_VERBS), re.I)
+_OPENER_RE = re.compile(
+    r"^[ \t]*(?:(?:%s)(?:\s|,)|\d|\(|[A-Za-zÀ-ÿ]{2,4}\.?,?\s+\d)"
+    % _alternation(P.ATTRIBUTION_OPENERS))
+_DATE_RE = re.compile(
+    r"\d{1,2}[:.h]\d{2}(?!\d)|(?<!\d)(?:19|20)\d{2}(?!\d)|"
+    r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}月\d{1,2}日|\d{1,2}월")
+_ADDRESS_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_ENDS_COLON_RE = re.compile(r"[:：]\s*[*_]*\s*$")
+_DASHED_RE = re.compile(r"^\s*-{2,}\s*(.+?)\s*-{2,}\s*$")
+_QUOTED_RE = re.compile(r"^[ \t]*>")
+_SENTENCE_END_RE = re.compile(r"[.!?。！？]\s*$")
+
+_LABELS = {"from": [], "sent": [], "to": [], "cc": [], "subject": []}
+for _labels in P.HEADER_LABELS.values():
+    for _kind, _words in zip(("from", "sent", "to", "cc", "subject"), _labels):
+        _LABELS[_kind].extend(_words.split("|"))
+_LABEL_TAIL = r"[ \t*_]*[:：]"
+_FROM_RE = re.compile(r"^[ \t*_]*(?:%s)%s" % (_alternation(_LABELS["from"]),
+                                             _LABEL_TAIL), re.I)
+_OTHER_RES = [re.compile(r"(?:^|\s)[ \t*_]*(?:%s)%s" % (_alternation(_LABELS[k]),
+                                                         _LABEL_TAIL), re.I)
+              for k in ("sent", "to", "cc", "subject")]
+_OTHER_START_RES = [re.compile(r"^" + r.pattern[len(r"(?:^|\s)"):], re.I)
+                    for r in _OTHER_RES]
+_SEPARATOR_RE = re.compile(
+    r"^[ \t>]*[-_=*]{2,}[ \t]*(?:%s)[ \t]*:?[ \t]*[-_=*]{2,}[ \t]*$"
+    % _alternation(P.SEPARATOR_PHRASES), re.I)
+_RULE_RE = re.compile(r"^[ \t]*(?:_{10,}|-{10,}|={10,})[ \t]*$")
+_FORWARD_RE = re.compile(
+    r"^[ \t*-]*(?:%s)\b" % _alternation(P.FORWARD_PHRASES), re.I)
+_SENT_FROM_RE = re.compile(r"^[ \t]*(?:%s)" % _alternation(P.SENT_FROM), re.I)
+
+_HEADER_REACH = 10      # lines after "From:" where the other labels are
+_ATTRIBUTION_CHARS = 500
+
+
+def is_quoted(line):
+    return bool(_QUOTED_RE.match(line))
+
+
+def _unquote(line):
+    return line.lstrip(" \t>")
+
+
+def looks_like_attribution(text, quote_follows):
+    """Whether `text` (one attribution, its lines joined) names the author
+    of what follows. "strong" when it may cut unquoted text too."""
+    text = text.strip()
+    if not text or len(text) > _ATTRIBUTION_CHARS:
+        return None
+    dashed = _DASHED_RE.match(text)
+    if dashed:
+        inner = dashed.group(1)
+        if _VERB_RE.search(inner) and (_DATE_RE.search(inner)
+                                       or _ADDRESS_RE.search(inner)):
+            return "strong"
+        return None
+    if not _ENDS_COLON_RE.search(text):
+        return None
+    verb = _VERB_RE.search(text)
+    date = _DATE_RE.search(text)
+    address = _ADDRESS_RE.search(text)
+    if _FROM_RE.match(text) or any(r.match(text) for r in _OTHER_START_RES):
+        return None  # "Sent: ..." is a header line, not an attribution
+    if verb and (date or address):
+        return "strong"
+    if verb and quote_follows and len(text) < 200:
+        return "weak"
+    if date and address and quote_follows:
+        return "weak"
+    return None
+
+
+def attribution_at(lines, index, out, quote_follows):
+    """(how many lines of `out` belong to the attribution ending at
+    lines[index], its strength), or None."""
+    line = lines[index]
+    if not line.strip() or is_quoted(line):
+        return None
+    stripped = line.rstrip()
+    if not (stripped.endswith((":", "：", "-", "*")) or quote_follows):
+        return None
+    alone = looks_like_attribution(line, quote_follows)
+    if alone == "strong" and (_OPENER_RE.match(line) or _DATE_RE.search(line)
+                              and (_VERB_RE.search(line) or quote_follows)):
+        return 0, alone
+    # Wrapped over two or three lines: the part above, in `out`.
+    tails = []
+    for back in (1, 2):
+        if len(out) < back:
+            break
+        above = out[-back]
+        if not above.strip() or is_quoted(above) or \
+                _SENTENCE_END_RE.search(above):
+            break
+        tails.append(back)
+    for back in tails:  # an opener ("On", "Am", a date) starts it
+        if _OPENER_RE.match(out[-back]):
+            joined = " ".join(out[-back:] + [line])
+            found = looks_like_attribution(joined, quote_follows)
+            if found:
+                return back, found
+    for back in tails:  # else a paragraph's start
+        if len(out) == back or not out[-back - 1].strip():
+            joined = " ".join(out[-back:] + [line])
+            found = looks_like_attribution(joined, quote_follows)
+            if found and (_VERB_RE.search(joined) and _VERB_RE.search(
+                    line) or not _VERB_RE.search(" ".join(out[-back:]))):
+                return back, found
+    if alone:
+        return 0, alone
+    return None
+
+
+def header_block_at(lines, index):
+    """Whether an Outlook-style header block starts at lines[index]."""
+    line = lines[index]
+    match = _FROM_RE.match(line)
+    if not match:
+        return False
+    kinds = {i for i, r in enumerate(_OTHER_RES) if r.search(line, match.end())}
+    for following in lines[index + 1:index + 1 + _HEADER_REACH]:
+        kinds.update(i for i, r in enumerate(_OTHER_START_RES)
+                     if r.match(following))
+        if len(kinds) >= 2:
+            return True
+    return len(kinds) >= 2
+
+
+def _next_nonblank(lines, index):
+    for line in lines[index:index + 4]:
+        if line.strip():
+            return line
+    return ""
+
+
+def _drop_tail(out, count):
+    del out[len(out) - count:]
+
+
+def _drop_rules_and_blanks(out):
+    """Blank lines and a rule (underscores, dashes) at the end of `out`."""
+    while out and (not out[-1].strip() or _RULE_RE.match(out[-1])
+                   or _SEPARATOR_RE.match(out[-1])):
+        out.pop()
+
+
+def _drop_tagline(out):
+    """"Sent from my iPhone" as the last kept line."""
+    while out and not out[-1].strip():
+        out.pop()
+    if out and _SENT_FROM_RE.match(out[-1]) and len(out[-1]) < 80:
+        out.pop()
+
+
+def reply_lines(lines):
+    """The lines of `lines` (a reply's text) that the sender wrote."""
+    out = []
+    marker = False
+    index, count = 0, len(lines)
+    while index < count:
+        line = lines[index]
+        if is_quoted(line):
+            end = index
+            while end < count and (is_quoted(lines[end]) or not lines[end].strip()
+                                   and end + 1 < count and is_quoted(lines[end + 1])):
+                end += 1
+            run = lines[index:end]
+            if marker or _quotes_its_attribution(run):
+                marker = True
+                _drop_tagline_before_quote(out)
+            else:
+                out.extend(run)
+            index = end
+            continue
+        following = _next_nonblank(lines, index + 1)
+        quote_follows = is_quoted(following)
+        if not marker and _FORWARD_RE.match(line):
+            out.extend(lines[index:])
+            break
+        if _SEPARATOR_RE.match(line) or header_block_at(lines, index):
+            _drop_rules_and_blanks(out)
+            _drop_tagline(out)
+            break
+        found = attribution_at(lines, index, out, quote_follows)
+        if found:
+            back, strength = found
+            if quote_follows:
+                _drop_tail(out, back)
+                marker = True
+                index += 1
+                continue
+            if strength == "strong":
+                _drop_tail(out, back)
+                _drop_rules_and_blanks(out)
+                _drop_tagline(out)
+                break
+        out.append(line)
+        index += 1
+    while out and not out[-1].strip():
+        out.pop()
+    return out
+
+
+def _quotes_its_attribution(run):
+    """A `>` run whose first lines are an attribution (Apple Mail's and
+    Outlook for Mac's text parts quote the "On ... wrote:" too)."""
+    head = []
+    for line in run[:4]:
+        text = _unquote(line).strip()
+        if not text:
+            if head:
+                break
+            continue
+        head.append(text)
+        if looks_like_attribution(" ".join(head), True):
+            return True
+    return False
+
+
+def _drop_tagline_before_quote(out):
+    """A "Sent from my iPhone" just above the quote."""
+    end = len(out)
+    while end and not out[end - 1].strip():
+        end -= 1
+    if end and _SENT_FROM_RE.match(out[end - 1]) and len(out[end - 1]) < 80:
+        del out[end - 1:]
