@@ -40,7 +40,7 @@ def _alternation(words):
 
 _VERB_RE = re.compile(_alternation(P.ATTRIBUTION_VERBS), re.I)
 _OPENER_RE = re.compile(
-    r"^[ \t]*(?:(?:%s)(?:\s|,)|\d|\(|[A-Za-zÀ-ÿ]{2,4}\.?,?\s+\d)"
+    r"^[ \t]*(?:(?:%s)(?:(?<=-)|\s|,)|\d|[^\W\d_]{2,4}\.?,?\s+\d)"
     % _alternation(P.ATTRIBUTION_OPENERS))
 _DATE_RE = re.compile(
     r"\d{1,2}[:.h]\d{2}(?!\d)|(?<!\d)(?:19|20)\d{2}(?!\d)|"
@@ -145,8 +145,7 @@ def attribution_at(lines, index, out, quote_follows):
         if len(out) == back or not out[-back - 1].strip():
             joined = " ".join(out[-back:] + [line])
             found = looks_like_attribution(joined, quote_follows)
-            if found and (_VERB_RE.search(joined) and _VERB_RE.search(
-                    line) or not _VERB_RE.search(" ".join(out[-back:]))):
+            if found and (not alone or found == "strong" != alone):
                 return back, found
     if alone:
         return 0, alone
