@@ -173,16 +173,8 @@ _HTML_WORDS = {"enviat": "Sent", "enviado": "Sent", "per a": "To",
                "para": "To", "assumpte": "Subject", "asunto": "Subject",
                "de": "From"}
 
-# Elements that hold the history or a signature, as mail clients write them.
-_QUOTE_SELECTORS = [
-    "div.gmail_quote", "blockquote.gmail_quote", "div.gmail_signature",
-    "blockquote[type=cite]", "div.moz-cite-prefix", ".moz-signature",
-    "div.yahoo_quoted", "div#Signature", "div.protonmail_quote",
-]
-# Outlook/OWA: the reply header, and everything after it, is history.
-_CUT_SELECTORS = ["div#divRplyFwdMsg", "div#appendonsend"]
-_OUTLOOK_BORDER_RE = re.compile(r"border-top:\s*solid\s+#(?:E1E1E1|B5C4DF)",
-                                re.I)
+_BLOCKS = frozenset("div p blockquote table tr td li ul ol hr pre body html "
+                    "h1 h2 h3 h4 h5 h6".split())
 
 
 def strip_html(markup):
@@ -190,7 +182,7 @@ def strip_html(markup):
     nothing would be left)."""
     try:
         stripped = _strip_html(markup)
-    except Exception:
+    except Exception:  # a bug here must never cost the comment its text
         return markup
     if stripped is None:
         return markup
@@ -201,55 +193,137 @@ def strip_html(markup):
 
 
 def _strip_html(markup):
+    """The markup without the elements that hold the history, as the
+    clients mark them (reply_patterns.py), nor an Outlook-style header
+    block and what follows it. A forward written outside any quote keeps
+    everything."""
     if not markup or len(markup) > _MAX_TEXT * 5:
         return None
-    from mail.htmltext import html_to_text
-    if _FORWARD_MARKER_RE.search(html_to_text(markup)):
-        return None
     from bs4 import BeautifulSoup
+    from mail import reply_patterns as P
+    from mail.reply_rules import forward_marker
     try:
         soup = BeautifulSoup(markup, "lxml")
-    except Exception:
+    except Exception:  # lxml refuses some control characters
         soup = BeautifulSoup(markup, "html.parser")
-    for selector in _CUT_SELECTORS:
+    for string in soup.find_all(string=forward_marker):
+        if string.find_parent("blockquote") is None:
+            return None
+    for selector in P.HTML_CUT_SELECTORS:
         for element in soup.select(selector):
             _cut_from(element)
-    for div in soup.find_all("div", style=_OUTLOOK_BORDER_RE):
-        _cut_from(div.parent if div.parent and div.parent.name == "div"
-                  and len(div.parent.find_all(recursive=False)) == 1 else div)
-    for selector in _QUOTE_SELECTORS:
-        for element in soup.select(selector):
-            if not element.decomposed:
-                _drop_with_attribution(element)
-    result = str(soup)
-    # The rest (a reply header block only in the text) for quotequail.
-    if len(result) > _MAX_HTML_UNWRAP:
-        return result
-    import quotequail
-    found = quotequail.unwrap_html(english_headers(result, html=True))
-    if found and found.get("type") in ("reply", "forward", "quote") \
-            and found.get("html_top"):
-        result = found["html_top"]
-    return result
+    border = re.compile(P.HTML_HEADER_BORDER_STYLE, re.I)
+    for div in soup.find_all("div", style=border):
+        _cut_from(div)
+    for element in soup.select(", ".join(P.HTML_QUOTE_SELECTORS)):
+        if not element.decomposed:
+            _drop_with_attribution(element)
+    for blockquote in soup.find_all("blockquote"):
+        if not blockquote.decomposed and (_attribution_before(blockquote)
+                                          or _starts_with_attribution(blockquote)):
+            _drop_with_attribution(blockquote)
+    for element in soup.select(", ".join(P.HTML_SIGNATURE_SELECTORS)):
+        if not element.decomposed:
+            element.decompose()
+    _cut_header_block(soup)
+    return str(soup)
 
 
 def _cut_from(element):
-    """Remove `element`, everything after it in its parent, and an <hr>
+    """Remove `element` and everything after it in the document (the
+    following siblings of it and of each of its ancestors), and an <hr>
     just before it (Outlook's rule above the header block)."""
     if element.decomposed:
         return
-    for sibling in list(element.find_next_siblings()):
-        sibling.decompose()
     previous = element.find_previous_sibling()
     if previous is not None and previous.name == "hr":
         previous.decompose()
+    node = element
+    while node is not None and node.name not in ("body", "html", "[document]"):
+        for sibling in list(node.next_siblings):
+            sibling.extract()
+        node = node.parent
     element.decompose()
+
+
+def _text(node):
+    from bs4 import NavigableString
+    if isinstance(node, NavigableString):
+        return str(node)
+    return node.get_text(" ")
+
+
+def _inline_run_before(element):
+    """The nodes just before `element` back to a block or a <br> after
+    text (an attribution written as text, links and <br> before the
+    quote), nearest first; or the one block element just before it."""
+    from bs4 import NavigableString
+    run = []
+    for node in element.previous_siblings:
+        if isinstance(node, NavigableString):
+            if node.strip():
+                run.append(node)
+            continue
+        if node.name == "br":
+            if any(_text(n).strip() for n in run):
+                break
+            continue
+        if node.name in _BLOCKS:
+            if not run:
+                run.append(node)
+            break
+        run.append(node)
+    return run
+
+
+def _attribution_before(element):
+    from mail.reply_rules import looks_like_attribution
+    run = _inline_run_before(element)
+    text = " ".join(_text(n) for n in reversed(run))
+    return bool(run) and bool(looks_like_attribution(text, True))
+
+
+def _starts_with_attribution(element):
+    """A quote whose first line is its attribution (mail.ru, Apple)."""
+    from mail.reply_rules import looks_like_attribution
+    head = []
+    for string in element.find_all(string=True):
+        if string.find_parent("br") is None and string.strip():
+            head.append(string.strip())
+        nxt = string.next_element
+        if head and (nxt is None or getattr(nxt, "name", None) in ("br", "div", "p")):
+            break
+        if len(head) > 4:
+            break
+    return bool(head) and bool(looks_like_attribution(" ".join(head), True))
 
 
 def _drop_with_attribution(element):
-    """Remove a quote element and the "On ... wrote:" just before it."""
-    previous = element.find_previous_sibling()
-    if previous is not None and previous.name in ("div", "p", "span") and \
-            _ATTRIBUTION_END_RE.search(previous.get_text(" ").strip()):
-        previous.decompose()
+    """Remove a quote element and the attribution just before it."""
+    if _attribution_before(element):
+        for node in _inline_run_before(element):
+            node.extract()
     element.decompose()
+
+
+def _cut_header_block(soup):
+    """An Outlook-style header block left in the markup (bold labels in a
+    <p> or <div>, any language): it and what follows go."""
+    from mail.reply_rules import header_block_at, starts_header
+    for string in soup.find_all(string=starts_header):
+        block = string.find_parent(_BLOCKS - {"body", "html"})
+        if block is None:
+            continue
+        lines = [line.strip() for line in block.get_text("\n").split("\n")]
+        lines = [line for line in lines if line]
+        joined = []
+        for line in lines:  # "<b>From:</b> name" arrives as two strings
+            if joined and joined[-1].rstrip().endswith((":", "：")) and \
+                    len(joined[-1]) < 30:
+                joined[-1] += " " + line
+            else:
+                joined.append(line)
+        for index, line in enumerate(joined):
+            if header_block_at(joined, index):
+                _cut_from(block)
+                return

@@ -154,7 +154,7 @@ FORWARD_PHRASES = [
 HTML_QUOTE_SELECTORS = [
     "div.gmail_quote", "blockquote.gmail_quote", "div.gmail_extra",
     "blockquote[type=cite]", "div.moz-cite-prefix",
-    "div.yahoo_quoted", "blockquote.iosymail",
+    "div[class*=yahoo_quoted]", "blockquote.iosymail",
     "div.protonmail_quote", "blockquote.protonmail_quote",
     "div.zmail_extra", "blockquote.tutanota_quote", "div.tutanota_quote",
     "div[data-marker=__QUOTED_TEXT__]", "div[data-marker=__HEADERS__]",

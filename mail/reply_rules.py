@@ -23,7 +23,8 @@ import re
 
 from mail import reply_patterns as P
 
-__all__ = ["attribution_at", "header_block_at", "reply_lines"]
+__all__ = ["attribution_at", "forward_marker", "header_block_at",
+           "looks_like_attribution", "reply_lines", "starts_header"]
 
 
 def _alternation(words):
@@ -45,6 +46,9 @@ _OPENER_RE = re.compile(
 _DATE_RE = re.compile(
     r"\d{1,2}[:.h]\d{2}(?!\d)|(?<!\d)(?:19|20)\d{2}(?!\d)|"
     r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}月\d{1,2}日|\d{1,2}월")
+_FULL_DATE_RE = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|"
+    r"\d{1,2}月\d{1,2}日|\d{1,2}월")
 _ADDRESS_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _ENDS_COLON_RE = re.compile(r"[:：]\s*[*_]*\s*$")
 _DASHED_RE = re.compile(r"^\s*-{2,}\s*(.+?)\s*-{2,}\s*$")
@@ -103,8 +107,10 @@ def looks_like_attribution(text, quote_follows):
     address = _ADDRESS_RE.search(text)
     if _FROM_RE.match(text) or any(r.match(text) for r in _OTHER_START_RES):
         return None  # "Sent: ..." is a header line, not an attribution
-    if verb and (date or address):
+    if verb and (address or _FULL_DATE_RE.search(text)):
         return "strong"
+    if verb and date:
+        return "weak"
     if verb and quote_follows and len(text) < 200:
         return "weak"
     if date and address and quote_follows:
@@ -265,3 +271,13 @@ def _drop_tagline_before_quote(out):
         end -= 1
     if end and _SENT_FROM_RE.match(out[end - 1]) and len(out[end - 1]) < 80:
         del out[end - 1:]
+
+
+def forward_marker(text):
+    """Whether `text` (a line) says a forwarded message starts."""
+    return bool(_FORWARD_RE.match(text))
+
+
+def starts_header(text):
+    """Whether `text` starts with the From label of a header block."""
+    return bool(_FROM_RE.match(text))

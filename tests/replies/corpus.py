@@ -913,10 +913,39 @@ def _common():
         ["Ya funciona, gracias."], ["Apague y encienda la impresora.", "Suport Unitat"])
 
 
+
+
+def _lookalikes():
+    """New text that looks like a marker: it all stays."""
+    T = text_reply
+    yield T("new-text-lookalikes", "prose-wrote-with-time", """
+        +Yesterday at 10:15 Anna wrote:
+        +the server is down again.
+        +Can you check it?
+        """)
+    yield T("new-text-lookalikes", "from-to-lines", """
+        +Please move the printer.
+        +From: room B3
+        +To: room B5
+        +It is the big HP one.
+        """)
+    yield T("new-text-lookalikes", "colon-with-date", """
+        +The backups failed on these dates:
+        +12.03.2024 10:15:
+        +disk full on /srv.
+        """)
+    yield T("new-text-lookalikes", "dashes-and-words", """
+        +Results ----- see below ----- as promised.
+        +---------------
+        +All 12 tests pass.
+        """)
+
+
 def corpus():
     """Every reply of the corpus, in class order."""
     return [*_attribution_replies(), *_shapes(), *_outlook_replies(),
-            *_separator_replies(), *_placement(), *_webmails(), *_common()]
+            *_separator_replies(), *_placement(), *_webmails(), *_common(),
+            *_lookalikes()]
 
 
 CLASSES = sorted({reply.cls for reply in corpus()})
