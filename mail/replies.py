@@ -126,6 +126,11 @@ _HTML_WORDS = {"enviat": "Sent", "enviado": "Sent", "per a": "To",
                "para": "To", "assumpte": "Subject", "asunto": "Subject",
                "de": "From"}
 
+# Bounds on hostile markup (thousands of nested quotes): a plain
+# blockquote is looked at only among the first ones, and only its first
+# nodes are read for an attribution.
+_MAX_BLOCKQUOTES = 100
+_MAX_HEAD_NODES = 60
 _BLOCKS = frozenset("div p blockquote table tr td li ul ol hr pre body html "
                     "h1 h2 h3 h4 h5 h6".split())
 
@@ -171,7 +176,7 @@ def _strip_html(markup):
     for element in soup.select(", ".join(P.HTML_QUOTE_SELECTORS)):
         if not element.decomposed:
             _drop_with_attribution(element)
-    for blockquote in soup.find_all("blockquote"):
+    for blockquote in soup.find_all("blockquote", limit=_MAX_BLOCKQUOTES):
         if not blockquote.decomposed and (_attribution_before(blockquote)
                                           or _starts_with_attribution(blockquote)):
             _drop_with_attribution(blockquote)
@@ -239,9 +244,14 @@ def _attribution_before(element):
 def _starts_with_attribution(element):
     """A quote whose first line is its attribution (mail.ru, Apple)."""
     from mail.reply_rules import looks_like_attribution
+    from bs4 import NavigableString
     head = []
-    for string in element.find_all(string=True):
-        if string.find_parent("br") is None and string.strip():
+    for count, string in enumerate(element.descendants):
+        if count > _MAX_HEAD_NODES:
+            break
+        if not isinstance(string, NavigableString):
+            continue
+        if string.strip():
             head.append(string.strip())
         nxt = string.next_element
         if head and (nxt is None or getattr(nxt, "name", None) in ("br", "div", "p")):

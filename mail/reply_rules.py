@@ -164,7 +164,8 @@ def header_block_at(lines, index):
     match = _FROM_RE.match(line)
     if not match:
         return False
-    kinds = {i for i, r in enumerate(_OTHER_RES) if r.search(line, match.end())}
+    head = line[:_ATTRIBUTION_CHARS]
+    kinds = {i for i, r in enumerate(_OTHER_RES) if r.search(head, match.end())}
     for following in lines[index + 1:index + 1 + _HEADER_REACH]:
         kinds.update(i for i, r in enumerate(_OTHER_START_RES)
                      if r.match(following))

@@ -54,6 +54,12 @@ def assert_new_text_only(reply, comment):
             assert line not in shown, "quoted history kept: %r" % line
 
 
+def comment_on(settings, reply, subject):
+    """The reply, as its client sends it, through mailtoticket.py."""
+    result = run_mailtoticket(mime(reply, subject), settings)
+    assert header(result) == "SUCCESS", result.stderr[-2000:]
+
+
 @pytest.fixture(scope="module")
 def gn6_ticket(server, tmp_path_factory):
     folder = tmp_path_factory.mktemp("gn6-replies")
@@ -69,11 +75,9 @@ def gn6_ticket(server, tmp_path_factory):
 @pytest.mark.parametrize("reply", SAMPLE, ids=IDS)
 def test_a_gn6_comment_carries_the_new_text_only(server, gn6_ticket, reply):
     settings, codi = gn6_ticket
-    raw = mime(reply, "Re: [Suport Unitat %s] Printer on floor 2" % codi)
 
-    result = run_mailtoticket(raw, settings)
+    comment_on(settings, reply, "Re: [Suport Unitat %s] Printer on floor 2" % codi)
 
-    assert header(result) == "SUCCESS", result.stderr[-2000:]
     assert_new_text_only(reply, server.ticket(codi)["comentaris"][-1]["descripcio"])
 
 
@@ -96,9 +100,7 @@ def jira_issue(jira, tmp_path_factory):
 @pytest.mark.parametrize("reply", SAMPLE, ids=IDS)
 def test_a_jira_comment_carries_the_new_text_only(jira, jira_issue, reply):
     settings, key = jira_issue
-    raw = mime(reply, "Re: [%s] Printer on floor 2" % key)
 
-    result = run_mailtoticket(raw, settings)
+    comment_on(settings, reply, "Re: [%s] Printer on floor 2" % key)
 
-    assert header(result) == "SUCCESS", result.stderr[-2000:]
     assert_new_text_only(reply, jira.issue(key)["comments"][-1]["body"])
