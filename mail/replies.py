@@ -167,9 +167,8 @@ def _strip_html(markup):
     for string in soup.find_all(string=forward_marker):
         if string.find_parent("blockquote") is None:
             return None
-    for selector in P.HTML_CUT_SELECTORS:
-        for element in soup.select(selector):
-            _cut_from(element)
+    for element in soup.select(", ".join(P.HTML_CUT_SELECTORS)):
+        _cut_from(element)
     border = re.compile(P.HTML_HEADER_BORDER_STYLE, re.I)
     for div in soup.find_all("div", style=border):
         _cut_from(div)
