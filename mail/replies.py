@@ -187,10 +187,10 @@ def _strip_html(markup):
 
 
 def _cut_from(element):
-    """Remove `element` and everything after it in the document (the
-    following siblings of it and of each of its ancestors), and an <hr>
-    just before it (Outlook's rule above the header block)."""
-    if element.decomposed:
+    """Remove `element` (a tag or a string) and everything after it in the
+    document (the following siblings of it and of each of its ancestors),
+    and an <hr> just before it (Outlook's rule above the header block)."""
+    if getattr(element, "decomposed", False) or element.parent is None:
         return
     previous = element.find_previous_sibling()
     if previous is not None and previous.name == "hr":
@@ -200,7 +200,7 @@ def _cut_from(element):
         for sibling in list(node.next_siblings):
             sibling.extract()
         node = node.parent
-    element.decompose()
+    element.extract()
 
 
 def _text(node):
@@ -269,23 +269,73 @@ def _drop_with_attribution(element):
 
 
 def _cut_header_block(soup):
-    """An Outlook-style header block left in the markup (bold labels in a
-    <p> or <div>, any language): it and what follows go."""
-    from mail.reply_rules import header_block_at, starts_header
-    for string in soup.find_all(string=starts_header):
-        block = string.find_parent(_BLOCKS - {"body", "html"})
-        if block is None:
+    """A separator or an Outlook-style header block left in the markup
+    (bold labels or not, any language, in its own block or after the new
+    text in the same one): it and what follows go, the text before it
+    stays."""
+    from mail.reply_rules import header_block_at, is_separator, starts_label
+    for string in soup.find_all(string=is_separator, limit=_MAX_BLOCKQUOTES):
+        if string.parent is not None:
+            _cut_from(_inline_start(string))
+            return
+    for string in soup.find_all(string=starts_label, limit=_MAX_BLOCKQUOTES):
+        if string.parent is None:
             continue
-        lines = [line.strip() for line in block.get_text("\n").split("\n")]
-        lines = [line for line in lines if line]
-        joined = []
-        for line in lines:  # "<b>From:</b> name" arrives as two strings
-            if joined and joined[-1].rstrip().endswith((":", "：")) and \
-                    len(joined[-1]) < 30:
-                joined[-1] += " " + line
-            else:
-                joined.append(line)
-        for index, line in enumerate(joined):
-            if header_block_at(joined, index):
-                _cut_from(block)
-                return
+        block = string.find_parent(_BLOCKS) or soup
+        lines = _logical_lines(block)
+        label = string.strip()
+        if any(line.startswith(label) and header_block_at(lines, index)
+               for index, line in enumerate(lines)):
+            start = _inline_start(string)
+            _drop_rule_before(start)
+            _cut_from(start)
+            return
+
+
+def _logical_lines(block):
+    """The block's text as lines, "<b>From:</b> name" and "<b>From</b>:
+    name" each on one line."""
+    joined = []
+    for line in block.get_text("\n").split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if joined and (line[0] in ":：" or joined[-1].endswith((":", "："))
+                       and len(joined[-1]) < 30):
+            joined[-1] += " " + line if line[0] not in ":：" else line
+        else:
+            joined.append(line)
+    return joined
+
+
+_INLINE = frozenset("b strong span font a i em u o:p".split())
+
+
+def _inline_start(string):
+    """The outermost inline element that `string` starts (its <b>, its
+    <font>...), or the string itself."""
+    node = string
+    while node.parent is not None and node.parent.name in _INLINE:
+        first = next((c for c in node.parent.children
+                      if c.name is not None or c.strip()), None)
+        if first is not node:
+            break
+        node = node.parent
+    return node
+
+
+def _drop_rule_before(node):
+    """A rule (<hr>, a line of underscores or dashes, a separator) and the
+    <br>s just before the header block."""
+    from mail.reply_rules import is_rule
+    for _ in range(4):
+        previous = node.previous_sibling
+        while previous is not None and (previous.name == "br" or previous.name is None
+                                        and not previous.strip()):
+            previous = previous.previous_sibling
+        if previous is None:
+            return
+        if previous.name == "hr" or is_rule(_text(previous).strip()):
+            previous.extract()
+        else:
+            return

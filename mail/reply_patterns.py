@@ -171,6 +171,7 @@ HTML_SIGNATURE_SELECTORS = [
 HTML_CUT_SELECTORS = [
     "div#divRplyFwdMsg", "div#x_divRplyFwdMsg", "div#appendonsend",
     "hr#zwchr", "div#mail-editor-reference-message-container",
+    "span#OLK_SRC_BODY_SECTION",
 ]
 HTML_HEADER_BORDER_STYLE = r"border-top:\s*solid\s+#(?:E1E1E1|B5C4DF)"
 

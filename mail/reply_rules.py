@@ -23,8 +23,9 @@ import re
 
 from mail import reply_patterns as P
 
-__all__ = ["attribution_at", "forward_marker", "header_block_at",
-           "looks_like_attribution", "reply_lines", "starts_header"]
+__all__ = ["attribution_at", "forward_marker", "header_block_at", "is_rule",
+           "is_separator", "looks_like_attribution", "reply_lines",
+           "starts_label"]
 
 
 def _alternation(words):
@@ -62,6 +63,8 @@ for _labels in P.HEADER_LABELS.values():
 _LABEL_TAIL = r"[ \t*_]*[:：]"
 _FROM_RE = re.compile(r"^[ \t*_]*(?:%s)%s" % (_alternation(_LABELS["from"]),
                                              _LABEL_TAIL), re.I)
+_FROM_LOOSE_RE = re.compile(r"^[ \t*_]*(?:%s)(?:%s|[ \t*_]*$)" % (
+    _alternation(_LABELS["from"]), _LABEL_TAIL), re.I)
 _OTHER_RES = [re.compile(r"(?:^|\s)[ \t*_]*(?:%s)%s" % (_alternation(_LABELS[k]),
                                                          _LABEL_TAIL), re.I)
               for k in ("sent", "to", "cc", "subject")]
@@ -279,6 +282,17 @@ def forward_marker(text):
     return bool(_FORWARD_RE.match(text))
 
 
-def starts_header(text):
-    """Whether `text` starts with the From label of a header block."""
-    return bool(_FROM_RE.match(text))
+def starts_label(text):
+    """Whether `text` starts with the From label of a header block, its
+    colon there or in the next string ("<b>From</b>: ...")."""
+    return bool(_FROM_LOOSE_RE.match(text))
+
+
+def is_separator(text):
+    """Whether `text` is a separator line ("-----Original Message-----")."""
+    return bool(_SEPARATOR_RE.match(text))
+
+
+def is_rule(text):
+    """Whether `text` is a rule or a separator line."""
+    return bool(_RULE_RE.match(text) or _SEPARATOR_RE.match(text))

@@ -941,11 +941,136 @@ def _lookalikes():
         """)
 
 
+def _more_clients():
+    """Mobile clients' text, and Outlook's HTML header blocks in the shapes
+    its versions write (old <hr> + <font>, Outlook for Mac's section, the
+    block in the same paragraph as the new text)."""
+    T = text_reply
+    yield T("mobile-clients", "samsung-czech", """
+        +Už to funguje, díky.
+
+        ~Odesláno z mého Galaxy
+
+        --------- Původní zpráva --------
+        -Od: Petr Novák <petr.novak@example.cz>
+        -Datum: 12.03.24 10:15 (GMT+01:00)
+        -Komu: suport@upc.edu
+        -Předmět: Tiskárna
+
+        -Tiskárna ve 2. patře netiskne.
+        """)
+    yield T("mobile-clients", "k9-german", """
+        +Danke, läuft wieder.
+
+        -Am 12. März 2024 10:15:00 MEZ schrieb Anna Smith <anna.smith@example.org>:
+        ->Der Drucker im 2. Stock druckt nicht.
+        """)
+    yield T("mobile-clients", "outlook-android", """
+        +Approved, go ahead.
+
+        ~Get Outlook for Android<https://aka.ms/AAb9ysg>
+        -________________________________
+        -From: Anna Smith <anna.smith@example.org>
+        -Sent: Tuesday, March 12, 2024 10:15:00 AM
+        -To: Suport <suport@upc.edu>
+        -Subject: Purchase request
+
+        -Please approve the purchase of two monitors.
+        """)
+    yield T("mobile-clients", "zimbra-text-wrote", """
+        +No need, thanks!
+
+        ------ "Anna Smith" <anna.smith@example.org> wrote:
+
+        -> Do you still need the old laptop?
+        ->
+        -> Anna
+        """)
+    yield T("mobile-clients", "zimbra-prefixed-headers", """
+        +Sí, ja ho tinc.
+
+        ------ Missatge original -----
+        -> De: "Jordi Puig" <jordi.puig@example.cat>
+        -> Per a: suport@upc.edu
+        -> Enviats: Dimarts, 12 de març 2024 10:15:00
+        -> Assumpte: Certificat
+        ->
+        -> Teniu el certificat nou?
+        """)
+    H = html_reply
+    yield H("outlook-header-html", "old-outlook-hr-font", (
+        '<html><body><p>Thanks, it works now.<br><br>Jim</p><hr size="2" width="100%" '
+        'align="center"><font face="Tahoma" size="2"><b>From</b>: Anna Smith<br><b>To</b>: '
+        'suport@upc.edu<br><b>Sent</b>: Tue Mar 12 10:15:00 2024<br><b>Subject</b>: Printer'
+        '<br></font><div style="font-family: Times New Roman">' + OLD_EN + '</div></body></html>'),
+        ["Thanks, it works now.", "Jim"], [OLD_EN, "Anna Smith"])
+    yield H("outlook-header-html", "outlook-mac-section-german", (
+        '<html><body><div><div>Jetzt klappt es, danke.</div><div>Jonas</div></div>'
+        '<span id="OLK_SRC_BODY_SECTION"><div><span style="font-weight:bold">Von: </span> '
+        'Anna Smith &lt;<a href="mailto:anna.smith@example.org">anna.smith@example.org</a>&gt;'
+        '<br><span style="font-weight:bold">Datum: </span> Dienstag, 12. März 2024 um 10:15<br>'
+        '<span style="font-weight:bold">An: </span> Support<br><span style="font-weight:bold">'
+        'Betreff: </span> Drucker<br></div><div>Starten Sie den Rechner neu.</div></span>'
+        '</body></html>'),
+        ["Jetzt klappt es, danke.", "Jonas"], ["Starten Sie den Rechner neu.", "Anna Smith"])
+    yield H("outlook-header-html", "separator-in-same-div", (
+        '<html><body><div style="font-family: Arial">Make sure the proxy excludes the '
+        'intranet.<br><br>----- Original Message -----<br>From: &quot;Anna Smith&quot; '
+        '&lt;anna.smith@example.org&gt;<br>To: suport@upc.edu<br>Sent: Tuesday, March 12, 2024 '
+        '10:15:00 AM<br>Subject: Intranet<br><br>The intranet does not load.</div></body></html>'),
+        ["Make sure the proxy excludes the intranet."],
+        ["The intranet does not load.", "Anna Smith"])
+    yield H("outlook-header-html", "spanish-block-in-same-div", (
+        '<html><body><div>Ya está resuelto, gracias.<br><br><b>De:</b> Lucía García '
+        '&lt;lucia.garcia@example.es&gt;<br><b>Enviado el:</b> martes, 12 de marzo de 2024 '
+        '10:15<br><b>Para:</b> Soporte<br><b>Asunto:</b> Correo<br><br>No recibo correo desde '
+        'ayer.</div></body></html>'),
+        ["Ya está resuelto, gracias."], ["No recibo correo desde ayer.", "Lucía García"])
+    yield H("outlook-header-html", "owa-russian", (
+        '<html><body><div dir="ltr">Теперь работает, спасибо.</div><div id="appendonsend">'
+        '</div><hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" '
+        'dir="ltr"><font face="Calibri, sans-serif" style="font-size:11pt" color="#000000">'
+        '<b>От:</b> Иван Иванов &lt;ivan.ivanov@example.ru&gt;<br><b>Отправлено:</b> 12 марта '
+        '2024 г. 10:15<br><b>Кому:</b> Suport<br><b>Тема:</b> Компьютер</font><div>&nbsp;</div>'
+        '</div><div>Перезагрузите компьютер.</div></body></html>'),
+        ["Теперь работает, спасибо."], ["Перезагрузите компьютер.", "Иван Иванов"])
+    yield H("html-webmail", "zimbra-wrote-blockquote", (
+        '<html><body><div style="font-family: Arial; font-size: 10pt">Same problem here.<br><br>'
+        '-Jan<br><br>----- &quot;Anna Smith&quot; &lt;anna.smith@example.org&gt; wrote:<br>'
+        '<blockquote style="border-left: 2px solid rgb(16, 16, 255); margin-left: 5px; '
+        'padding-left: 5px;"><div>The VPN rejects my key.</div></blockquote><br></div>'
+        '</body></html>'),
+        ["Same problem here.", "-Jan"], ["The VPN rejects my key.", "Anna Smith"])
+    yield H("html-webmail", "thunderbird-interleaved-html", (
+        '<html><body><div class="moz-cite-prefix">Am 12.03.24 um 10:15 schrieb Jonas Weber:'
+        '<br></div><blockquote type="cite">Welches Betriebssystem?</blockquote><p>Windows 11.'
+        '</p><blockquote type="cite">Welcher Browser?</blockquote><p>Firefox 124.</p>'
+        '</body></html>'),
+        ["Windows 11.", "Firefox 124."], ["Welches Betriebssystem?", "Welcher Browser?",
+                                          "Jonas Weber"])
+    yield H("html-webmail", "gmail-polish", (
+        '<div dir="ltr">Drukarka znowu działa, dziękuję.</div><br><div class="gmail_quote">'
+        '<div dir="ltr" class="gmail_attr">wt., 12 mar 2024 o 10:15 Jan Kowalski &lt;<a '
+        'href="mailto:jan.kowalski@example.pl">jan.kowalski@example.pl</a>&gt; napisał(a):<br>'
+        '</div><blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;border-left:1px '
+        'solid rgb(204,204,204);padding-left:1ex"><div dir="ltr">Proszę wyłączyć i włączyć '
+        'drukarkę.</div></blockquote></div>'),
+        ["Drukarka znowu działa, dziękuję."], ["Proszę wyłączyć i włączyć drukarkę.",
+                                               "Jan Kowalski"])
+    yield H("html-webmail", "apple-german", (
+        '<html><head><meta http-equiv="content-type" content="text/html; charset=utf-8"></head>'
+        '<body dir="auto">Danke, erledigt.<br><br><div dir="ltr">Von meinem iPhone gesendet'
+        '</div><div dir="ltr"><br><blockquote type="cite">Am 12.03.2024 um 10:15 schrieb Jonas '
+        'Weber &lt;jonas.weber@example.de&gt;:<br><br></blockquote></div><blockquote type="cite">'
+        '<div dir="ltr">Bitte senden Sie das Protokoll.</div></blockquote></body></html>'),
+        ["Danke, erledigt."], ["Bitte senden Sie das Protokoll.", "Jonas Weber"])
+
+
 def corpus():
     """Every reply of the corpus, in class order."""
     return [*_attribution_replies(), *_shapes(), *_outlook_replies(),
             *_separator_replies(), *_placement(), *_webmails(), *_common(),
-            *_lookalikes()]
+            *_more_clients(), *_lookalikes()]
 
 
 CLASSES = sorted({reply.cls for reply in corpus()})
