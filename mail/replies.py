@@ -164,14 +164,14 @@ def _strip_html(markup):
         soup = BeautifulSoup(markup, "lxml")
     except Exception:  # lxml refuses some control characters
         soup = BeautifulSoup(markup, "html.parser")
-    for string in soup.find_all(string=forward_marker):
-        if string.find_parent("blockquote") is None:
-            return None
     for element in soup.select(", ".join(P.HTML_CUT_SELECTORS)):
         _cut_from(element)
     border = re.compile(P.HTML_HEADER_BORDER_STYLE, re.I)
     for div in soup.find_all("div", style=border):
         _cut_from(div)
+    for string in soup.find_all(string=forward_marker):
+        if string.find_parent("blockquote") is None:
+            return None  # a forward the sender brings (in Outlook's history: cut above)
     for element in soup.select(", ".join(P.HTML_QUOTE_SELECTORS)):
         if not element.decomposed:
             _drop_with_attribution(element)

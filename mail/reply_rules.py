@@ -169,12 +169,24 @@ def header_block_at(lines, index):
         return False
     head = line[:_ATTRIBUTION_CHARS]
     kinds = {i for i, r in enumerate(_OTHER_RES) if r.search(head, match.end())}
+    address = "@" in head
     for following in lines[index + 1:index + 1 + _HEADER_REACH]:
-        kinds.update(i for i, r in enumerate(_OTHER_START_RES)
-                     if r.match(following))
-        if len(kinds) >= 2:
+        found = {i for i, r in enumerate(_OTHER_START_RES) if r.match(following)}
+        kinds |= found
+        address = address or found and "@" in following[:_ATTRIBUTION_CHARS]
+        if _is_header(kinds, address):
             return True
-    return len(kinds) >= 2
+    return _is_header(kinds, address)
+
+
+_SUBJECT = 3  # index of the subject label in _OTHER_RES
+
+
+def _is_header(kinds, address):
+    """Two labels besides From, one of them Subject or an address among
+    them: "From: building A / To: building B / Date: Friday" is a request
+    to move a PC, not a header block."""
+    return len(kinds) >= 2 and (_SUBJECT in kinds or bool(address))
 
 
 def _next_nonblank(lines, index):
@@ -225,7 +237,7 @@ def reply_lines(lines):
             continue
         following = _next_nonblank(lines, index + 1)
         quote_follows = is_quoted(following)
-        if not marker and _FORWARD_RE.match(line):
+        if _FORWARD_RE.match(line):  # the sender's forward, wherever it is
             out.extend(lines[index:])
             break
         if _SEPARATOR_RE.match(line) or header_block_at(lines, index):
@@ -240,7 +252,9 @@ def reply_lines(lines):
                 marker = True
                 index += 1
                 continue
-            if strength == "strong":
+            first = out[-back] if back else line
+            if strength == "strong" and (_OPENER_RE.match(first)
+                                         or _DASHED_RE.match(first)):
                 _drop_tail(out, back)
                 _drop_rules_and_blanks(out)
                 _drop_tagline(out)

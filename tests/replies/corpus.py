@@ -929,6 +929,28 @@ def _lookalikes():
         +To: room B5
         +It is the big HP one.
         """)
+    yield T("new-text-lookalikes", "move-request-labels", """
+        +Please move my PC.
+        +From: building A, room 12
+        +To: building B, room 3
+        +Date: Friday 15th
+        +Thanks!
+        """)
+    yield T("new-text-lookalikes", "prose-attribution-with-address", """
+        +I talked to Anna Smith <anna.smith@example.org> on 12.03.2024, who wrote:
+        +the licence server is back.
+        """)
+    yield T("new-text-lookalikes", "forward-below-the-quote", """
+        +See the supplier's mail below too.
+
+        -On Tue, Mar 12, 2024 at 10:15 AM Anna Smith <anna.smith@example.org> wrote:
+        -> Any news from the supplier?
+
+        +---------- Forwarded message ---------
+        +From: Supplier <sales@supplier.example>
+        +Subject: Delivery
+        +The delivery is planned for Friday.
+        """)
     yield T("new-text-lookalikes", "colon-with-date", """
         +The backups failed on these dates:
         +12.03.2024 10:15:
@@ -1034,6 +1056,16 @@ def _more_clients():
         '2024 г. 10:15<br><b>Кому:</b> Suport<br><b>Тема:</b> Компьютер</font><div>&nbsp;</div>'
         '</div><div>Перезагрузите компьютер.</div></body></html>'),
         ["Теперь работает, спасибо."], ["Перезагрузите компьютер.", "Иван Иванов"])
+    yield H("outlook-header-html", "outlook-history-holds-a-gmail-forward", (
+        '<html><body><div class="WordSection1"><p class="MsoNormal">I will tell the users.</p>'
+        '<div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm">'
+        '<p class="MsoNormal"><b>From:</b> Anna Smith &lt;anna.smith@example.org&gt;<br><b>Sent:'
+        '</b> Tuesday, March 12, 2024 10:15 AM<br><b>To:</b> Suport<br><b>Subject:</b> FW: '
+        'Maintenance</p></div><p class="MsoNormal">FYI</p><p class="MsoNormal">---------- '
+        'Forwarded message ---------<br>From: Data Centre &lt;dc@example.org&gt;<br>Subject: '
+        'Maintenance</p><p class="MsoNormal">The maintenance is on Saturday.</p></div>'
+        '</body></html>'),
+        ["I will tell the users."], ["The maintenance is on Saturday.", "Anna Smith"])
     yield H("html-webmail", "zimbra-wrote-blockquote", (
         '<html><body><div style="font-family: Arial; font-size: 10pt">Same problem here.<br><br>'
         '-Jan<br><br>----- &quot;Anna Smith&quot; &lt;anna.smith@example.org&gt; wrote:<br>'
