@@ -24,8 +24,8 @@ import re
 from mail import reply_patterns as P
 
 __all__ = ["attribution_at", "forward_marker", "header_block_at", "is_rule",
-           "is_separator", "looks_like_attribution", "reply_lines",
-           "starts_label"]
+           "is_separator", "label_at", "looks_like_attribution",
+           "reply_lines", "starts_label"]
 
 
 def _alternation(words):
@@ -59,27 +59,62 @@ _DASHED_RE = re.compile(r"^\s*-{2,}\s*(.+?)\s*-{2,}\s*$")
 _QUOTED_RE = re.compile(r"^[ \t]*>")
 _SENTENCE_END_RE = re.compile(r"[.!?。！？]\s*$")
 
-_LABELS = {"from": [], "sent": [], "to": [], "cc": [], "subject": []}
+# Header labels, separators, forward phrases and taglines are looked up
+# in sets and tuples (casefolded), not compiled into alternations: every
+# delivery that comments would pay the compiling.
+_KINDS = ("from", "sent", "to", "cc", "subject")
+_LABEL_KIND = {}
 for _labels in P.HEADER_LABELS.values():
-    for _kind, _words in zip(("from", "sent", "to", "cc", "subject"), _labels):
-        _LABELS[_kind].extend(_words.split("|"))
-_LABEL_TAIL = r"[ \t*_]*[:：]"
-_FROM_RE = re.compile(r"^[ \t*_]*(?:%s)%s" % (_alternation(_LABELS["from"]),
-                                             _LABEL_TAIL), re.I)
-_FROM_LOOSE_RE = re.compile(r"^[ \t*_]*(?:%s)(?:%s|[ \t*_]*$)" % (
-    _alternation(_LABELS["from"]), _LABEL_TAIL), re.I)
-_OTHER_RES = [re.compile(r"(?:^|\s)[ \t*_]*(?:%s)%s" % (_alternation(_LABELS[k]),
-                                                         _LABEL_TAIL), re.I)
-              for k in ("sent", "to", "cc", "subject")]
-_OTHER_START_RES = [re.compile(r"^" + r.pattern[len(r"(?:^|\s)"):], re.I)
-                    for r in _OTHER_RES]
-_SEPARATOR_RE = re.compile(
-    r"^[ \t>]*[-_=*]{2,}[ \t]*(?:%s)[ \t]*:?[ \t]*[-_=*]{2,}[ \t]*$"
-    % _alternation(P.SEPARATOR_PHRASES), re.I)
+    for _kind, _words in zip(_KINDS, _labels):
+        for _word in _words.split("|"):
+            _LABEL_KIND.setdefault(_word.casefold(), _kind)
+_LABEL_RE = re.compile(r"[ \t*_]*([^\W\d_][^:：*_\n]{0,24}?)[ \t*_]*[:：]")
+_INLINE_LABEL_RE = re.compile(
+    r"(?:(?<=\s)|^)[*_]*([^\W\d_][^:：*_\n]{0,24}?)[ \t*_]*[:：]")
+_BARE_LABEL_RE = re.compile(r"[ \t*_]*([^\W\d_][^:：*_\n]{0,24}?)[ \t*_]*$")
+_SEPARATOR_SHAPE_RE = re.compile(
+    r"^[ \t>]*[-_=*]{2,}[ \t]*([^-_=*\s].{0,60}?)[ \t]*:?[ \t]*[-_=*]{2,}[ \t]*$")
+_SEPARATORS = frozenset(" ".join(p.split()).casefold() for p in P.SEPARATOR_PHRASES)
+_FORWARDS = tuple(p.casefold() for p in P.FORWARD_PHRASES)
+_TAGLINES = tuple(p.casefold() for p in P.SENT_FROM)
 _RULE_RE = re.compile(r"^[ \t]*(?:_{10,}|-{10,}|={10,})[ \t]*$")
-_FORWARD_RE = re.compile(
-    r"^[ \t*-]*(?:%s)\b" % _alternation(P.FORWARD_PHRASES), re.I)
-_SENT_FROM_RE = re.compile(r"^[ \t]*(?:%s)" % _alternation(P.SENT_FROM), re.I)
+
+
+def _kind(text):
+    return _LABEL_KIND.get(" ".join(text.split()).casefold())
+
+
+def label_at(line, pos=0):
+    """(kind, end) of the header label starting `line` at `pos`
+    ("From:", "*Fra:*", "Enviado el:"...), or (None, pos)."""
+    match = _LABEL_RE.match(line, pos)
+    kind = match and _kind(match.group(1))
+    return (kind, match.end()) if kind else (None, pos)
+
+
+def _inline_kinds(text, pos):
+    """The label kinds written inside `text` after `pos` (Outlook's block
+    flattened on one line)."""
+    return {_kind(m.group(1)) for m in _INLINE_LABEL_RE.finditer(text, pos)} - {None}
+
+
+def _is_separator(line):
+    match = _SEPARATOR_SHAPE_RE.match(line)
+    return bool(match) and " ".join(match.group(1).split()).casefold() in _SEPARATORS
+
+
+def _is_forward(line):
+    text = line.lstrip(" \t*->").casefold()
+    for phrase in _FORWARDS:
+        if text.startswith(phrase):
+            rest = text[len(phrase):len(phrase) + 1]
+            return not (rest and rest.isalnum())
+    return False
+
+
+def _is_tagline(line):
+    return len(line) < 80 and line.strip().casefold().startswith(_TAGLINES)
+
 
 _HEADER_REACH = 10      # lines after "From:" where the other labels are
 _ATTRIBUTION_CHARS = 500
@@ -111,7 +146,7 @@ def looks_like_attribution(text, quote_follows):
     verb = _VERB_RE.search(text)
     date = _DATE_RE.search(text)
     address = _ADDRESS_RE.search(text)
-    if _FROM_RE.match(text) or any(r.match(text) for r in _OTHER_START_RES):
+    if label_at(text)[0]:
         return None  # "Sent: ..." is a header line, not an attribution
     if verb and (address or _FULL_DATE_RE.search(text)):
         return "strong"
@@ -167,29 +202,27 @@ def attribution_at(lines, index, out, quote_follows):
 def header_block_at(lines, index):
     """Whether an Outlook-style header block starts at lines[index]."""
     line = lines[index]
-    match = _FROM_RE.match(line)
-    if not match:
+    kind, end = label_at(line)
+    if kind != "from":
         return False
     head = line[:_ATTRIBUTION_CHARS]
-    kinds = {i for i, r in enumerate(_OTHER_RES) if r.search(head, match.end())}
+    kinds = _inline_kinds(head, end) - {"from"}
     address = "@" in head
     for following in lines[index + 1:index + 1 + _HEADER_REACH]:
-        found = {i for i, r in enumerate(_OTHER_START_RES) if r.match(following)}
-        kinds |= found
-        address = address or found and "@" in following[:_ATTRIBUTION_CHARS]
+        found = label_at(following)[0]
+        if found and found != "from":
+            kinds.add(found)
+            address = address or "@" in following[:_ATTRIBUTION_CHARS]
         if _is_header(kinds, address):
             return True
     return _is_header(kinds, address)
-
-
-_SUBJECT = 3  # index of the subject label in _OTHER_RES
 
 
 def _is_header(kinds, address):
     """Two labels besides From, one of them Subject or an address among
     them: "From: building A / To: building B / Date: Friday" is a request
     to move a PC, not a header block."""
-    return len(kinds) >= 2 and (_SUBJECT in kinds or bool(address))
+    return len(kinds) >= 2 and ("subject" in kinds or bool(address))
 
 
 def _next_nonblank(lines, index):
@@ -206,7 +239,7 @@ def _drop_tail(out, count):
 def _drop_rules_and_blanks(out):
     """Blank lines and a rule (underscores, dashes) at the end of `out`."""
     while out and (not out[-1].strip() or _RULE_RE.match(out[-1])
-                   or _SEPARATOR_RE.match(out[-1])):
+                   or _is_separator(out[-1])):
         out.pop()
 
 
@@ -214,7 +247,7 @@ def _drop_tagline(out):
     """"Sent from my iPhone" as the last kept line."""
     while out and not out[-1].strip():
         out.pop()
-    if out and _SENT_FROM_RE.match(out[-1]) and len(out[-1]) < 80:
+    if out and _is_tagline(out[-1]):
         out.pop()
 
 
@@ -240,10 +273,10 @@ def reply_lines(lines):
             continue
         following = _next_nonblank(lines, index + 1)
         quote_follows = is_quoted(following)
-        if _FORWARD_RE.match(line):  # the sender's forward, wherever it is
+        if _is_forward(line):  # the sender's forward, wherever it is
             out.extend(lines[index:])
             break
-        if _SEPARATOR_RE.match(line) or header_block_at(lines, index):
+        if _is_separator(line) or header_block_at(lines, index):
             _drop_rules_and_blanks(out)
             _drop_tagline(out)
             break
@@ -290,26 +323,29 @@ def _drop_tagline_before_quote(out):
     end = len(out)
     while end and not out[end - 1].strip():
         end -= 1
-    if end and _SENT_FROM_RE.match(out[end - 1]) and len(out[end - 1]) < 80:
+    if end and _is_tagline(out[end - 1]):
         del out[end - 1:]
 
 
 def forward_marker(text):
     """Whether `text` (a line) says a forwarded message starts."""
-    return bool(_FORWARD_RE.match(text))
+    return _is_forward(text)
 
 
 def starts_label(text):
     """Whether `text` starts with the From label of a header block, its
     colon there or in the next string ("<b>From</b>: ...")."""
-    return bool(_FROM_LOOSE_RE.match(text))
+    if label_at(text)[0] == "from":
+        return True
+    match = _BARE_LABEL_RE.match(text)
+    return bool(match) and _kind(match.group(1)) == "from"
 
 
 def is_separator(text):
     """Whether `text` is a separator line ("-----Original Message-----")."""
-    return bool(_SEPARATOR_RE.match(text))
+    return _is_separator(text)
 
 
 def is_rule(text):
     """Whether `text` is a rule or a separator line."""
-    return bool(_RULE_RE.match(text) or _SEPARATOR_RE.match(text))
+    return bool(_RULE_RE.match(text)) or _is_separator(text)
