@@ -29,6 +29,7 @@ parsers on every class, and cost less. quotequail stays for forwards
 (forward.py), with `english_headers` below.
 """
 
+import functools
 import re
 
 __all__ = ["english_headers", "is_forward_subject", "strip_html",
@@ -158,32 +159,69 @@ def _strip_html(markup):
     if not markup or len(markup) > _MAX_TEXT * 5:
         return None
     from bs4 import BeautifulSoup
-    from mail import reply_patterns as P
-    from mail.reply_rules import forward_marker
     try:
         soup = BeautifulSoup(markup, "lxml")
     except Exception:  # lxml refuses some control characters
         soup = BeautifulSoup(markup, "html.parser")
-    for element in soup.select(", ".join(P.HTML_CUT_SELECTORS)):
-        _cut_from(element)
-    border = re.compile(P.HTML_HEADER_BORDER_STYLE, re.I)
+    every, cut, quote, signature, border = _selectors()
+    marked = every.select(soup)  # one walk for the three kinds
+    for element in marked:
+        if cut.match(element):
+            _cut_from(element)
     for div in soup.find_all("div", style=border):
         _cut_from(div)
-    for string in soup.find_all(string=forward_marker):
-        if string.find_parent("blockquote") is None:
-            return None  # a forward the sender brings (in Outlook's history: cut above)
-    for element in soup.select(", ".join(P.HTML_QUOTE_SELECTORS)):
-        if not element.decomposed:
+    forwards, separators, labels = _marker_strings(soup)
+    if forwards:
+        return None  # a forward the sender brings (in Outlook's history: cut above)
+    for element in marked:
+        if not element.decomposed and quote.match(element):
             _drop_with_attribution(element)
     for blockquote in soup.find_all("blockquote", limit=_MAX_BLOCKQUOTES):
         if not blockquote.decomposed and (_attribution_before(blockquote)
                                           or _starts_with_attribution(blockquote)):
             _drop_with_attribution(blockquote)
-    for element in soup.select(", ".join(P.HTML_SIGNATURE_SELECTORS)):
-        if not element.decomposed:
+    for element in marked:
+        if not element.decomposed and signature.match(element):
             element.decompose()
-    _cut_header_block(soup)
+    _cut_header_block(soup, separators, labels)
     return str(soup)
+
+
+@functools.lru_cache(maxsize=None)
+def _selectors():
+    """The selectors of reply_patterns.py compiled once per process: all of
+    them (one walk finds every marked element), then the cut, quote and
+    signature ones apart, and the border style of Outlook's header div."""
+    import soupsieve
+    from mail import reply_patterns as P
+    kinds = (P.HTML_CUT_SELECTORS, P.HTML_QUOTE_SELECTORS,
+             P.HTML_SIGNATURE_SELECTORS)
+    every = soupsieve.compile(", ".join(sum(kinds, [])))
+    return (every, *(soupsieve.compile(", ".join(k)) for k in kinds),
+            re.compile(P.HTML_HEADER_BORDER_STYLE, re.I))
+
+
+def _marker_strings(soup):
+    """One walk over the text: the forward markers outside any quote, the
+    separators and the strings that start with a From label (at most
+    _MAX_BLOCKQUOTES of each)."""
+    from mail.reply_rules import forward_marker, is_separator, starts_label
+    forwards, separators, labels = [], [], []
+    for string in soup.find_all(string=True):
+        text = string.strip()
+        if not text or len(text) > 200 or string.parent is None or \
+                string.parent.name in ("style", "script", "head", "title"):
+            continue
+        if forward_marker(text):
+            if string.find_parent("blockquote") is None:
+                forwards.append(string)
+        elif is_separator(text):
+            separators.append(string)
+        elif starts_label(text):
+            labels.append(string)
+        if len(separators) + len(labels) > _MAX_BLOCKQUOTES:
+            break
+    return forwards, separators, labels
 
 
 def _cut_from(element):
@@ -268,18 +306,18 @@ def _drop_with_attribution(element):
     element.decompose()
 
 
-def _cut_header_block(soup):
+def _cut_header_block(soup, separators, labels):
     """A separator or an Outlook-style header block left in the markup
     (bold labels or not, any language, in its own block or after the new
     text in the same one): it and what follows go, the text before it
-    stays."""
-    from mail.reply_rules import header_block_at, is_separator, starts_label
-    for string in soup.find_all(string=is_separator, limit=_MAX_BLOCKQUOTES):
-        if string.parent is not None:
+    stays. `separators` and `labels`: the strings _marker_strings found."""
+    from mail.reply_rules import header_block_at
+    for string in separators:
+        if _attached(string):
             _cut_from(_inline_start(string))
             return
-    for string in soup.find_all(string=starts_label, limit=_MAX_BLOCKQUOTES):
-        if string.parent is None:
+    for string in labels:
+        if not _attached(string):
             continue
         block = string.find_parent(_BLOCKS) or soup
         lines = _logical_lines(block)
@@ -290,6 +328,17 @@ def _cut_header_block(soup):
             _drop_rule_before(start)
             _cut_from(start)
             return
+
+
+def _attached(node):
+    """Whether `node` is still in the document (not removed with a quote)."""
+    while node is not None:
+        if getattr(node, "decomposed", False):
+            return False
+        if node.name == "[document]":
+            return True
+        node = node.parent
+    return False
 
 
 def _logical_lines(block):
