@@ -289,8 +289,7 @@ def reply_lines(lines):
                 index += 1
                 continue
             first = out[-back] if back else line
-            if strength == "strong" and (_OPENER_RE.match(first)
-                                         or _DASHED_RE.match(first)):
+            if strength == "strong" and _starts_as_attribution(first):
                 _drop_tail(out, back)
                 _drop_rules_and_blanks(out)
                 _drop_tagline(out)
@@ -300,6 +299,23 @@ def reply_lines(lines):
     while out and not out[-1].strip():
         out.pop()
     return out
+
+
+_NAME_FIRST_RE = re.compile(r"""^[ \t]*"?([^"<>@\n]{1,60}?)"?[ \t]*[<(\[]?[\w.+'-]+@""")
+
+
+def _starts_as_attribution(line):
+    """Whether `line` starts as attributions do: an opener ("On", "Am", a
+    date...), dashes ("---- On ... wrote ----"), or a name and its address
+    ("Anna Smith <anna@x> wrote on ...:", Lotus Notes); not a sentence
+    ("I talked to Anna <anna@x>, who wrote:")."""
+    if _OPENER_RE.match(line) or _DASHED_RE.match(line):
+        return True
+    match = _NAME_FIRST_RE.match(line)
+    if not match:
+        return False
+    words = match.group(1).replace(",", " ").split()
+    return 0 < len(words) <= 5 and not any(w[:1].islower() for w in words)
 
 
 def _quotes_its_attribution(run):

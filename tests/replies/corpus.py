@@ -968,7 +968,7 @@ def _more_clients():
     its versions write (old <hr> + <font>, Outlook for Mac's section, the
     block in the same paragraph as the new text)."""
     T = text_reply
-    yield T("mobile-clients", "samsung-czech", """
+    yield T("more-clients", "samsung-czech", """
         +Už to funguje, díky.
 
         ~Odesláno z mého Galaxy
@@ -981,13 +981,13 @@ def _more_clients():
 
         -Tiskárna ve 2. patře netiskne.
         """)
-    yield T("mobile-clients", "k9-german", """
+    yield T("more-clients", "k9-german", """
         +Danke, läuft wieder.
 
         -Am 12. März 2024 10:15:00 MEZ schrieb Anna Smith <anna.smith@example.org>:
         ->Der Drucker im 2. Stock druckt nicht.
         """)
-    yield T("mobile-clients", "outlook-android", """
+    yield T("more-clients", "outlook-android", """
         +Approved, go ahead.
 
         ~Get Outlook for Android<https://aka.ms/AAb9ysg>
@@ -999,7 +999,7 @@ def _more_clients():
 
         -Please approve the purchase of two monitors.
         """)
-    yield T("mobile-clients", "zimbra-text-wrote", """
+    yield T("more-clients", "zimbra-text-wrote", """
         +No need, thanks!
 
         ------ "Anna Smith" <anna.smith@example.org> wrote:
@@ -1008,7 +1008,7 @@ def _more_clients():
         ->
         -> Anna
         """)
-    yield T("mobile-clients", "zimbra-prefixed-headers", """
+    yield T("more-clients", "zimbra-prefixed-headers", """
         +Sí, ja ho tinc.
 
         ------ Missatge original -----
@@ -1019,7 +1019,75 @@ def _more_clients():
         ->
         -> Teniu el certificat nou?
         """)
+    yield T("more-clients", "lotus-notes", """
+        +The new toner works.
+
+        -Anna Smith <anna.smith@example.org> wrote on 12/03/2024 10:15:40:
+
+        -From:        Anna Smith/IT/EXAMPLE
+        -To:        Suport <suport@upc.edu>
+        -Date:        12/03/2024 10:15
+        -Subject:        Toner
+
+        -Please send a new toner cartridge.
+        """)
+    yield T("more-clients", "yahoo-text", """
+        +Thanks, received.
+
+        -On Tuesday, March 12, 2024, 10:15:00 AM GMT+1, Anna Smith
+        -<anna.smith@example.org> wrote:
+
+
+        -The parcel left this morning.
+        """)
+    yield T("more-clients", "protonmail-text", """
+        +Merci, c'est noté.
+
+        -------- Original Message -------
+        -Le mardi 12 mars 2024 à 10:15, Claire Martin <claire.martin@example.fr> a écrit :
+
+        -> La salle B3 est réservée.
+        """)
+    yield T("more-clients", "thunderbird-header-style", """
+        +Vielen Dank, das hilft.
+
+        --------- Ursprüngliche Nachricht --------
+        -Betreff: Drucker
+        -Datum: 12.03.2024 10:15
+        -Von: Jonas Weber <jonas.weber@example.de>
+        -An: suport@upc.edu
+
+        -Der Drucker im 2. Stock druckt nicht.
+        """)
+    yield T("more-clients", "gmail-french-verb-wrapped", """
+        +C'est réparé, merci.
+
+        -Le mar. 12 mars 2024 à 10:15, Claire Martin-Dubois <claire.martin-dubois@example.fr> a
+        -écrit :
+
+        -> L'écran reste noir au démarrage.
+        """)
     H = html_reply
+    yield H("outlook-header-html", "samsung-email", (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8"></head>'
+        '<body><div dir="auto">Yes, it works now.</div><div dir="auto"><br></div><div dir="auto">'
+        '<br></div><div id="composer_signature" dir="auto"><div style="font-size:85%;color:'
+        '#575757" dir="auto">Sent from my Galaxy</div></div><div dir="auto"><br></div><div '
+        'align="left" dir="auto" style="font-size:100%;color:#000000"><div>-------- Original '
+        'message --------</div><div>From: Anna Smith &lt;anna.smith@example.org&gt; </div><div>'
+        'Date: 12/03/2024  10:15  (GMT+01:00) </div><div>To: suport@upc.edu </div><div>Subject: '
+        'VPN </div><div><br></div></div>Is the VPN working for you?</body></html>'),
+        ["Yes, it works now."], ["Is the VPN working for you?", "Anna Smith"])
+    yield H("outlook-header-html", "outlook-android", (
+        '<html><head></head><body><div dir="auto">Approved, go ahead.</div><div dir="auto" '
+        'id="ms-outlook-mobile-signature"><div><br></div>Get <a href="https://aka.ms/AAb9ysg">'
+        'Outlook for Android</a></div><hr style="display:inline-block;width:98%" tabindex="-1">'
+        '<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri, sans-serif" style="font-size:11pt"'
+        ' color="#000000"><b>From:</b> Anna Smith &lt;anna.smith@example.org&gt;<br><b>Sent:</b> '
+        'Tuesday, March 12, 2024 10:15:00 AM<br><b>To:</b> Suport &lt;suport@upc.edu&gt;<br><b>'
+        'Subject:</b> Purchase request</font><div>&nbsp;</div></div><div>Please approve the '
+        'purchase of two monitors.</div></body></html>'),
+        ["Approved, go ahead."], ["Please approve the purchase of two monitors.", "Anna Smith"])
     yield H("outlook-header-html", "old-outlook-hr-font", (
         '<html><body><p>Thanks, it works now.<br><br>Jim</p><hr size="2" width="100%" '
         'align="center"><font face="Tahoma" size="2"><b>From</b>: Anna Smith<br><b>To</b>: '
