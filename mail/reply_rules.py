@@ -289,7 +289,9 @@ def reply_lines(lines):
                 index += 1
                 continue
             first = out[-back] if back else line
-            if strength == "strong" and _starts_as_attribution(first):
+            whole = " ".join(out[len(out) - back:] + [line])
+            if strength == "strong" and _starts_as_attribution(first) and \
+                    _ADDRESS_RE.search(whole):
                 _drop_tail(out, back)
                 _drop_rules_and_blanks(out)
                 _drop_tagline(out)

@@ -951,6 +951,11 @@ def _lookalikes():
         +Subject: Delivery
         +The delivery is planned for Friday.
         """)
+    yield T("new-text-lookalikes", "script-wrote-on-a-date", """
+        +On 12/03/2024 the backup script wrote:
+        +ERROR: disk full on /srv
+        +Please check it.
+        """)
     yield T("new-text-lookalikes", "colon-with-date", """
         +The backups failed on these dates:
         +12.03.2024 10:15:
