@@ -163,25 +163,21 @@ def _strip_html(markup):
         soup = BeautifulSoup(markup, "lxml")
     except Exception:  # lxml refuses some control characters
         soup = BeautifulSoup(markup, "html.parser")
-    every, cut, quote, signature, border = _selectors()
-    marked = every.select(soup)  # one walk for the three kinds
-    for element in marked:
-        if cut.match(element):
-            _cut_from(element)
-    for div in soup.find_all("div", style=border):
-        _cut_from(div)
+    cut, quote, signature = _selectors()
+    for element in cut.select(soup):
+        _cut_from(element)
     forwards, separators, labels = _marker_strings(soup)
     if forwards:
         return None  # a forward the sender brings (in Outlook's history: cut above)
-    for element in marked:
-        if not element.decomposed and quote.match(element):
+    for element in quote.select(soup):
+        if not _gone(element):
             _drop_with_attribution(element)
     for blockquote in soup.find_all("blockquote", limit=_MAX_BLOCKQUOTES):
-        if not blockquote.decomposed and (_attribution_before(blockquote)
+        if not _gone(blockquote) and (_attribution_before(blockquote)
                                           or _starts_with_attribution(blockquote)):
             _drop_with_attribution(blockquote)
-    for element in marked:
-        if not element.decomposed and signature.match(element):
+    for element in signature.select(soup):
+        if not _gone(element):
             element.decompose()
     _cut_header_block(soup, separators, labels)
     return str(soup)
@@ -189,22 +185,21 @@ def _strip_html(markup):
 
 @functools.lru_cache(maxsize=None)
 def _selectors():
-    """The selectors of reply_patterns.py compiled once per process: all of
-    them (one walk finds every marked element), then the cut, quote and
-    signature ones apart, and the border style of Outlook's header div."""
+    """The cut, quote and signature selectors of reply_patterns.py,
+    compiled once per process. Each is run once over the document (a
+    per-element match would walk up to the root for every element:
+    quadratic on thousands of nested quotes)."""
     import soupsieve
     from mail import reply_patterns as P
-    kinds = (P.HTML_CUT_SELECTORS, P.HTML_QUOTE_SELECTORS,
-             P.HTML_SIGNATURE_SELECTORS)
-    every = soupsieve.compile(", ".join(sum(kinds, [])))
-    return (every, *(soupsieve.compile(", ".join(k)) for k in kinds),
-            re.compile(P.HTML_HEADER_BORDER_STYLE, re.I))
+    return tuple(soupsieve.compile(", ".join(k)) for k in (
+        P.HTML_CUT_SELECTORS + P.HTML_HEADER_BORDER_SELECTORS,
+        P.HTML_QUOTE_SELECTORS, P.HTML_SIGNATURE_SELECTORS))
 
 
 def _marker_strings(soup):
-    """One walk over the text: the forward markers outside any quote, the
-    separators and the strings that start with a From label (at most
-    _MAX_BLOCKQUOTES of each)."""
+    """One walk over the text: a forward marker outside any quote (the
+    walk stops there), the separators and the strings that start with a
+    From label (at most _MAX_BLOCKQUOTES markers in all)."""
     from mail.reply_rules import forward_marker, is_separator, starts_label
     forwards, separators, labels = [], [], []
     for string in soup.find_all(string=True):
@@ -214,13 +209,15 @@ def _marker_strings(soup):
             continue
         if forward_marker(text):
             if string.find_parent("blockquote") is None:
-                forwards.append(string)
+                return [string], [], []
+            forwards.append(string)  # quoted: counted, not kept
         elif is_separator(text):
             separators.append(string)
         elif starts_label(text):
             labels.append(string)
-        if len(separators) + len(labels) > _MAX_BLOCKQUOTES:
+        if len(forwards) + len(separators) + len(labels) > _MAX_BLOCKQUOTES:
             break
+    forwards = []
     return forwards, separators, labels
 
 
@@ -228,7 +225,7 @@ def _cut_from(element):
     """Remove `element` (a tag or a string) and everything after it in the
     document (the following siblings of it and of each of its ancestors),
     and an <hr> just before it (Outlook's rule above the header block)."""
-    if getattr(element, "decomposed", False) or element.parent is None:
+    if _gone(element) or element.parent is None:
         return
     previous = element.find_previous_sibling()
     if previous is not None and previous.name == "hr":
@@ -330,10 +327,17 @@ def _cut_header_block(soup, separators, labels):
             return
 
 
+def _gone(node):
+    """Whether `node` was decomposed. Not `node.decomposed`: on a tag that
+    never was, bs4 looks the attribute up as a child tag, searching the
+    whole subtree (quadratic over nested markup)."""
+    return getattr(node, "__dict__", {}).get("_decomposed", False)
+
+
 def _attached(node):
     """Whether `node` is still in the document (not removed with a quote)."""
     while node is not None:
-        if getattr(node, "decomposed", False):
+        if _gone(node):
             return False
         if node.name == "[document]":
             return True

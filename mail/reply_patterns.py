@@ -173,7 +173,13 @@ HTML_CUT_SELECTORS = [
     "hr#zwchr", "div#mail-editor-reference-message-container",
     "span#OLK_SRC_BODY_SECTION",
 ]
-HTML_HEADER_BORDER_STYLE = r"border-top:\s*solid\s+#(?:E1E1E1|B5C4DF)"
+# Outlook's and Windows Mail's header block: a div with a grey top border.
+HTML_HEADER_BORDER_SELECTORS = [
+    'div[style*="border-top:solid #E1E1E1" i]',
+    'div[style*="border-top: solid #E1E1E1" i]',
+    'div[style*="border-top:solid #B5C4DF" i]',
+    'div[style*="border-top: solid #B5C4DF" i]',
+]
 
 # Mobile and webmail taglines written at the end of the new text; dropped
 # when they are the last line the sender's text keeps.
