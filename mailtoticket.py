@@ -45,7 +45,14 @@ def main(argv=None):
         logs.to_path(getattr(e, "log_file", None))
         for warning in getattr(e, "warnings", ()):
             log.warning("%s", warning)
-        log.error("%s; message left in the mailbox", e)
+        if args.check:                  # every problem, one line each
+            from gateway import admin
+            return admin.unloadable(e)
+        if delivering and getattr(e, "settings", None) is not None:
+            from gateway import alerts   # told at the first message, once per window
+            alerts.configuration_failure(e.settings, e, raw, records.text())
+        else:
+            log.error("%s; message left in the mailbox", e)
         return EX_TEMPFAIL if delivering else 1
     logs.to_file(settings, dry_run=args.dry_run)
     for warning in settings.warnings:
@@ -60,7 +67,11 @@ def main(argv=None):
     result = deliver(run, raw)
     run.account("outcome: %s %s" % (result.header or "temporary failure (exit 75)",
                                     result.reason))
-    if not settings["no_escriure_sortida"]:
+    if not settings["no_escriure_sortida"] and (
+            result.header is not None or settings["escriure_sortida_ajornats"]):
+        # A message that waits (exit 75) is not echoed by default: fetchmail
+        # would copy all of it into its log at every poll. Its one line,
+        # timestamped, is on stderr (docs/settings-reference.md).
         echo.write(sys.stdout.buffer, raw, result.header)
     return result.exit_code
 
@@ -68,7 +79,7 @@ def main(argv=None):
 def admin_command(args, run):
     from gateway import admin
     if args.check:
-        return admin.check(run.settings)
+        return admin.check(run.settings, fetchmailrc=args.fetchmailrc)
     if args.status:
         return admin.status(run.settings, args.status)
     if args.list_quarantine:
@@ -126,6 +137,10 @@ def parse_args(argv):
                           help="what the journal knows of a Message-ID or ticket number")
     commands.add_argument("--quarantine", dest="list_quarantine", action="store_true",
                           help="list the quarantined messages, newest first")
+    # --check's mailbox login (gateway/imap_probe.py)
+    parser.add_argument("--fetchmailrc", metavar="FILE",
+                        help="with --check: try the IMAP login of the mailbox this "
+                             "fetchmail run file polls")
     return parser.parse_args(argv)
 
 

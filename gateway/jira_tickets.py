@@ -82,6 +82,27 @@ def probe(settings, deadline):
     return "credentials accepted (%s)" % (me.get("displayName") or me.get("name"))
 
 
+def probe_settings(settings, deadline):
+    """What --check asks Jira about the objects the settings name: the
+    project (jira_project) and its issue type (jira_issue_type), as the
+    account sees them. [(ok, item, detail)]."""
+    from jirarest.errors import JiraNotFound
+    key, wanted = settings["jira_project"], settings["jira_issue_type"]
+    try:
+        project = client(settings, deadline).project(key)
+    except JiraNotFound:
+        return [(False, "jira_project", "no project %r in Jira (or this account may not "
+                                        "see it): every new mail would be quarantined" % key)]
+    types = [t.get("name") for t in project.get("issueTypes") or []]
+    lines = [(True, "jira_project", "%s (%s)" % (project.get("key"), project.get("name")))]
+    if wanted in types or wanted in [t.get("id") for t in project.get("issueTypes") or []]:
+        lines.append((True, "jira_issue_type", "%r exists in %s" % (wanted, key)))
+    else:
+        lines.append((False, "jira_issue_type", "%r is not an issue type of %s (it has: %s)"
+                       % (wanted, key, ", ".join(map(str, types)) or "none")))
+    return lines
+
+
 class JiraPeople:
     """The person directory gateway/senders.py asks, answered by Jira."""
 

@@ -53,6 +53,7 @@ class Settings(dict):
 
     path = None  # the file it was read from (None for a module)
     warnings = ()  # what load() found worth a warning, logged once the log is open
+    unknown = ()   # keys the file sets that no default names (--check: PROBLEM)
 
     @property
     def base_dir(self):
@@ -156,8 +157,9 @@ def load(name=None):
     merged = Settings(base)
     merged.update(data)
     merged.path = path
+    merged.unknown = sorted(set(data) - set(base))
     merged.warnings = ["settings: unknown key %r ignored (misspelt?)" % key
-                       for key in sorted(set(data) - set(base))]
+                       for key in merged.unknown]
     try:
         check(merged, base)
     except SettingsError as e:
@@ -165,6 +167,7 @@ def load(name=None):
         log_file = data.get("log_file")
         e.log_file = merged.resolve_path(log_file) if isinstance(log_file, str) else None
         e.warnings = merged.warnings
+        e.settings = merged     # enough to tell the admin (gateway/alerts.py)
         raise
     return merged
 
@@ -212,6 +215,18 @@ def check(settings, base):
         raise SettingsError("settings key 'filtres': dotted class paths expected")
     from gateway import jira_settings
     jira_settings.check(settings, base)
+    for key, text in required_problems(settings)[:1]:
+        raise SettingsError("settings key %r %s" % (key, text))
+
+
+def required_problems(settings):
+    """[(key, what is wrong)]: the keys the back-end cannot work without,
+    missing or misshapen (its own module knows which)."""
+    if settings.get("backend") == "jira":
+        from gateway import jira_settings
+        return jira_settings.settings_problems(settings)
+    from gateway import gn6
+    return gn6.settings_problems(settings)
 
 
 def _check_type(key, value, default):

@@ -1,0 +1,62 @@
+"""Can the user running mailtoticket write its state folder?
+
+The classic first-day mistake: mailtoticket (or fetchmail) is run once by
+hand as root, and the journal, its locks or the quarantine are created
+owned by root; from then on every delivery by the service user fails. That
+is a configuration failure, not a temporary one: said at once, naming the
+folder, its owner and the command that fixes it (gateway/alerts.py tells
+the admin). Cheap enough for every delivery: a stat of the folder and of
+its top-level entries.
+"""
+import os
+
+from gateway.errors import ConfigurationFailure
+
+
+def _user(uid):
+    try:
+        import pwd
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
+
+
+def problem(settings):
+    """None, or a sentence naming what the running user cannot write in
+    the state folder, its owner and the fix."""
+    folders = []
+    for folder in (settings.state_path, os.path.dirname(os.path.abspath(settings.journal_path)),
+                   settings.quarantine_path):
+        if folder not in folders:
+            folders.append(folder)
+    blocked = []
+    for folder in folders:
+        if not os.path.isdir(folder):
+            continue
+        if not os.access(folder, os.W_OK | os.X_OK):
+            blocked.append(folder)
+            continue
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            blocked.append(folder)
+            continue
+        blocked += [e.path for e in entries if not os.access(e.path, os.W_OK)]
+    if not blocked:
+        return None
+    me = _user(os.geteuid())
+    try:
+        owner = _user(os.stat(blocked[0]).st_uid)
+    except OSError:
+        owner = "?"
+    top = folders[0] if os.path.isdir(folders[0]) else folders[1]
+    return ("the state folder %s cannot be written by %s, the user running mailtoticket: "
+            "%s is owned by %s (was it run by hand as root?). Fix, as root: "
+            "chown -R %s: %s" % (top, me, blocked[0], owner, me, top))
+
+
+def require_writable(settings):
+    """Raise a ConfigurationFailure naming the folder and the fix."""
+    text = problem(settings)
+    if text:
+        raise ConfigurationFailure(text)
