@@ -22,7 +22,7 @@ def check(settings, fetchmailrc=None):
     """Settings already loaded and checked by the caller. One line per
     item, "OK ..." or "PROBLEM ...": fit for cron or a Nagios check.
     fetchmailrc: a fetchmail run file whose mailbox login is tried too."""
-    lines = Lines()
+    lines = Lines(settings)
     for key in settings.unknown:
         lines.problem("settings", "unknown key %r (misspelt? a delivery ignores it)" % key)
     from gateway.settings import required_problems
@@ -38,6 +38,7 @@ def check(settings, fetchmailrc=None):
                         ("journal", lambda: _writable_file(settings.journal_path)),
                         ("quarantine", lambda: _writable_dir(settings.quarantine_path)),
                         ("log_file", lambda: _log_file(settings)),
+                        ("filtres", lambda: _filters(settings)),
                         ("admin mail", lambda: _admin_mail(settings))) + remote:
         lines.probe(name, probe)
     if not lines.failed("Jira" if jira else "GN6"):
@@ -57,7 +58,8 @@ def check(settings, fetchmailrc=None):
 class Lines:
     """--check's output: one OK or PROBLEM line per item, counted."""
 
-    def __init__(self):
+    def __init__(self, settings=None):
+        self.settings = settings
         self.problems = 0
         self.failed_items = set()
 
@@ -77,6 +79,9 @@ class Lines:
         try:
             detail = probe()
         except Exception as e:  # every problem is a line, never a traceback
+            if self.settings is not None:   # the key holding what is not there
+                from gateway.alerts import describe
+                e = describe(self.settings, e)
             self.problem(item, e)
         else:
             self.ok(item, detail)
@@ -103,6 +108,14 @@ def unloadable(error):
             pass
     _say("PROBLEM: %d problem(s)" % lines.problems)
     return PROBLEM
+
+
+def _filters(settings):
+    """Every filter class the chain names can be imported."""
+    from gateway.pipeline import load_filter
+    for dotted in settings["filtres"]:
+        load_filter(dotted)
+    return ", ".join(settings["filtres"])
 
 
 def _state_folder(settings):
