@@ -13,7 +13,7 @@ The message is echoed on stdout with an `X-Mailtoticket:` header saying what
 happened. Exit 0 acknowledges the message (fetchmail deletes it) and is only
 given once the work is durable: the ticket work done and journalled, or the
 message kept in the quarantine. Exit 75 means "try again at the next poll".
-The names are public: ../shared/settings-contract.md.
+The names are public: docs/settings-reference.md.
 """
 import argparse
 import logging
@@ -104,7 +104,8 @@ settings_default.py beside mailtoticket.py (a .py file defining `settings`,
 a .yaml file, or a module name). Every key: settings_sample.py.
 
 docs: README.md, docs/deployment.md (install, cron, day to day),
-../shared/settings-contract.md (the public interface)
+docs/settings-reference.md (the public interface, every settings key),
+docs/gn6-contract.md (the GN6 services)
 """
 
 

@@ -3,8 +3,8 @@
 # Copy this file (say to settings.py) and change what your deployment needs;
 # keys you leave out take the values below, so this file is also the list of
 # defaults. The same mapping may be written as YAML (settings.yaml).
-# Every key is described in ../shared/settings-contract.md; names are part of
-# the public interface, keep them exactly.
+# Every key is described in docs/settings-reference.md (shipped with the
+# project); names are part of the public interface, keep them exactly.
 # A settings file written for the original UPC mailtoticket loads unchanged;
 # docs/upstream.md lists every behaviour that differs from it, on purpose.
 
