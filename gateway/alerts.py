@@ -48,8 +48,10 @@ def configuration_failure(settings, error, raw, log_text):
     text = describe(settings, error)
     log.error("configuration failure: %s; the message stays in the mailbox until "
               "the settings are fixed", text)
+    import hashlib   # each distinct mistake is told; the same one once per window
+    topic = "%s:%s" % (CONFIGURATION_TOPIC, hashlib.sha256(text.encode()).hexdigest()[:16])
     once_per_window(
-        settings, CONFIGURATION_TOPIC, "mailtoticket: configuration failure, mail is waiting",
+        settings, topic, "mailtoticket: configuration failure, mail is waiting",
         "The settings are wrong, the same way for every message:\n\n  %s\n\n"
         "Every message waits in the mailbox (exit 75) until they are fixed; none is "
         "lost or quarantined. Check them with:\n\n  mailtoticket.py -c %s --check\n\n"
