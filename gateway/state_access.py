@@ -24,17 +24,20 @@ def _user(uid):
 def problem(settings):
     """None, or a sentence naming what the running user cannot write in
     the state folder, its owner and the fix."""
-    folders = []
-    for folder in (settings.state_path, os.path.dirname(os.path.abspath(settings.journal_path)),
-                   settings.quarantine_path):
-        if folder not in folders:
-            folders.append(folder)
+    journal_dir = os.path.dirname(os.path.abspath(settings.journal_path))
+    # folder -> whether its entries are looked at too (the journal, its
+    # lock files, the WSDL cache; not each quarantined message)
+    folders = {settings.state_path: True, journal_dir: True,
+               settings.journal_path + ".locks": True}
+    folders.setdefault(settings.quarantine_path, False)
     blocked = []
-    for folder in folders:
+    for folder, entries_too in folders.items():
         if not os.path.isdir(folder):
             continue
         if not os.access(folder, os.W_OK | os.X_OK):
             blocked.append(folder)
+            continue
+        if not entries_too:
             continue
         try:
             entries = list(os.scandir(folder))
@@ -49,7 +52,7 @@ def problem(settings):
         owner = _user(os.stat(blocked[0]).st_uid)
     except OSError:
         owner = "?"
-    top = folders[0] if os.path.isdir(folders[0]) else folders[1]
+    top = settings.state_path if os.path.isdir(settings.state_path) else journal_dir
     return ("the state folder %s cannot be written by %s, the user running mailtoticket: "
             "%s is owned by %s (was it run by hand as root?). Fix, as root: "
             "chown -R %s: %s" % (top, me, blocked[0], owner, me, top))
