@@ -7,7 +7,7 @@ echo, the exit code); the pipeline is gateway/pipeline.py.
 Run as fetchmail's MDA (see fetchmailrc.example):
 
     mailtoticket.py [-c SETTINGS] [--dry-run] [--replay FILE...]
-    mailtoticket.py [-c SETTINGS] --check | --status ID | --quarantine
+    mailtoticket.py [-c SETTINGS] --check [--fetchmailrc FILE] | --status ID | --quarantine
 
 The message is echoed on stdout with an `X-Mailtoticket:` header saying what
 happened. Exit 0 acknowledges the message (fetchmail deletes it) and is only
@@ -93,8 +93,10 @@ exit codes:
   delivering a message (stdin): 0  done (SUCCESS, SKIP, or kept in the
                                    quarantine as REJECT/ERROR)
                                 75 try again later (bus down, credentials
-                                   refused, settings unreadable, bad option):
-                                   the message stays in the mailbox
+                                   refused, a configuration failure, bad
+                                   option): the message stays in the
+                                   mailbox; the admin is mailed when a
+                                   person must act (notificar_errors_to)
   --replay:                     0 every message SUCCESS/SKIP, 1 one still
                                 REJECT/ERROR, 75 one hit a temporary failure
   --check, --status, --quarantine: 0 all well / found, 1 a problem / nothing
@@ -103,7 +105,7 @@ settings are read from: -c SETTINGS, else $MAILTOTICKET_SETTINGS, else
 settings_default.py beside mailtoticket.py (a .py file defining `settings`,
 a .yaml file, or a module name). Every key: settings_sample.py.
 
-docs: README.md, docs/deployment.md (install, cron, day to day),
+docs: README.md, docs/deployment.md (install, cron, logrotate, day to day),
 docs/settings-reference.md (the public interface, every settings key),
 docs/gn6-contract.md (the GN6 services)
 """
