@@ -27,7 +27,8 @@ def admin_mail(settings, subject, text, raw, log_text):
     from email.message import EmailMessage
     mail = EmailMessage()
     mail["From"] = settings["notificar_errors_from"]
-    mail["To"] = ", ".join(settings["notificar_errors_to"])
+    to = settings["notificar_errors_to"]   # one string too: settings refused before
+    mail["To"] = to if isinstance(to, str) else ", ".join(to)   # load() made it a list
     mail["Subject"] = one_line(subject)[:200]
     mail["Auto-Submitted"] = "auto-generated"   # never ticketed back (RFC 3834)
     mail.set_content(text)

@@ -177,6 +177,9 @@ def check(settings, base):
     for key, default in base.items():
         value = settings[key]
         if key in ONE_OR_MANY_KEYS and isinstance(value, str):
+            if re.search(r"[,;\s]", value.strip()):   # a YAML list that became one string
+                raise SettingsError("settings key %r: %r is one string; write a list: "
+                                    "[\"a\", \"b\"]" % (key, value))
             settings[key] = value = [value] if value else []
         _check_type(key, value, default)
         if isinstance(default, str) and isinstance(value, int) and key != "log_level":

@@ -143,7 +143,8 @@ def test_check_tries_the_imap_login_of_the_fetchmailrc(box, server, settings_fil
     ({"url_gn6": "WSDL404"}, "url_gn6"),
     ({"filtres": ["filtres.reply.FiltreReply", "filtres.nou.FiltreNoou"]}, "filtres"),
     ({"mails_no_ticket": "spam@example.org, noreply@example.org"}, "mails_no_ticket"),
-], ids=["wsdl-404", "unimportable-filter", "list-as-one-string"])
+    ({"mail_suport": "suport@upc.edu, helpdesk@upc.edu"}, "mail_suport"),
+], ids=["wsdl-404", "unimportable-filter", "list-as-one-string", "one-or-many-as-one-string"])
 def test_a_permanent_misconfiguration_waits_and_the_admin_is_told_at_the_first(
         server, settings_file, tmp_path, broken, key):
     if broken.get("url_gn6") == "WSDL404":
