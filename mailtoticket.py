@@ -48,9 +48,11 @@ def main(argv=None):
         if args.check:                  # every problem, one line each
             from gateway import admin
             return admin.unloadable(e)
-        if delivering and getattr(e, "settings", None) is not None:
-            from gateway import alerts   # told at the first message, once per window
-            alerts.configuration_failure(e.settings, e, raw, records.text())
+        if delivering:   # told at the first message, once per window (the
+            from gateway import alerts   # defaults' admin when unreadable)
+            alerts.configuration_failure(e.settings if getattr(e, "settings", None)
+                                         is not None else settings_module.fallback(
+                                             args.settings), e, raw, records.text())
         else:
             log.error("%s; message left in the mailbox", e)
         return EX_TEMPFAIL if delivering else 1

@@ -80,6 +80,8 @@ def once_per_window(settings, topic, subject, text, raw, log_text):
     try:
         window = settings["finestra_limit_minuts"] * 60
         try:
+            if getattr(settings, "unreadable", False):   # no state folder of its own
+                raise RuntimeError("the settings cannot be read")
             memory = _JournalMemory(settings)
         except Exception as e:  # the journal is unusable: what we are telling about, maybe
             log.info("journal unusable for the notice's memory (%s): a stamp file instead", e)

@@ -54,6 +54,7 @@ class Settings(dict):
     path = None  # the file it was read from (None for a module)
     warnings = ()  # what load() found worth a warning, logged once the log is open
     unknown = ()   # keys the file sets that no default names (--check: PROBLEM)
+    unreadable = False   # fallback(): the defaults standing in for unreadable settings
 
     @property
     def base_dir(self):
@@ -102,6 +103,16 @@ def defaults():
         sys.path.insert(0, HERE)
     import settings_sample
     return dict(settings_sample.settings)
+
+
+def fallback(name):
+    """The defaults alone, for telling the admin (notificar_errors_to,
+    servidor_mail) that the settings `name` cannot be read at all.
+    `unreadable` keeps the notice's memory out of the default state folder."""
+    settings = Settings(defaults())
+    settings.path = name or os.environ.get("MAILTOTICKET_SETTINGS") or "settings_default.py"
+    settings.unreadable = True
+    return settings
 
 
 def locate(name=None):

@@ -243,3 +243,39 @@ def test_the_sample_settings_tell_somebody_by_default():
     defaults = settings_sample.settings
     assert defaults["notificar_errors"] is True
     assert defaults["notificar_errors_to"] and defaults["servidor_mail"]
+
+
+def test_settings_that_cannot_be_read_at_all_tell_the_defaults_admin(tmp_path):
+    """No settings to name an admin: the defaults' (root@localhost, through
+    the local mail server) is told, once per window."""
+    import socketserver
+    import threading
+    from smtp_sink import _Handler
+    if os.geteuid() != 0:
+        pytest.skip("the local mail server's port 25 needs root")
+
+    class LocalMailServer(socketserver.ThreadingTCPServer):
+        daemon_threads = allow_reuse_address = True
+
+    try:
+        local = LocalMailServer(("127.0.0.1", 25), _Handler)
+    except OSError:
+        pytest.skip("a mail server already listens on port 25")
+    local.messages = []
+    threading.Thread(target=local.serve_forever, daemon=True).start()
+    broken = tmp_path / "settings.py"
+    broken.write_text("settings = {\n    'log_file': 'x.log',\n")   # a bracket left open
+    try:
+        results = [run_mailtoticket(mail(subject="Unreadable %d" % i), broken)
+                   for i in range(2)]
+    finally:
+        local.shutdown()
+        local.server_close()
+        for stamp in Path(tempfile.gettempdir()).glob("mailtoticket-0-*"):
+            stamp.unlink()
+
+    assert [r.returncode for r in results] == [75, 75]
+    assert b"cannot read settings" in results[0].stderr
+    notices = [email.message_from_bytes(m, policy=policy.default) for m in local.messages]
+    assert len(notices) == 1 and notices[0]["To"] == "root@localhost"
+    assert "cannot read settings %s" % broken in notices[0].get_body(("plain",)).get_content()
