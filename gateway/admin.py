@@ -34,14 +34,19 @@ def check(settings, fetchmailrc=None):
     remote = ((("Jira", lambda: probe_jira(settings)),) if jira
               else (("GN6", lambda: probe_gn6(settings)),
                     ("directory", lambda: probe_identitat(settings))))
-    for name, probe in (("state folder", lambda: _state_folder(settings)),
-                        ("journal", lambda: _writable_file(settings.journal_path)),
-                        ("quarantine", lambda: _writable_dir(settings.quarantine_path)),
-                        ("log_file", lambda: _log_file(settings)),
+    from gateway import state_access
+    if state_access.problem(settings):   # nothing made as the wrong user (root)
+        remote = ()
+        writes = ()
+    else:
+        writes = (("journal", lambda: _writable_file(settings.journal_path)),
+                  ("quarantine", lambda: _writable_dir(settings.quarantine_path)),
+                  ("log_file", lambda: _log_file(settings)))
+    for name, probe in (("state folder", lambda: _state_folder(settings)),) + writes + (
                         ("filtres", lambda: _filters(settings)),
                         ("admin mail", lambda: _admin_mail(settings))) + remote:
         lines.probe(name, probe)
-    if not lines.failed("Jira" if jira else "GN6"):
+    if remote and not lines.failed("Jira" if jira else "GN6"):
         try:
             for ok, item, detail in probe_objects(settings):
                 lines.add(ok, item, detail)

@@ -23,7 +23,14 @@ def _user(uid):
 
 def problem(settings):
     """None, or a sentence naming what the running user cannot write in
-    the state folder, its owner and the fix."""
+    the state folder, its owner and the fix; or, run as root on a state
+    folder another user owns, that it must run as that user (as root it
+    would leave files the service user cannot write)."""
+    owner = _root_on_foreign_state(settings)
+    if owner:
+        return ("mailtoticket runs as root, but the state folder %s belongs to %s: run it "
+                "as that user (runuser -u %s -- ...); as root it would leave files %s "
+                "cannot write" % (settings.state_path, owner, owner, owner))
     journal_dir = os.path.dirname(os.path.abspath(settings.journal_path))
     # folder -> whether its entries are looked at too (the journal, its
     # lock files, the WSDL cache; not each quarantined message)
@@ -56,6 +63,16 @@ def problem(settings):
     return ("the state folder %s cannot be written by %s, the user running mailtoticket: "
             "%s is owned by %s (was it run by hand as root?). Fix, as root: "
             "chown -R %s: %s" % (top, me, blocked[0], owner, me, top))
+
+
+def _root_on_foreign_state(settings):
+    if os.geteuid() != 0:
+        return None
+    try:
+        uid = os.stat(settings.state_path).st_uid
+    except OSError:
+        return None
+    return _user(uid) if uid != 0 else None
 
 
 def require_writable(settings):

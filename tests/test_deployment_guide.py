@@ -283,11 +283,19 @@ def test_the_guide_followed_literally_leaves_an_admin_who_is_told_of_each_breaka
                 site.poll()
                 assert site.waiting() == 0, key
 
-            # -- root ran mailtoticket by hand on a fresh journal: the fix is named
-            for stale in site.state.glob("mailtoticket.sqlite*"):
-                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-            run_as_root("cd %s && .venv/bin/python mailtoticket.py -c settings.py --check"
-                        % root.path("/opt/mailtoticket"), root)
+            # -- mailtoticket run by hand as root refuses the service user's state
+            by_hand = run_as_root("cd %s && .venv/bin/python mailtoticket.py -c settings.py "
+                                  "--check" % root.path("/opt/mailtoticket"), root)
+            assert "PROBLEM state folder: mailtoticket runs as root, but the state folder " \
+                "%s belongs to %s: run it as that user" % (site.state, USER) in by_hand.stdout
+            assert sorted(p.owner() for p in site.state.iterdir()) == \
+                [USER] * len(list(site.state.iterdir()))
+            # -- the journal restored from a backup as root: the fix is named
+            journal = site.state / "mailtoticket.sqlite"
+            run_as_root("cp %s %s.bak && rm -r %s* && cp %s.bak %s"
+                        % (journal, root.top / "journal", journal, root.top / "journal",
+                           journal), root)
+            assert journal.owner() == "root"
             box.append(mail("After root's run", KNOWN, "Waits"))
             site.poll()
             assert site.waiting() == 1
