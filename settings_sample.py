@@ -252,8 +252,10 @@ settings = {
     # told once per window.
     "limit_tiquets_per_remitent": 30,
     "finestra_limit_minuts": 60,
-    # Mail the admin: once per message when one goes to the quarantine
-    # (REJECT, ERROR), once when one has waited avis_ajornament_hores, and
+    # Mail the admin: once per message when one goes to the quarantine as
+    # ERROR, once per finestra_limit_minuts for REJECTs (unknown senders,
+    # spam: --quarantine lists them), once when one has waited
+    # avis_ajornament_hores, and
     # once per finestra_limit_minuts while credentials are refused or the
     # settings are wrong (a configuration failure). On by default, to
     # root on the local mail server (Debian's MTA forwards it to the

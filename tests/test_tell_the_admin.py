@@ -279,3 +279,17 @@ def test_settings_that_cannot_be_read_at_all_tell_the_defaults_admin(tmp_path):
     notices = [email.message_from_bytes(m, policy=policy.default) for m in local.messages]
     assert len(notices) == 1 and notices[0]["To"] == "root@localhost"
     assert "cannot read settings %s" % broken in notices[0].get_body(("plain",)).get_content()
+
+
+def test_rejects_are_told_once_per_window_and_all_listed(server, settings_file):
+    with SmtpSink() as sink:
+        settings = settings_file(notificar_errors=True, servidor_mail=sink.address,
+                                 notificar_errors_to=["admin@upc.edu"])
+        results = [run_mailtoticket(mail(subject="Spam %d" % i, sender="spam%d@example.net" % i),
+                                    settings) for i in range(3)]
+        listing = run_mailtoticket(b"", settings, "--quarantine")
+
+    assert [header(r) for r in results] == ["REJECT"] * 3
+    [notice] = told(sink, "REJECT")
+    assert "--quarantine" in notice.get_body(("plain",)).get_content()
+    assert b"3 message(s) in" in listing.stdout
