@@ -103,6 +103,20 @@ def probe_settings(settings, deadline):
     return lines
 
 
+def _refused_settings(error, settings, project, issuetype):
+    """A createIssue refused for the project or issue type the settings
+    name (not a rule's) is the settings' fault, the same for every new
+    mail: a configuration failure (the mail waits, the admin is told),
+    not an ERROR in the quarantine per message."""
+    from failures import ConfigurationFailure
+    for field, value, key in (("project", project, "jira_project"),
+                              ("issuetype", issuetype, "jira_issue_type")):
+        if field in error.errors and value == settings[key]:
+            raise ConfigurationFailure("Jira refuses %s %r: %s"
+                                       % (field, value, error.errors[field]),
+                                       value=value) from None
+
+
 class JiraPeople:
     """The person directory gateway/senders.py asks, answered by Jira."""
 
@@ -236,12 +250,17 @@ class JiraTickets(TicketSystem):
                 issuetype, project, summary, requester, ",".join(labels),
                 "".join(", %s=%r" % kv for kv in sorted(custom.items())))):
             return PLACEHOLDER
-        issue_key = self.jira.create_issue(
-            project, issuetype, summary, description, labels=labels,
-            priority=fields.get("priority") or None,
-            components=_split(fields.get("components")),
-            assignee=fields.get("assignee") or None, reporter=requester,
-            custom_fields=custom)
+        from jirarest.errors import JiraRefusal
+        try:
+            issue_key = self.jira.create_issue(
+                project, issuetype, summary, description, labels=labels,
+                priority=fields.get("priority") or None,
+                components=_split(fields.get("components")),
+                assignee=fields.get("assignee") or None, reporter=requester,
+                custom_fields=custom)
+        except JiraRefusal as e:
+            _refused_settings(e, settings, project, issuetype)
+            raise
         self._after_open(issue_key, email)
         return issue_key
 

@@ -83,16 +83,21 @@ def test_check_says_the_gn6_team_cannot_be_read_and_probes_the_admin_mail(
     assert b"PROBLEM admin mail: servidor_mail 127.0.0.1:9 does not answer" in down.stdout
 
 
+def jira_settings(jira, folder, **overrides):
+    data = {"backend": "jira", "jira_url": jira.url, "jira_email": "mailtoticket@upc.edu",
+            "jira_api_token": "api-token-secret", "jira_project": "SUP",
+            "jira_reporter": "5b10ac8d82e05b22cc7d4ef7", "notificar_errors": False,
+            "mail_suport": ["suport@upc.edu"], "state_dir": str(folder),
+            "log_file": str(folder / "mailtoticket.log")}
+    data.update(overrides)
+    path = folder / ("jira-%d.yaml" % len(list(folder.glob("jira-*"))))
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
 def test_check_asks_jira_for_the_project_and_the_issue_type(jira, tmp_path):
     def settings(**overrides):
-        data = {"backend": "jira", "jira_url": jira.url, "jira_email": "mailtoticket@upc.edu",
-                "jira_api_token": "api-token-secret", "jira_project": "SUP",
-                "jira_reporter": "5b10ac8d82e05b22cc7d4ef7", "notificar_errors": False,
-                "mail_suport": ["suport@upc.edu"], "state_dir": str(tmp_path)}
-        data.update(overrides)
-        path = tmp_path / ("jira-%d.yaml" % len(list(tmp_path.glob("jira-*"))))
-        path.write_text(yaml.safe_dump(data))
-        return path
+        return jira_settings(jira, tmp_path, **overrides)
 
     good = run_mailtoticket(b"", settings(), "--check")
     project = run_mailtoticket(b"", settings(jira_project="SUPP"), "--check")
@@ -105,6 +110,23 @@ def test_check_asks_jira_for_the_project_and_the_issue_type(jira, tmp_path):
     assert b"PROBLEM jira_project: no project 'SUPP' in Jira" in project.stdout
     assert issue_type.returncode == 1
     assert b"PROBLEM jira_issue_type: 'Epic' is not an issue type of SUP" in issue_type.stdout
+
+
+def test_a_jira_project_that_does_not_exist_waits_and_the_admin_is_told(jira, tmp_path):
+    before = len(jira.issues())
+    with SmtpSink() as sink:
+        settings = jira_settings(jira, tmp_path, jira_project="SUPP", notificar_errors=True,
+                                 servidor_mail=sink.address,
+                                 notificar_errors_to=["admin@upc.edu"])
+        results = [run_mailtoticket(mail(subject="Wrong project %d" % i), settings)
+                   for i in range(2)]
+
+    assert [r.returncode for r in results] == [75, 75]
+    assert len(jira.issues()) == before
+    assert not list(tmp_path.glob("quarantine/*.eml"))
+    [notice] = told(sink, "configuration failure")
+    assert "settings key 'jira_project': Jira refuses project 'SUPP'" in \
+        notice.get_body(("plain",)).get_content()
 
 
 @pytest.fixture(scope="module")
