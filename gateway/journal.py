@@ -327,3 +327,91 @@ class Entry:
         self.journal.write(
             "UPDATE entries SET outcome=?, reason=?, updated=? WHERE instance=? AND key=?",
             outcome, reason, time.time(), self.journal.instance, self.key)
+
+
+# -- queries for staff: the web API and --missing (web/queries.py; issue 22).
+# Read-only. The SQL here is SQLite's: a PostgreSQL engine needs the same
+# methods (json_extract(value, '$.from') is value::json->>'from' there).
+
+ENTRY_COLUMNS = ("key", "message_id", "outcome", "reason", "created", "updated",
+                 "sender", "subject")
+WAITING = "WAITING"          # an entry with no outcome yet (a temporary failure)
+
+
+def _entry_select(where):
+    return ("SELECT e.key, e.message_id, e.outcome, e.reason, e.created, e.updated,"
+            " json_extract(m.value, '$.from'), json_extract(m.value, '$.subject')"
+            " FROM entries e LEFT JOIN steps m ON m.instance=e.instance AND m.key=e.key"
+            " AND m.name='message' WHERE e.instance=? " + where)
+
+
+def find_entries(self, message_id=None, sender=None, ticket=None, outcome=None,
+                 since=None, until=None, limit=50, offset=0):
+    """(total, [entry dict]) matching every filter given, newest first."""
+    where, args = [], []
+    if message_id:
+        where.append("e.message_id IN (?,?)")
+        bare = message_id.strip().strip("<>")
+        args += ["<%s>" % bare, bare]
+    if sender:
+        where.append("lower(json_extract(m.value, '$.from')) = ?")
+        args.append(sender.strip().lower())
+    if ticket:
+        where.append("e.key IN (SELECT key FROM tickets WHERE instance=e.instance AND codi=?"
+                     " UNION SELECT key FROM steps WHERE instance=e.instance AND"
+                     " (name=? OR name=?))")
+        args += [ticket, "comment:%s" % ticket, "linked:%s" % ticket]
+    if outcome == WAITING:
+        where.append("e.outcome IS NULL")
+    elif outcome:
+        where.append("e.outcome=?")
+        args.append(outcome)
+    if since is not None:
+        where.append("e.created>=?")
+        args.append(since)
+    if until is not None:
+        where.append("e.created<?")
+        args.append(until)
+    clause = "".join(" AND " + w for w in where)
+    total = self.execute(
+        "SELECT COUNT(*) FROM (%s)" % _entry_select(clause), self.instance,
+        *args).fetchone()[0]
+    rows = self.execute(_entry_select(clause) + " ORDER BY e.created DESC, e.key"
+                           " LIMIT ? OFFSET ?", self.instance, *args, limit,
+                           offset).fetchall()
+    return total, [dict(zip(ENTRY_COLUMNS, row)) for row in rows]
+
+
+def entry_by_key(self, key):
+    row = self.execute(_entry_select("AND e.key=?"), self.instance, key).fetchone()
+    return dict(zip(ENTRY_COLUMNS, row)) if row else None
+
+
+def outcome_counts(self, since=None):
+    """{outcome or WAITING: count} of the entries created since then."""
+    rows = self.execute(
+        "SELECT COALESCE(outcome, ?), COUNT(*) FROM entries WHERE instance=?"
+        " AND created>=? GROUP BY 1", WAITING, self.instance, since or 0).fetchall()
+    return dict(rows)
+
+
+def entry_times(self, since=None):
+    """[(outcome, created, updated, attempts)] of the entries since then:
+    what the metrics are computed from."""
+    return self.execute(
+        "SELECT e.outcome, e.created, e.updated, COALESCE(CAST(a.value AS INTEGER), 1)"
+        " FROM entries e LEFT JOIN steps a ON a.instance=e.instance AND a.key=e.key"
+        " AND a.name='attempts' WHERE e.instance=? AND e.created>=?",
+        self.instance, since or 0).fetchall()
+
+
+def waiting(self):
+    """(count, oldest creation time or None) of the entries with no outcome."""
+    row = self.execute("SELECT COUNT(*), MIN(created) FROM entries WHERE instance=?"
+                       " AND outcome IS NULL", self.instance).fetchone()
+    return row[0], row[1]
+
+
+# Journal methods (the engines' public interface), kept in this block.
+for _query in (find_entries, entry_by_key, outcome_counts, entry_times, waiting):
+    setattr(Journal, _query.__name__, _query)

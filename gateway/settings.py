@@ -243,7 +243,7 @@ def _check_type(key, value, default):
 
 
 def _check_items(key, value):
-    if key in RULE_KEYS:
+    if key in RULE_KEYS or key == "web":    # "web": checked by web/config.py
         return
     if isinstance(value, list):
         for item in value:
