@@ -186,9 +186,9 @@ def thread(config, codi):
     found = []
     for queue in config.queues:
         _, rows = journal_of(queue).find_entries(ticket=codi, limit=1000)
-        found += [summary(queue, row) for row in rows]
-    found.sort(key=lambda item: item["first"])
-    return {"ticket": codi, "items": found}
+        found += [(row["created"], summary(queue, row)) for row in rows]
+    found.sort(key=lambda pair: pair[0])
+    return {"ticket": codi, "items": [item for _, item in found]}
 
 
 def today_counts(config):
