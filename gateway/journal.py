@@ -412,6 +412,17 @@ def waiting(self):
     return row[0], row[1]
 
 
+def note(self, step, value):
+    """Entry.note: a bookkeeping step in one write (the entry's `updated`
+    is left alone): what the message is, for staff."""
+    self.state[step] = value
+    self.journal.write(
+        "INSERT OR REPLACE INTO steps (instance, key, name, value) VALUES (?,?,?,?)",
+        self.journal.instance, self.key, step, json.dumps(value))
+
+
+Entry.note = note
+
 # Journal methods (the engines' public interface), kept in this block.
 for _query in (find_entries, entry_by_key, outcome_counts, entry_times, waiting):
     setattr(Journal, _query.__name__, _query)

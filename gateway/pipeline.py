@@ -104,9 +104,9 @@ def _handle(run, raw, deadline, facts, defects):
         facts["state"] = entry.state
         if not entry.state:     # a new entry: who and what, for staff (web/)
             from gateway.steps import MESSAGE
-            entry.record(MESSAGE, {"from": message.from_address,
-                                   "subject": (message.subject or "")[:300],
-                                   "date": message.header("Date")})
+            entry.note(MESSAGE, {"from": message.from_address,
+                                 "subject": (message.subject or "")[:300],
+                                 "date": message.header("Date")})
         if entry.outcome and not run.handles_again(entry.outcome):
             log.info("already handled (%s): nothing done again", entry.outcome)
             return Outcome(entry.outcome, "already handled")
