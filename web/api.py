@@ -148,7 +148,7 @@ def router(config):
              responses=ERRORS, summary="Journal records the ticket system does not know "
              "(admin role)")
     def missing(days: int = Query(7, ge=1, le=366), _who: Principal = Depends(admin)):
-        return missing_module.check(config.queues, days)
+        return missing_module.check(config.queues, days, config=config)
 
     @api.get("/health", response_model=models.Health, tags=["checks"],
              responses={503: {"model": models.Health}},

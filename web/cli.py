@@ -6,6 +6,7 @@ manage its tokens.
     mailtoticket.py web -c FILE --remove-token NAME
     mailtoticket.py web -c FILE --list-tokens
     mailtoticket.py web -c FILE --openapi                print the OpenAPI document
+    mailtoticket.py web -c FILE --missing DAYS           the missing-tickets check
 
 FILE: an MDA settings file, or the service file (its `mailboxes` key).
 Exit 0 done, 1 a mistake (named), 75 the server could not start.
@@ -25,6 +26,9 @@ def main(argv):
     what.add_argument("--list-tokens", action="store_true")
     what.add_argument("--openapi", action="store_true",
                       help="print the OpenAPI document and exit")
+    what.add_argument("--missing", type=int, metavar="DAYS",
+                      help="the missing-tickets check over every queue (and, for a service "
+                           "file, the processed folders)")
     parser.add_argument("--role", choices=("read", "admin"), default="read")
     args = parser.parse_args(argv)
 
@@ -55,6 +59,9 @@ def main(argv):
     except (TokenError, OSError) as e:
         print("mailtoticket web: %s" % e, file=sys.stderr)
         return 1
+    if args.missing is not None:
+        from web.missing import report
+        return report(config.queues, args.missing, config=config)
     if args.openapi:
         import json
         from web.app import build_app

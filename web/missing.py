@@ -16,8 +16,9 @@ from types import SimpleNamespace
 from gateway import steps
 
 
-def check(queues, days, now=None):
-    """{"days", "since", "checked", "missing": [...], "problems": [...]}"""
+def check(queues, days, now=None, config=None):
+    """{"days", "since", "checked", "missing": [...], "problems": [...]};
+    with a service's config, its processed folders too (web/folders.py)."""
     from failures import TemporaryFailure
     from gateway.deadline import Deadline
     from gateway.logs import RunRecords
@@ -67,6 +68,13 @@ def check(queues, days, now=None):
                     item = queries.summary(queue, row, state)
                     item.update(kind=kind, missing_ticket=codi, why=why)
                     found["missing"].append(item)
+    if config is not None and any(b.processed_folder for b in config.mailboxes):
+        from web import folders
+        seen = folders.unjournalled(config, days, now)
+        found["checked"] += seen["checked"]
+        found["skipped"] = seen["skipped"]
+        found["missing"] += seen["missing"]
+        found["problems"] += seen["problems"]
     return found
 
 
@@ -75,15 +83,20 @@ def command(settings, days):
     when the ticket system could not be asked."""
     from web.config import Queue, _safe_name
     import os
+    name = _safe_name(os.path.splitext(os.path.basename(settings.path or "settings"))[0])
+    return report([Queue(name, settings)], days)
+
+
+def report(queues, days, config=None):
+    """Print the check; its exit code (see command)."""
     if days <= 0:
         print("--missing: DAYS must be a positive number", flush=True)
         return 1
-    name = _safe_name(os.path.splitext(os.path.basename(settings.path or "settings"))[0])
-    found = check([Queue(name, settings)], days)
+    found = check(queues, days, config=config)
     for item in found["missing"]:
         print("MISSING %s  %s  %s  from %s  %r  (%s)" % (
             item["first"], item["message_id"] or "-", item["why"], item["sender"] or "-",
-            item["subject"] or "", item["outcome"]), flush=True)
+            item["subject"] or "", item.get("outcome") or "not journalled"), flush=True)
     for problem in found["problems"]:
         print("PROBLEM %s" % problem, flush=True)
     print("%s: %d write(s) checked since %s, %d missing" % (

@@ -106,7 +106,10 @@ class Missing(BaseModel):
     days: int
     since: str
     checked: int
-    missing: list[dict]
+    skipped: int = Field(0, description="processed-folder mail the gateway skips before "
+                         "journalling (automatic mail)")
+    missing: list[dict] = Field(description="kind: ticket, comment (the ticket system does "
+                                "not know it) or unjournalled (processed folder)")
     problems: list[str]
 
 

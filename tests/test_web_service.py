@@ -1,0 +1,98 @@
+"""The web server on a service file: its mailboxes and routed queues, the
+service's status file, and the processed folder of a real dovecot checked
+for mail the journal does not know."""
+import json
+import time
+
+import pytest
+import yaml
+
+import mailbox as mb
+from conftest import base_settings
+from refservers.gn6.control import ReferenceServer
+from support import mail
+from web_support import Bearer, WebServer, add_token, deliver, free_port, web_command, \
+    write_settings
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("service")
+    box = mb.Mailbox()        # skips, or fails under CI, without dovecot
+    with ReferenceServer() as gn6, box:
+        port = free_port()
+        main = write_settings(folder / "suport.yaml", dict(
+            base_settings(gn6, folder / "suport"), state_dir=str(folder / "suport")))
+        xarxa = write_settings(folder / "xarxa.yaml", dict(
+            base_settings(gn6, folder / "xarxa"), state_dir=str(folder / "xarxa"),
+            equip_resolutor_nous="XARXES"))
+        (folder / "imap.secret").write_text(mb.PASSWORD + "\n")
+        service_file = folder / "service.yaml"
+        service_file.write_text(yaml.safe_dump({
+            "state_dir": str(folder / "state"),
+            "web": {"listen": "127.0.0.1:%d" % port},
+            "mailboxes": [{
+                "name": "suport", "server": "127.0.0.1", "port": box.port, "tls": "none",
+                "login": {"user": mb.USER, "password_file": str(folder / "imap.secret")},
+                "folder": "INBOX", "processed_folder": "Processed",
+                "quarantine_folder": "Quarantine", "idle": True,
+                "settings": str(main),
+                "routes": [{"recipient": "xarxa@upc.edu", "settings": str(xarxa)}]}]}))
+        handled = mail(subject="Handled one", message_id="<handled@test.example>")
+        routed = mail(subject="Switch down", to="xarxa@upc.edu",
+                      message_id="<routed@test.example>")
+        assert deliver(handled, main) == "SUCCESS"
+        assert deliver(routed, xarxa) == "SUCCESS"
+        lost = mail(subject="Never journalled", message_id="<lost@test.example>")
+        auto = mail(subject="Out of office", sender="anna.puig@upc.edu",
+                    Auto_Submitted="auto-replied", message_id="<ooo@test.example>")
+        box.append(handled, routed, lost, auto, folder="Processed", seen=True)
+        token = add_token(service_file, "adam", "admin")
+        web = WebServer(service_file, port)
+        try:
+            yield type("Service", (), dict(web=web, file=service_file, folder=folder,
+                                           auth=Bearer(token)))
+        finally:
+            web.stop()
+
+
+def test_the_service_queues_are_all_searched_and_say_where_the_mail_is(service):
+    found = service.web.get("/api/messages", auth=service.auth).json()
+
+    assert {m["queue"] for m in found["items"]} == {"suport", "xarxa"}
+    routed = [m for m in found["items"] if m["subject"] == "Switch down"][0]
+    one = service.web.get("/api/messages/" + routed["id"], auth=service.auth).json()
+    assert one["where"] == {"place": "processed folder", "quarantine_id": None,
+                            "detail": "Processed of mailbox suport"}
+
+
+def test_missing_names_processed_mail_with_no_journal_record(service):
+    command = web_command(service.file, "--missing", "7")
+    api = service.web.get("/api/missing", auth=service.auth, params={"days": 7}).json()
+
+    assert command.returncode == 1, command.stdout + command.stderr
+    [line] = [l for l in command.stdout.splitlines() if l.startswith("MISSING ")]
+    assert "<lost@test.example>" in line and "Processed of mailbox suport" in line
+    [lost] = [m for m in api["missing"] if m["kind"] == "unjournalled"]
+    assert lost["message_id"] == "<lost@test.example>" and api["skipped"] == 1
+    assert not api["problems"]
+
+
+def test_health_follows_the_service_status_file(service):
+    now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    status = {"updated": now, "pid": 1, "started": now, "mailboxes": [
+        {"name": "suport", "server": "127.0.0.1", "folder": "INBOX", "last_fetch_ok": now,
+         "last_error": None, "error_since": None, "backlog": 0, "oldest_waiting": None,
+         "quarantine_folder_count": 0, "token_refresh_failures": 0, "idle": True,
+         "deliveries": {"SUCCESS": 2}}]}
+    (service.folder / "state").mkdir(exist_ok=True)
+    (service.folder / "state" / "service-status.json").write_text(json.dumps(status))
+
+    ok = service.web.get("/health?format=nagios", auth=service.auth)
+    status["mailboxes"][0].update(last_error="login refused", error_since=now)
+    (service.folder / "state" / "service-status.json").write_text(json.dumps(status))
+    degraded = service.web.get("/health", auth=service.auth)
+
+    assert ok.status_code == 200 and ok.text.startswith("OK - mailtoticket ok")
+    assert degraded.status_code == 200 and degraded.json()["status"] == "degraded"
+    assert "login refused" in degraded.json()["mailboxes"][0]["problems"][0]
