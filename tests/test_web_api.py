@@ -6,13 +6,11 @@ import sqlite3
 import time
 
 import pytest
-import requests
 
-from conftest import base_settings
 from refservers.gn6.control import ReferenceServer
 from support import run_mailtoticket
-from web_support import (Bearer, WebServer, add_token, deliver, free_port, mail,
-                         web_command, write_settings)
+from web_support import (Bearer, WebServer, add_token, deliver, first_ticket, free_port,
+                         gn6_desk_settings, mail, web_command, write_settings)
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +19,10 @@ def desk(tmp_path_factory):
     a web server on it, and a reader and an admin token."""
     folder = tmp_path_factory.mktemp("desk")
     with ReferenceServer(db=str(folder / "gn6.sqlite")) as gn6:
-        port = free_port()
-        data = dict(base_settings(gn6, folder), state_dir=str(folder / "state"),
-                    web={"listen": "127.0.0.1:%d" % port})
-        settings = write_settings(folder / "settings.yaml", data)
+        port, data, settings = gn6_desk_settings(gn6, folder)
         first = mail(subject="Printer broken", message_id="<first@test.example>")
         assert deliver(first, settings) == "SUCCESS"
-        [codi] = [t["codi"] for t in gn6.tickets() if t["assumpte"] == "Printer broken"]
+        codi = first_ticket(gn6, "Printer broken")
         reply = mail(subject="Re: [Tiquet %s] Printer broken" % codi,
                      body="Still broken.", message_id="<reply@test.example>")
         assert deliver(reply, settings) == "SUCCESS"

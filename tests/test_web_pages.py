@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import base_settings
 from refservers.gn6.control import ReferenceServer
-from web_support import WebServer, add_token, deliver, free_port, mail, write_settings
+from web_support import (WebServer, add_token, deliver, first_ticket, gn6_desk_settings,
+                         mail, write_settings)
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "web"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -43,12 +43,9 @@ def browser():
 def desk(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pages")
     with ReferenceServer(db=str(folder / "gn6.sqlite")) as gn6:
-        port = free_port()
-        data = dict(base_settings(gn6, folder), state_dir=str(folder / "state"),
-                    web={"listen": "127.0.0.1:%d" % port})
-        settings = write_settings(folder / "settings.yaml", data)
+        port, data, settings = gn6_desk_settings(gn6, folder)
         assert deliver(mail(subject="Screen flickers"), settings) == "SUCCESS"
-        [codi] = [t["codi"] for t in gn6.tickets() if t["assumpte"] == "Screen flickers"]
+        codi = first_ticket(gn6, "Screen flickers")
         assert deliver(mail(subject="Re: [Tiquet %s] Screen flickers" % codi,
                             body="It flickers more."), settings) == "SUCCESS"
         for n in (1, 2):

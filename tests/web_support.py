@@ -85,6 +85,20 @@ def write_settings(path, data):
     return path
 
 
+def gn6_desk_settings(gn6, folder):
+    """(port, settings mapping, settings file) of a GN6 desk whose web
+    server listens on a free port, its state in folder/state."""
+    from conftest import base_settings
+    port = free_port()
+    data = dict(base_settings(gn6, folder), state_dir=str(folder / "state"),
+                web={"listen": "127.0.0.1:%d" % port})
+    return port, data, write_settings(folder / "settings.yaml", data)
+
+
+def first_ticket(gn6, subject):
+    return [t["codi"] for t in gn6.tickets() if t["assumpte"] == subject][0]
+
+
 def deliver(raw, settings):
     result = run_mailtoticket(raw, settings)
     assert result.returncode == 0, result.stderr.decode()
@@ -92,4 +106,4 @@ def deliver(raw, settings):
 
 
 __all__ = ["free_port", "web_command", "add_token", "WebServer", "Bearer",
-           "write_settings", "deliver", "mail"]
+           "write_settings", "deliver", "mail", "gn6_desk_settings", "first_ticket"]
