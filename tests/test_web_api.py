@@ -204,6 +204,27 @@ def test_discard_moves_aside_and_keeps_the_file(desk):
     kept = desk.folder / "quarantine" / done["moved_to"]
     assert kept.exists() and b"Stranger 2" in kept.read_bytes()
     assert done["kept_days"] == 30
+    audit = json.loads((desk.folder / "state" / "web-audit.log").read_text()
+                       .splitlines()[-1])
+    assert (audit["who"], audit["action"], audit["target"]) == ("adam", "discard",
+                                                                 entry["id"])
+
+
+def test_discarded_files_are_deleted_only_after_the_retention_period(tmp_path):
+    import os
+    from web.actions import move_aside, prune_discarded
+    from web.config import Queue, build
+    settings = type("S", (), {"quarantine_path": str(tmp_path)})()
+    config = build({"discard_days": 30}, [Queue("q", settings)], [], str(tmp_path / "s"))
+    for name in ("old", "new"):
+        (tmp_path / ("20260101-000000-%s.eml" % name)).write_bytes(b"x")
+        move_aside(str(tmp_path / ("20260101-000000-%s.eml" % name)), "discarded")
+    old = tmp_path / "discarded" / "20260101-000000-old.eml"
+    os.utime(old, (time.time() - 31 * 86400,) * 2)
+
+    prune_discarded(config)
+
+    assert not old.exists() and (tmp_path / "discarded" / "20260101-000000-new.eml").exists()
 
 
 def test_link_by_hand_comments_on_the_named_ticket_exactly_once(desk):
@@ -223,6 +244,9 @@ def test_link_by_hand_comments_on_the_named_ticket_exactly_once(desk):
     assert "<stranger3@test.example>" in [m["message_id"] for m in thread["items"]]
     message = desk.web.get("/api/messages/" + entry["message"], auth=desk.reader).json()
     assert message["outcome"] == "SUCCESS" and message["linked"][0]["by"] == "adam"
+    assert message["where"]["place"] == "quarantine/linked"
+    log = (desk.folder / "state" / "web-audit.log").read_text()
+    assert '"who": "adam", "action": "link"' in log
 
 
 def test_link_to_an_unknown_ticket_is_refused_and_the_message_stays(desk):

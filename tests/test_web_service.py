@@ -96,3 +96,27 @@ def test_health_follows_the_service_status_file(service):
     assert ok.status_code == 200 and ok.text.startswith("OK - mailtoticket ok")
     assert degraded.status_code == 200 and degraded.json()["status"] == "degraded"
     assert "login refused" in degraded.json()["mailboxes"][0]["problems"][0]
+
+
+def test_the_service_can_run_the_server_in_a_thread_and_stop_it(service):
+    import threading
+    import requests
+    from web.app import Server
+    from web.config import from_service
+    mapping = yaml.safe_load(service.file.read_text())
+    port = free_port()
+    mapping["web"] = {"listen": "127.0.0.1:%d" % port, "open": ["health"]}
+    server = Server(from_service(mapping, base=str(service.folder)), log_level="warning")
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        give_up = time.monotonic() + 30
+        while not server.started and time.monotonic() < give_up:
+            time.sleep(0.02)
+        answer = requests.get("http://127.0.0.1:%d/health" % port, timeout=10)
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+
+    assert answer.status_code in (200, 503) and answer.json()["service"] is True
+    assert not thread.is_alive()
