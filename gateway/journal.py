@@ -334,21 +334,36 @@ class Entry:
 # methods (json_extract(value, '$.from') is value::json->>'from' there).
 
 ENTRY_COLUMNS = ("key", "message_id", "outcome", "reason", "created", "updated",
-                 "sender", "subject")
+                 "sender", "subject", "settings")
 WAITING = "WAITING"          # an entry with no outcome yet (a temporary failure)
 
 
 def _entry_select(where):
     return ("SELECT e.key, e.message_id, e.outcome, e.reason, e.created, e.updated,"
-            " json_extract(m.value, '$.from'), json_extract(m.value, '$.subject')"
-            " FROM entries e LEFT JOIN steps m ON m.instance=e.instance AND m.key=e.key"
-            " AND m.name='message' WHERE e.instance=? " + where)
+            " json_extract(m.value, '$.from'), json_extract(m.value, '$.subject'),"
+            " json_extract(m.value, '$.settings')" + FROM_ENTRIES + where)
+
+
+# Every entry, with its `message` step (who, what, which settings file).
+FROM_ENTRIES = (" FROM entries e LEFT JOIN steps m ON m.instance=e.instance AND m.key=e.key"
+                " AND m.name='message' WHERE e.instance=? ")
+
+
+def _of_settings(settings):
+    """The clause keeping one settings file's entries of a shared journal."""
+    if settings is None:
+        return "", []
+    return " AND json_extract(m.value, '$.settings') = ?", [settings]
 
 
 def find_entries(self, message_id=None, sender=None, ticket=None, outcome=None,
-                 since=None, until=None, limit=50, offset=0):
-    """(total, [entry dict]) matching every filter given, newest first."""
+                 since=None, until=None, limit=50, offset=0, settings=None):
+    """(total, [entry dict]) matching every filter given, newest first;
+    settings: only the entries of that settings file (its real path)."""
     where, args = [], []
+    if settings is not None:
+        where.append("json_extract(m.value, '$.settings') = ?")
+        args.append(settings)
     if message_id:
         where.append("e.message_id IN (?,?)")
         bare = message_id.strip().strip("<>")
@@ -387,28 +402,32 @@ def entry_by_key(self, key):
     return dict(zip(ENTRY_COLUMNS, row)) if row else None
 
 
-def outcome_counts(self, since=None):
+def outcome_counts(self, since=None, settings=None):
     """{outcome or WAITING: count} of the entries created since then."""
+    clause, args = _of_settings(settings)
     rows = self.execute(
-        "SELECT COALESCE(outcome, ?), COUNT(*) FROM entries WHERE instance=?"
-        " AND created>=? GROUP BY 1", WAITING, self.instance, since or 0).fetchall()
+        "SELECT COALESCE(e.outcome, ?), COUNT(*)" + FROM_ENTRIES + "AND e.created>=?"
+        + clause + " GROUP BY 1", WAITING, self.instance, since or 0, *args).fetchall()
     return dict(rows)
 
 
-def entry_times(self, since=None):
+def entry_times(self, since=None, settings=None):
     """[(outcome, created, updated, attempts)] of the entries since then:
     what the metrics are computed from."""
+    clause, args = _of_settings(settings)
     return self.execute(
         "SELECT e.outcome, e.created, e.updated, COALESCE(CAST(a.value AS INTEGER), 1)"
         " FROM entries e LEFT JOIN steps a ON a.instance=e.instance AND a.key=e.key"
-        " AND a.name='attempts' WHERE e.instance=? AND e.created>=?",
-        self.instance, since or 0).fetchall()
+        " AND a.name='attempts' LEFT JOIN steps m ON m.instance=e.instance AND m.key=e.key"
+        " AND m.name='message' WHERE e.instance=? AND e.created>=?" + clause,
+        self.instance, since or 0, *args).fetchall()
 
 
-def waiting(self):
+def waiting(self, settings=None):
     """(count, oldest creation time or None) of the entries with no outcome."""
-    row = self.execute("SELECT COUNT(*), MIN(created) FROM entries WHERE instance=?"
-                       " AND outcome IS NULL", self.instance).fetchone()
+    clause, args = _of_settings(settings)
+    row = self.execute("SELECT COUNT(*), MIN(e.created)" + FROM_ENTRIES +
+                       "AND e.outcome IS NULL" + clause, self.instance, *args).fetchone()
     return row[0], row[1]
 
 

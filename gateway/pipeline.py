@@ -102,11 +102,12 @@ def _handle(run, raw, deadline, facts, defects):
                                 deadline) as entry:
         delivery.entry = entry
         facts["state"] = entry.state
-        if not entry.state:     # a new entry: who and what, for staff (web/)
+        if not entry.state:     # a new entry: who, what and which queue, for staff (web/)
             from gateway.steps import MESSAGE
             entry.note(MESSAGE, {"from": message.from_address,
                                  "subject": (message.subject or "")[:300],
-                                 "date": message.header("Date")})
+                                 "date": message.header("Date"),
+                                 "settings": settings.real_path})
         if entry.outcome and not run.handles_again(entry.outcome):
             log.info("already handled (%s): nothing done again", entry.outcome)
             return Outcome(entry.outcome, "already handled")

@@ -65,6 +65,12 @@ class Settings(dict):
         return os.path.join(self.base_dir, value)
 
     @property
+    def real_path(self):
+        """The settings file's real path (None for a module): names the
+        queue of a journal shared by several settings files (web/)."""
+        return os.path.realpath(self.path) if self.path else None
+
+    @property
     def state_path(self):
         """The folder of the runtime state (see settings_sample.py)."""
         if self.get("state_dir"):

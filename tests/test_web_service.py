@@ -23,8 +23,8 @@ def service(tmp_path_factory):
         port = free_port()
         main = write_settings(folder / "suport.yaml", dict(
             base_settings(gn6, folder / "suport"), state_dir=str(folder / "suport")))
-        xarxa = write_settings(folder / "xarxa.yaml", dict(
-            base_settings(gn6, folder / "xarxa"), state_dir=str(folder / "xarxa"),
+        xarxa = write_settings(folder / "xarxa.yaml", dict(     # one state folder for both
+            base_settings(gn6, folder / "suport"), state_dir=str(folder / "suport"),
             equip_resolutor_nous="XARXES"))
         (folder / "imap.secret").write_text(mb.PASSWORD + "\n")
         service_file = folder / "service.yaml"
@@ -43,6 +43,8 @@ def service(tmp_path_factory):
                       message_id="<routed@test.example>")
         assert deliver(handled, main) == "SUCCESS"
         assert deliver(routed, xarxa) == "SUCCESS"
+        assert deliver(mail(subject="Who am I", sender="nobody@example.org", to="xarxa@upc.edu"),
+                       xarxa) == "REJECT"
         lost = mail(subject="Never journalled", message_id="<lost@test.example>")
         auto = mail(subject="Out of office", sender="anna.puig@upc.edu",
                     Auto_Submitted="auto-replied", message_id="<ooo@test.example>")
@@ -58,8 +60,17 @@ def service(tmp_path_factory):
 
 def test_the_service_queues_are_all_searched_and_say_where_the_mail_is(service):
     found = service.web.get("/api/messages", auth=service.auth).json()
+    xarxa = service.web.get("/api/messages", auth=service.auth,
+                            params={"queue": "xarxa"}).json()
+    kept = service.web.get("/api/quarantine", auth=service.auth).json()
+    metrics = service.web.get("/metrics", auth=service.auth).text
 
-    assert {m["queue"] for m in found["items"]} == {"suport", "xarxa"}
+    assert sorted((m["queue"], m["subject"]) for m in found["items"]) == [
+        ("suport", "Handled one"), ("xarxa", "Switch down"), ("xarxa", "Who am I")]
+    assert xarxa["total"] == 2
+    assert [(e["queue"], e["subject"]) for e in kept["items"]] == [("xarxa", "Who am I")]
+    assert 'mailtoticket_quarantine_messages{queue="suport"} 0.0' in metrics
+    assert 'mailtoticket_deliveries_total{outcome="SUCCESS",queue="xarxa"} 1.0' in metrics
     routed = [m for m in found["items"] if m["subject"] == "Switch down"][0]
     one = service.web.get("/api/messages/" + routed["id"], auth=service.auth).json()
     assert one["where"] == {"place": "processed folder", "quarantine_id": None,
@@ -88,6 +99,10 @@ def test_health_follows_the_service_status_file(service):
     (service.folder / "state").mkdir(exist_ok=True)
     (service.folder / "state" / "service-status.json").write_text(json.dumps(status))
 
+    [kept] = service.web.get("/api/quarantine", auth=service.auth).json()["items"]
+    assert service.web.get("/health?format=nagios", auth=service.auth).text.startswith(
+        "WARNING - mailtoticket degraded: queue xarxa: 1 message(s) in the quarantine")
+    service.web.post("/api/quarantine/%s/discard" % kept["id"], auth=service.auth)
     ok = service.web.get("/health?format=nagios", auth=service.auth)
     status["mailboxes"][0].update(last_error="login refused", error_since=now)
     (service.folder / "state" / "service-status.json").write_text(json.dumps(status))

@@ -82,13 +82,14 @@ def mailbox_health(box, now, status_age):
             "token_refresh_failures": box.get("token_refresh_failures") or 0}
 
 
-def queue_health(queue, now):
+def queue_health(config, queue, now):
     problems, state = [], OK
     settings = queue.settings
-    quarantined = len(queries.quarantine_list_of(queue))
+    quarantined = len(queries.quarantine_list_of(config, queue))
     waiting = oldest = 0
     try:
-        waiting, first = queries.journal_of(queue).waiting()
+        waiting, first = queries.journal_of(queue).waiting(
+            settings=queries.scope(queue, config.queues))
         oldest = now - first if first else 0
     except Exception as e:  # any journal failure is this queue's health, never a 500
         return {"name": queue.name, "status": FAILING, "problems": [
@@ -118,7 +119,7 @@ def health(config, now=None):
         if status.get("unreadable"):
             boxes.append({"name": "(status file)", "status": FAILING,
                           "problems": ["unreadable: %s" % status["unreadable"]]})
-    queues = [queue_health(q, now) for q in config.queues]
+    queues = [queue_health(config, q, now) for q in config.queues]
     overall = max([OK] + [b["status"] for b in boxes + queues], key=RANK.get)
     return {"status": overall, "service": status is not None,
             "checked": datetime.datetime.fromtimestamp(now).astimezone().isoformat(

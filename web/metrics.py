@@ -57,9 +57,10 @@ class GatewayCollector:
             "(queue: in the journal; mailbox: in the mailbox)", labels=["queue", "mailbox"])
         for queue in config.queues:
             journal = queries.journal_of(queue)
+            scope = queries.scope(queue, config.queues)
             counts, buckets, total = {}, [0] * len(BUCKETS), 0.0
             kinds, again, finished = {}, 0, 0
-            for outcome, created, updated, attempts in journal.entry_times():
+            for outcome, created, updated, attempts in journal.entry_times(settings=scope):
                 outcome = outcome or queries.WAITING
                 counts[outcome] = counts.get(outcome, 0) + 1
                 again += max(int(attempts or 1) - 1, 0)
@@ -70,7 +71,7 @@ class GatewayCollector:
                     for i, bound in enumerate(BUCKETS):
                         if elapsed <= bound:
                             buckets[i] += 1
-            for row in journal.find_entries(outcome="ERROR", limit=10000)[1]:
+            for row in journal.find_entries(outcome="ERROR", limit=10000, settings=scope)[1]:
                 kind = error_kind(row["reason"])
                 kinds[kind] = kinds.get(kind, 0) + 1
             for outcome in queries.OUTCOMES:
@@ -80,8 +81,9 @@ class GatewayCollector:
             for kind, n in sorted(kinds.items()):
                 errors.add_metric([queue.name, kind], n)
             retries.add_metric([queue.name], again)
-            quarantine.add_metric([queue.name], len(queries.quarantine_list_of(queue)))
-            count, first = journal.waiting()
+            quarantine.add_metric([queue.name],
+                                  len(queries.quarantine_list_of(config, queue)))
+            count, first = journal.waiting(settings=scope)
             waiting.add_metric([queue.name], count)
             if first:
                 import time

@@ -27,7 +27,7 @@ def check(queues, days, now=None, config=None):
     since = (now or time.time()) - days * 86400
     found = {"days": days, "since": queries.iso(since), "checked": 0, "missing": [],
              "problems": []}
-    for queue in queues:
+    for queue, members in queries.groups(queues):
         settings = queue.settings
         journal = queries.journal_of(queue)
         _, rows = journal.find_entries(since=since, limit=100000)
@@ -65,7 +65,7 @@ def check(queues, days, now=None, config=None):
                     found["problems"].append("%s: ticket %s: %s" % (queue.name, codi, e))
                     continue
                 if why:
-                    item = queries.summary(queue, row, state)
+                    item = queries.summary(queries.queue_of_row(members, row), row, state)
                     item.update(kind=kind, missing_ticket=codi, why=why)
                     found["missing"].append(item)
     if config is not None and any(b.processed_folder for b in config.mailboxes):

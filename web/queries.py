@@ -83,6 +83,36 @@ def journal_of(queue):
     return Journal(settings.journal_path, settings.instance, readonly=True)
 
 
+def _journal_of(queue):
+    settings = queue.settings
+    return os.path.realpath(settings.journal_path), settings.instance
+
+
+def groups(queues):
+    """[(journal-owning queue, [queues sharing that journal])]: several
+    settings files of one ticket system with one state folder share a
+    journal, and each message says which settings file it went through."""
+    found = {}
+    for queue in queues:
+        found.setdefault(_journal_of(queue), []).append(queue)
+    return [(members[0], members) for members in found.values()]
+
+
+def scope(queue, queues):
+    """The settings filter that keeps `queue`'s entries of a shared journal."""
+    shared = [q for q in queues if _journal_of(q) == _journal_of(queue)]
+    return queue.settings.real_path if len(shared) > 1 else None
+
+
+def queue_of_row(members, row):
+    """The queue a journal row of a (maybe shared) journal belongs to."""
+    if len(members) > 1 and row.get("settings"):
+        for queue in members:
+            if queue.settings.real_path == row["settings"]:
+                return queue
+    return members[0]
+
+
 def queues_for(config, name=None):
     if not name:
         return config.queues
@@ -104,12 +134,17 @@ def search(config, queue=None, message_id=None, sender=None, ticket=None, outcom
     if since is not None and until is not None and since >= until:
         raise BadRequest("'since' must be before 'until'")
     total, found = 0, []
-    for each in queues_for(config, queue):
-        n, rows = journal_of(each).find_entries(
+    if queue:
+        asked = queues_for(config, queue)[0]
+        searched = [(asked, [asked], scope(asked, config.queues))]
+    else:
+        searched = [(owner, members, None) for owner, members in groups(config.queues)]
+    for owner, members, settings in searched:
+        n, rows = journal_of(owner).find_entries(
             message_id=message_id, sender=sender, ticket=ticket, outcome=outcome,
-            since=since, until=until, limit=offset + limit, offset=0)
+            since=since, until=until, limit=offset + limit, offset=0, settings=settings)
         total += n
-        found += [(each, row) for row in rows]
+        found += [(queue_of_row(members, row), row) for row in rows]
     found.sort(key=lambda pair: -pair[1]["created"])
     return {"total": total, "offset": offset, "limit": limit,
             "items": [summary(each, row) for each, row in found[offset:offset + limit]]}
@@ -184,9 +219,9 @@ def thread(config, codi):
     oldest first."""
     check_ticket(codi)
     found = []
-    for queue in config.queues:
-        _, rows = journal_of(queue).find_entries(ticket=codi, limit=1000)
-        found += [(row["created"], summary(queue, row)) for row in rows]
+    for owner, members in groups(config.queues):
+        _, rows = journal_of(owner).find_entries(ticket=codi, limit=1000)
+        found += [(row["created"], summary(queue_of_row(members, row), row)) for row in rows]
     found.sort(key=lambda pair: pair[0])
     return {"ticket": codi, "items": [item for _, item in found]}
 
@@ -194,8 +229,8 @@ def thread(config, codi):
 def today_counts(config):
     """{queue: {outcome: count}} since local midnight."""
     midnight = time.mktime(time.localtime()[:3] + (0, 0, 0, 0, 0, -1))
-    return {queue.name: journal_of(queue).outcome_counts(midnight)
-            for queue in config.queues}
+    return {queue.name: journal_of(queue).outcome_counts(
+        midnight, settings=scope(queue, config.queues)) for queue in config.queues}
 
 
 # -- the quarantine ------------------------------------------------------------
@@ -204,21 +239,39 @@ def file_ref(queue, path):
     return "%s.%s" % (queue.name, os.path.basename(path)[:-4])
 
 
-def quarantine_list_of(queue):
-    """Paths of the queue's quarantined messages (the files a --replay takes)."""
-    folder = queue.settings.quarantine_path
-    try:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(".eml"))
-    except FileNotFoundError:
-        return []
-    return [os.path.join(folder, n) for n in names
-            if FILE_ID_RE.match("%s.%s" % (queue.name, n[:-4]))]
+def quarantine_files(queues):
+    """[(queue, path)] of the quarantined messages (the files a --replay
+    takes), each folder read once; a file of a folder several queues share
+    belongs to the queue its journal entry went through."""
+    folders = {}
+    for queue in queues:
+        folders.setdefault(os.path.realpath(queue.settings.quarantine_path), []).append(queue)
+    found = []
+    for folder, members in folders.items():
+        try:
+            names = sorted(n for n in os.listdir(folder) if n.endswith(".eml"))
+        except FileNotFoundError:
+            continue
+        for name in names:
+            path = os.path.join(members[0].settings.quarantine_path, name)
+            if not FILE_ID_RE.match("%s.%s" % (members[0].name, name[:-4])):
+                continue
+            owner = members[0]
+            if len(members) > 1 and _info(path).get("key"):
+                row = journal_of(owner).entry_by_key(_info(path)["key"]) or {}
+                owner = queue_of_row(members, row)
+            found.append((owner, path))
+    return found
+
+
+def quarantine_list_of(config, queue):
+    return [path for owner, path in quarantine_files(config.queues) if owner is queue]
 
 
 def quarantine_list(config, queue=None):
-    items = []
-    for each in queues_for(config, queue):
-        items += [quarantine_item(each, path) for path in quarantine_list_of(each)]
+    asked = queues_for(config, queue)
+    items = [quarantine_item(owner, path) for owner, path in quarantine_files(config.queues)
+             if owner in asked]
     items.sort(key=lambda item: item["time"] or "", reverse=True)
     return {"total": len(items), "items": items}
 
