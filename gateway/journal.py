@@ -431,6 +431,16 @@ def waiting(self, settings=None):
     return row[0], row[1]
 
 
+def deferrals(self, settings=None):
+    """[value of the `deferred` step] of every entry: each message's last
+    temporary failure (what the bus error metrics count)."""
+    clause, args = _of_settings(settings)
+    return [json.loads(value) for (value,) in self.execute(
+        "SELECT d.value FROM steps d JOIN entries e ON e.instance=d.instance AND e.key=d.key"
+        " LEFT JOIN steps m ON m.instance=e.instance AND m.key=e.key AND m.name='message'"
+        " WHERE d.instance=? AND d.name='deferred'" + clause, self.instance, *args)]
+
+
 def note(self, step, value):
     """Entry.note: a bookkeeping step in one write (the entry's `updated`
     is left alone): what the message is, for staff."""
@@ -443,5 +453,5 @@ def note(self, step, value):
 Entry.note = note
 
 # Journal methods (the engines' public interface), kept in this block.
-for _query in (find_entries, entry_by_key, outcome_counts, entry_times, waiting):
+for _query in (find_entries, entry_by_key, outcome_counts, entry_times, waiting, deferrals):
     setattr(Journal, _query.__name__, _query)

@@ -114,6 +114,11 @@ def _handle(run, raw, deadline, facts, defects):
         try:
             result = Outcome(REJECT, oversize) if oversize else ticket_work(delivery)
         except TemporaryFailure as e:
+            from gateway.steps import DEFERRED     # the last one, for staff (web/)
+            entry.note(DEFERRED, {"error": type(e).__name__, "reason": str(e)[:300],
+                                  "sent": getattr(e, "sent", None),
+                                  "unavailable": getattr(e, "unavailable", None),
+                                  "time": time.time()})
             run.deferred(entry, e, raw)
             raise
         defects.tell()                  # before the quarantine copies the log

@@ -17,10 +17,12 @@ ATTEMPTS = "attempts"              # deliveries of unfinished work
 NOTIFIED = "notified"              # the admin was told of its quarantine
 DEFERRAL_REPORTED = "deferral_reported"
 PARTIES = "parties"                # To/Cc of a mail that opened a ticket
-MESSAGE = "message"                # {"from", "subject", "date"}: for staff (web/)
+MESSAGE = "message"                # {"from", "subject", "date", "settings"}: for staff (web/)
+DEFERRED = "deferred"              # the last temporary failure: {"error", "reason"...} (web/)
 LINKED = "linked"                  # suffix of "linked:<codi>": linked by hand (web/)
 
-BOOKKEEPING = frozenset((FILTRE, ATTEMPTS, NOTIFIED, DEFERRAL_REPORTED, MESSAGE))
+BOOKKEEPING = frozenset((FILTRE, ATTEMPTS, NOTIFIED, DEFERRAL_REPORTED, MESSAGE,
+                         DEFERRED))
 
 # -- writes (and reads that decide one)
 TICKET = "ticket"                  # the ticket this message opened

@@ -359,3 +359,40 @@ def test_a_bad_web_setting_is_named_at_once(tmp_path, desk):
 
     assert done.returncode == 1 and "web.open" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_message_waiting_after_an_outage_is_found_counted_and_placed(desk):
+    from support import header
+    desk.gn6.set_mode("outage")
+    try:
+        waiting = run_mailtoticket(mail(subject="During the outage"), desk.settings)
+    finally:
+        desk.gn6.set_mode("normal")
+    assert waiting.returncode == 75 and header(waiting) is None
+
+    [found] = desk.web.get("/api/messages", auth=desk.reader,
+                           params={"outcome": "WAITING"}).json()["items"]
+    one = desk.web.get("/api/messages/" + found["id"], auth=desk.reader).json()
+    metrics = desk.web.get("/metrics", auth=desk.reader).text
+
+    assert found["subject"] == "During the outage"
+    assert one["where"]["place"] == "mailbox" and "deferred" in [s["name"] for s in one["steps"]]
+    assert 'mailtoticket_bus_errors_total{kind="unavailable",queue="settings"} 1.0' in metrics
+    assert 'mailtoticket_waiting_messages{queue="settings"} 1.0' in metrics
+
+
+def test_a_broken_token_file_is_a_503_not_a_traceback(desk, tmp_path):
+    port = free_port()
+    broken = tmp_path / "tokens.json"
+    broken.write_text("{not json")
+    settings = write_settings(tmp_path / "broken.yaml", dict(
+        desk.data, web={"listen": "127.0.0.1:%d" % port, "tokens_file": str(broken)}))
+    web = WebServer(settings, port)
+    try:
+        answer = web.get("/api/messages", auth=("adam", desk.admin_token))
+        said = web.output()
+    finally:
+        web.stop()
+
+    assert answer.status_code == 503 and "token file" in answer.json()["detail"]
+    assert "Traceback" not in answer.text and "tokens.json unreadable" in said

@@ -18,7 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web import actions, queries
 from web.auth import Authenticator
-from web.tokens import TokenFile
+from failures import TemporaryFailure
+from web.tokens import TokenError, TokenFile
 
 log = logging.getLogger("mailtoticket.web")
 VERSION = "1.0"
@@ -65,6 +66,16 @@ def build_app(config):
         if pages.wants_html(request):
             return pages.error_page(request, e.status, str(e))
         return JSONResponse({"detail": str(e), "result": e.result}, status_code=e.status)
+
+    @app.exception_handler(TemporaryFailure)
+    async def unavailable(request: Request, e: TemporaryFailure):
+        log.warning("%s: %s", request.url.path, e)     # a journal or state folder in trouble
+        return problem(request, 503, "temporarily unavailable: %s" % e)
+
+    @app.exception_handler(TokenError)
+    async def tokens_broken(request: Request, e: TokenError):
+        log.error("%s", e)
+        return problem(request, 503, "the token file cannot be read (the server's log says why)")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, e: StarletteHTTPException):

@@ -67,6 +67,9 @@ def main(argv):
         from web.app import build_app
         print(json.dumps(build_app(config).openapi(), indent=2, sort_keys=True))
         return 0
+    import logging
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from web.app import serve
     print("mailtoticket web: http://%s:%d/ (%d queue(s), tokens in %s)" % (
         config.host, config.port, len(config.queues), config.tokens_file), flush=True)

@@ -22,9 +22,27 @@ ERROR_KINDS = (("refused", re.compile(r"refus|codiRetorn|denied|forbidden|40[0-9
 
 
 def error_kind(reason):
+    """The kind of an ERROR outcome, from its reason."""
     for kind, pattern in ERROR_KINDS:
         if pattern.search(reason or ""):
             return kind
+    return "other"
+
+
+def deferral_kind(found):
+    """The kind of a temporary failure (a `deferred` journal step): the
+    system said it took nothing (unavailable), no answer in time
+    (timeout), an answer lost after the request left (answer_lost), the
+    gateway's own state (local), or other."""
+    text = ("%s %s" % (found.get("error") or "", found.get("reason") or "")).lower()
+    if found.get("unavailable"):
+        return "unavailable"
+    if re.search(r"deadline|timed? ?out|gave up|interrupted", text):
+        return "timeout"
+    if re.search(r"journal|quarantine|lock", text):
+        return "local"
+    if found.get("sent"):
+        return "answer_lost"
     return "other"
 
 
@@ -41,8 +59,9 @@ class GatewayCollector:
             "mailtoticket_delivery_seconds", "From a message's first attempt to its "
             "outcome", labels=["queue"])
         errors = CounterMetricFamily(
-            "mailtoticket_bus_errors", "ERROR outcomes by kind of failure",
-            labels=["queue", "kind"])
+            "mailtoticket_bus_errors", "Messages whose last temporary failure (unavailable, "
+            "timeout, answer_lost, local, other) or whose ERROR outcome (refused, deadline, "
+            "internal, other) was of this kind", labels=["queue", "kind"])
         retries = CounterMetricFamily(
             "mailtoticket_retries", "Deliveries beyond the first of each message",
             labels=["queue"])
@@ -73,6 +92,9 @@ class GatewayCollector:
                             buckets[i] += 1
             for row in journal.find_entries(outcome="ERROR", limit=10000, settings=scope)[1]:
                 kind = error_kind(row["reason"])
+                kinds[kind] = kinds.get(kind, 0) + 1
+            for found in journal.deferrals(settings=scope):
+                kind = deferral_kind(found if isinstance(found, dict) else {})
                 kinds[kind] = kinds.get(kind, 0) + 1
             for outcome in queries.OUTCOMES:
                 deliveries.add_metric([queue.name, outcome], counts.get(outcome, 0))
