@@ -179,3 +179,24 @@ def test_the_pages_fit_a_phone(browser, desk):
             shot(browser, name)
     finally:
         browser.set_window_size(1280, 900)
+
+
+def test_the_keyboard_reaches_everything_from_the_skip_link(browser, desk):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    log_in(browser, desk, "adam", "admin")
+    browser.get(desk.web.url + "/quarantine")
+    wait_for(browser, "#qtotal")
+    body = browser.find_element(By.TAG_NAME, "body")
+
+    body.send_keys(Keys.TAB)
+    first = browser.switch_to.active_element
+    tabbed = []
+    for _ in range(30):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        active = browser.switch_to.active_element
+        tabbed.append((active.tag_name, active.get_attribute("class") or active.text))
+
+    assert first.get_attribute("textContent") == "Skip to content"
+    assert ("button", "replay") in tabbed and ("button", "discard") in tabbed
+    assert ("button", "link") in tabbed
