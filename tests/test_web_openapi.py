@@ -24,9 +24,19 @@ def test_docs_openapi_json_is_the_generated_document():
         assert path in current["paths"]
 
 
+def test_docs_api_md_is_generated_from_it():
+    from web import openapi
+
+    assert openapi.MARKDOWN.read_text(encoding="utf-8") == openapi.markdown(
+        openapi.document()), "stale: run .venv/bin/python -m web.openapi"
+    assert "## POST /api/quarantine/{entry}/replay" in openapi.MARKDOWN.read_text()
+    assert "422" not in openapi.DOCUMENT.read_text()     # bad input is a 400 here
+
+
 def test_the_openapi_check_command_fails_on_a_stale_document(tmp_path, monkeypatch):
     from web import openapi
     monkeypatch.setattr(openapi, "DOCUMENT", tmp_path / "openapi.json")
+    monkeypatch.setattr(openapi, "MARKDOWN", tmp_path / "api.md")
     (tmp_path / "openapi.json").write_text("{}")
 
     assert openapi.main(["--check"]) == 1

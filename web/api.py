@@ -17,6 +17,11 @@ bearer = HTTPBearer(auto_error=False, description="an API token (`mailtoticket.p
 basic = HTTPBasic(auto_error=False, description="the token's name and the token")
 ERRORS = {400: {"model": models.Problem}, 401: {"model": models.Problem},
           403: {"model": models.Problem}, 404: {"model": models.Problem}}
+ACTION_ERRORS = {**ERRORS,
+                 409: {"model": models.Problem, "description": "refused (the ticket does "
+                       "not exist, the loop guard...): nothing changed"},
+                 503: {"model": models.Problem, "description": "a temporary failure: "
+                       "try again later"}}
 
 
 def principal(request: Request, _b=Depends(bearer), _c=Depends(basic)) -> Optional[Principal]:
@@ -74,16 +79,21 @@ def router(config):
     @api.get("/api/messages", response_model=models.MessagePage, tags=["messages"],
              responses=ERRORS, summary="Search messages (read role)")
     def search_messages(
-            message_id: Optional[str] = Query(None, max_length=998),
-            sender: Optional[str] = Query(None, max_length=320),
-            ticket: Optional[str] = Query(None, max_length=64),
-            queue: Optional[str] = Query(None, max_length=64),
+            message_id: Optional[str] = Query(None, max_length=998,
+                                              description="Message-ID, with or without <>"),
+            sender: Optional[str] = Query(None, max_length=320,
+                                          description="the sender's address (any case)"),
+            ticket: Optional[str] = Query(None, max_length=64,
+                                          description="a ticket it opened, commented on or "
+                                          "was linked to"),
+            queue: Optional[str] = Query(None, max_length=64, description="a queue's name"),
             outcome: Optional[str] = Query(None, description="SUCCESS, SKIP, REJECT, "
                                            "ERROR or WAITING"),
             since: Optional[str] = Query(None, description="ISO 8601, first attempt at or "
                                          "after"),
             until: Optional[str] = Query(None, description="ISO 8601, first attempt before"),
-            limit: int = limit_query, offset: int = Query(0, ge=0, le=1_000_000),
+            limit: int = limit_query,
+            offset: int = Query(0, ge=0, le=1_000_000, description="items to skip"),
             _who: Principal = Depends(reader)):
         return queries.search(config, queue=queue, message_id=message_id, sender=sender,
                               ticket=ticket, outcome=outcome,
@@ -96,7 +106,7 @@ def router(config):
         return queries.message(config, message)
 
     @api.post("/api/messages/{message}/link", response_model=models.ActionResult,
-              tags=["messages"], responses=ERRORS,
+              tags=["messages"], responses=ACTION_ERRORS,
               summary="Make a kept message a comment on a ticket (admin role)")
     def link_message(message: str, body: models.LinkRequest,
                      who: Principal = Depends(admin)):
@@ -123,21 +133,21 @@ def router(config):
         return queries.quarantine_entry(config, entry, with_body=who.admin)
 
     @api.post("/api/quarantine/{entry}/replay", response_model=models.ActionResult,
-              tags=["quarantine"], responses=ERRORS,
+              tags=["quarantine"], responses=ACTION_ERRORS,
               summary="Replay, as --replay does (admin role)")
     def replay(entry: str, who: Principal = Depends(admin)):
         queue, path = queries.parse_file_ref(config, entry)
         return actions.replay(config, queue, path, who.name)
 
     @api.post("/api/quarantine/{entry}/discard", response_model=models.ActionResult,
-              tags=["quarantine"], responses=ERRORS,
+              tags=["quarantine"], responses=ACTION_ERRORS,
               summary="Move aside, kept web.discard_days (admin role)")
     def discard(entry: str, who: Principal = Depends(admin)):
         queue, path = queries.parse_file_ref(config, entry)
         return actions.discard(config, queue, path, who.name)
 
     @api.post("/api/quarantine/{entry}/link", response_model=models.ActionResult,
-              tags=["quarantine"], responses=ERRORS,
+              tags=["quarantine"], responses=ACTION_ERRORS,
               summary="Make it a comment on a ticket staff name (admin role)")
     def link_quarantined(entry: str, body: models.LinkRequest,
                          who: Principal = Depends(admin)):

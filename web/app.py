@@ -32,6 +32,7 @@ def build_app(config):
                   description="What happened to a mail: the journal, the quarantine, "
                               "health and metrics of a mailtoticket gateway (docs/web.md).",
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app.openapi = lambda: described(app)
     app.state.config = config
     app.state.auth = Authenticator(config, TokenFile(config.tokens_file))
     app.include_router(api.router(config))
@@ -95,6 +96,27 @@ def build_app(config):
 
     actions.prune_discarded(config)
     return app
+
+
+def described(app):
+    """The OpenAPI document as the API answers: a parameter that fails
+    validation is a 400 with {"detail"} (see build_app), not FastAPI's 422."""
+    if app.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+        document = get_openapi(title=app.title, version=app.version,
+                               description=app.description, routes=app.routes)
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                if responses.pop("422", None) is not None:
+                    responses.setdefault("400", {
+                        "description": "Bad request", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}}}})
+        schemas = document.get("components", {}).get("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        app.openapi_schema = document
+    return app.openapi_schema
 
 
 class Server:
