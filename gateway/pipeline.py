@@ -107,7 +107,7 @@ def _handle(run, raw, deadline, facts, defects):
             entry.note(MESSAGE, {"from": message.from_address,
                                  "subject": (message.subject or "")[:300],
                                  "date": message.header("Date"),
-                                 "settings": settings.real_path})
+                                 "settings": getattr(settings, "real_path", None)})
         if entry.outcome and not run.handles_again(entry.outcome):
             log.info("already handled (%s): nothing done again", entry.outcome)
             return Outcome(entry.outcome, "already handled")

@@ -60,6 +60,17 @@ def test_anonymous_requests_are_refused_with_a_basic_challenge(desk, path):
     assert "token" in answer.json()["detail"]
 
 
+@pytest.mark.parametrize("method, path", [
+    ("get", "/"), ("get", "/messages"), ("get", "/quarantine"), ("get", "/tickets/1"),
+    ("post", "/quarantine/settings.20260101-000000-0123456789abcdef/replay")])
+def test_anonymous_pages_send_to_the_login_and_do_nothing(desk, method, path):
+    answer = getattr(desk.web, method)(path, headers={"Accept": "text/html"},
+                                       allow_redirects=False)
+
+    assert answer.status_code == 303
+    assert answer.headers["Location"].startswith("/login?next=")
+
+
 def test_a_wrong_token_is_refused_and_tokens_are_stored_hashed(desk):
     assert desk.web.get("/api/messages", auth=Bearer("mtt_nope")).status_code == 401
     assert desk.web.get("/api/messages", auth=("adam", desk.reader_token)).status_code == 401
