@@ -114,11 +114,7 @@ def _handle(run, raw, deadline, facts, defects):
         try:
             result = Outcome(REJECT, oversize) if oversize else ticket_work(delivery)
         except TemporaryFailure as e:
-            from gateway.steps import DEFERRED     # the last one, for staff (web/)
-            entry.note(DEFERRED, {"error": type(e).__name__, "reason": str(e)[:300],
-                                  "sent": getattr(e, "sent", None),
-                                  "unavailable": getattr(e, "unavailable", None),
-                                  "time": time.time()})
+            note_deferral(entry, e)
             run.deferred(entry, e, raw)
             raise
         defects.tell()                  # before the quarantine copies the log
@@ -127,6 +123,20 @@ def _handle(run, raw, deadline, facts, defects):
         run.finish(entry, result)
         log.info("%s: %s", result.header, result.reason)
         return result
+
+
+def note_deferral(entry, error):
+    """The message's last temporary failure, for staff (web/: the bus
+    error metrics, one message's page). A journal that cannot take it
+    is already the failure being reported."""
+    from gateway.steps import DEFERRED
+    try:
+        entry.note(DEFERRED, {"error": type(error).__name__, "reason": str(error)[:300],
+                              "sent": getattr(error, "sent", None),
+                              "unavailable": getattr(error, "unavailable", None),
+                              "time": time.time()})
+    except TemporaryFailure as e:
+        log.debug("deferral not noted: %s", e)
 
 
 def ticket_work(delivery):
