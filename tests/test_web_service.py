@@ -107,10 +107,15 @@ def test_health_follows_the_service_status_file(service):
     status["mailboxes"][0].update(last_error="login refused", error_since=now)
     (service.folder / "state" / "service-status.json").write_text(json.dumps(status))
     degraded = service.web.get("/health", auth=service.auth)
+    status["mailboxes"] = []
+    (service.folder / "state" / "service-status.json").write_text(json.dumps(status))
+    forgotten = service.web.get("/health", auth=service.auth)
 
     assert ok.status_code == 200 and ok.text.startswith("OK - mailtoticket ok")
     assert degraded.status_code == 200 and degraded.json()["status"] == "degraded"
     assert "login refused" in degraded.json()["mailboxes"][0]["problems"][0]
+    assert forgotten.status_code == 503
+    assert "not in the service's status file" in forgotten.json()["mailboxes"][0]["problems"][0]
 
 
 def test_the_service_can_run_the_server_in_a_thread_and_stop_it(service):

@@ -116,6 +116,11 @@ def health(config, now=None):
         for box in status.get("mailboxes") or []:
             if isinstance(box, dict):
                 boxes.append(mailbox_health(box, now, status_age))
+        reported = {b["name"] for b in boxes}
+        for box in config.mailboxes:
+            if box.name not in reported:
+                boxes.append({"name": box.name, "status": FAILING, "problems": [
+                    "not in the service's status file (not started?)"]})
         if status.get("unreadable"):
             boxes.append({"name": "(status file)", "status": FAILING,
                           "problems": ["unreadable: %s" % status["unreadable"]]})
