@@ -93,6 +93,12 @@ def test_the_pages_search_and_replay_in_a_real_browser(browser, desk):
     assert browser.find_element(By.ID, "overall").text == "degraded"   # 2 quarantined
     assert "settings" in browser.find_element(By.ID, "queues").text
     shot(browser, "01-dashboard")
+    rejected_today = browser.find_element(
+        By.CSS_SELECTOR, "#queues a[href*='outcome=REJECT']")
+    assert rejected_today.text == "2"
+    rejected_today.click()
+    wait_for(browser, "#total")
+    assert browser.find_element(By.ID, "total").text.startswith("2 message(s)")
 
     browser.get(desk.web.url + "/messages")
     sender = wait_for(browser, "input[name=sender]")

@@ -114,8 +114,10 @@ def install(app, config):
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     def dashboard(request: Request, who: Principal = Depends(page_user)):
         found = health_module.health(config)
+        import time
         return render(request, "dashboard.html", who, health=found,
-                      counts=queries.today_counts(config), outcomes=queries.OUTCOMES)
+                      counts=queries.today_counts(config), outcomes=queries.OUTCOMES,
+                      today=time.strftime("%Y-%m-%d"))
 
     @app.get("/messages", include_in_schema=False, response_class=HTMLResponse)
     def messages(request: Request, who: Principal = Depends(page_user),
