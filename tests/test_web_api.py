@@ -173,6 +173,15 @@ def test_bad_input_gets_a_clear_4xx_and_never_a_traceback(desk, path, status):
 
 # -- the quarantine: the admin's actions ------------------------------------------
 
+def test_the_quarantine_lists_newest_first_in_pages(desk):
+    whole = desk.web.get("/api/quarantine", auth=desk.reader).json()
+    second = desk.web.get("/api/quarantine", auth=desk.reader,
+                          params={"limit": 1, "offset": 1}).json()
+
+    assert [e["subject"] for e in whole["items"]] == ["Stranger 3", "Stranger 2", "Stranger 1"]
+    assert second["total"] == 3 and [e["subject"] for e in second["items"]] == ["Stranger 2"]
+
+
 def test_the_admin_sees_the_body_as_text_headers_and_reason(desk):
     entry = quarantined(desk, "Stranger 2", desk.admin)
 

@@ -123,8 +123,10 @@ def router(config):
     @api.get("/api/quarantine", response_model=models.QuarantineList, tags=["quarantine"],
              responses=ERRORS, summary="The quarantine, newest first (read role)")
     def quarantine_list(queue: Optional[str] = Query(None, max_length=64),
+                        limit: int = limit_query,
+                        offset: int = Query(0, ge=0, le=1_000_000, description="items to skip"),
                         _who: Principal = Depends(reader)):
-        return queries.quarantine_list(config, queue)
+        return queries.quarantine_list(config, queue, limit=limit, offset=offset)
 
     @api.get("/api/quarantine/{entry}", response_model=models.QuarantineEntry,
              tags=["quarantine"], responses=ERRORS,

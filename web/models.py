@@ -78,7 +78,7 @@ class QuarantineItem(BaseModel):
 
 class QuarantineList(BaseModel):
     total: int
-    items: list[QuarantineItem]
+    items: list[QuarantineItem] = Field(description="newest first, one page")
 
 
 class QuarantineEntry(QuarantineItem):

@@ -4,6 +4,7 @@ Mail is shown as text and escaped, never as HTML. Forms are POSTed with a
 CSRF token and refused from another site; an admin action then redirects
 back (303) with what happened.
 """
+import logging
 from pathlib import Path
 from typing import Optional
 from urllib.parse import quote, urlencode
@@ -17,6 +18,7 @@ from web import actions, health as health_module, queries
 from web.auth import COOKIE, SESSION_HOURS, Principal
 
 HERE = Path(__file__).resolve().parent
+log = logging.getLogger("mailtoticket.web")
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 API_PREFIXES = ("/api/", "/health", "/metrics")
 
@@ -97,6 +99,8 @@ def install(app, config):
             return error_page(request, 403, "cross-site login refused")
         found = auth.tokens.check(token, name=name)
         if found is None:
+            log.warning("failed login as %r from %s", name[:64],
+                        request.client.host if request.client else "?")
             return render(request, "login.html", status=401, next=safe_next(next),
                           failed=True, name=name)
         response = RedirectResponse(safe_next(next), status_code=303)
@@ -155,9 +159,12 @@ def install(app, config):
         return render(request, "ticket.html", who, thread=queries.thread(config, ticket))
 
     @app.get("/quarantine", include_in_schema=False, response_class=HTMLResponse)
-    def quarantine(request: Request, who: Principal = Depends(page_user)):
-        return render(request, "quarantine.html", who,
-                      found=queries.quarantine_list(config))
+    def quarantine(request: Request, who: Principal = Depends(page_user),
+                   page: int = Query(1, ge=1, le=100000)):
+        size = min(50, config.max_page)
+        return render(request, "quarantine.html", who, page=page, size=size,
+                      found=queries.quarantine_list(config, limit=size,
+                                                    offset=(page - 1) * size))
 
     @app.get("/quarantine/{entry}", include_in_schema=False, response_class=HTMLResponse)
     def quarantine_entry(request: Request, entry: str, who: Principal = Depends(page_user)):

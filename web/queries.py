@@ -268,12 +268,21 @@ def quarantine_list_of(config, queue):
     return [path for owner, path in quarantine_files(config.queues) if owner is queue]
 
 
-def quarantine_list(config, queue=None):
+def quarantine_list(config, queue=None, limit=None, offset=0):
+    """{"total", "items"}: newest first (as --quarantine), one page of it."""
     asked = queues_for(config, queue)
-    items = [quarantine_item(owner, path) for owner, path in quarantine_files(config.queues)
+    found = [(owner, path) for owner, path in quarantine_files(config.queues)
              if owner in asked]
-    items.sort(key=lambda item: item["time"] or "", reverse=True)
-    return {"total": len(items), "items": items}
+    found.sort(key=lambda pair: (_kept_at(pair[1]), pair[1]), reverse=True)
+    page = found[offset:None if limit is None else offset + limit]
+    return {"total": len(found), "items": [quarantine_item(q, path) for q, path in page]}
+
+
+def _kept_at(path):
+    try:
+        return os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def quarantine_item(queue, path):
