@@ -134,19 +134,17 @@ def router(config):
     def quarantine_entry(entry: str, who: Principal = Depends(reader)):
         return queries.quarantine_entry(config, entry, with_body=who.admin)
 
-    @api.post("/api/quarantine/{entry}/replay", response_model=models.ActionResult,
-              tags=["quarantine"], responses=ACTION_ERRORS,
-              summary="Replay, as --replay does (admin role)")
-    def replay(entry: str, who: Principal = Depends(admin)):
-        queue, path = queries.parse_file_ref(config, entry)
-        return actions.replay(config, queue, path, who.name)
+    def file_action(name, do, summary):
+        """POST /api/quarantine/{entry}/<name>: an admin's action on one file."""
+        def action(entry: str, who: Principal = Depends(admin)):
+            queue, path = queries.parse_file_ref(config, entry)
+            return do(config, queue, path, who.name)
+        api.post("/api/quarantine/{entry}/%s" % name, response_model=models.ActionResult,
+                 tags=["quarantine"], responses=ACTION_ERRORS, summary=summary,
+                 operation_id="%s_quarantined" % name)(action)
 
-    @api.post("/api/quarantine/{entry}/discard", response_model=models.ActionResult,
-              tags=["quarantine"], responses=ACTION_ERRORS,
-              summary="Move aside, kept web.discard_days (admin role)")
-    def discard(entry: str, who: Principal = Depends(admin)):
-        queue, path = queries.parse_file_ref(config, entry)
-        return actions.discard(config, queue, path, who.name)
+    file_action("replay", actions.replay, "Replay, as --replay does (admin role)")
+    file_action("discard", actions.discard, "Move aside, kept web.discard_days (admin role)")
 
     @api.post("/api/quarantine/{entry}/link", response_model=models.ActionResult,
               tags=["quarantine"], responses=ACTION_ERRORS,
