@@ -416,3 +416,15 @@ def test_a_broken_token_file_is_a_503_not_a_traceback(desk, tmp_path):
 
     assert answer.status_code == 503 and "token file" in answer.json()["detail"]
     assert "Traceback" not in answer.text and "tokens.json unreadable" in said
+
+
+def test_a_removed_token_is_refused_at_once(desk):
+    token = add_token(desk.settings, "temp", "read")
+    assert desk.web.get("/api/quarantine", auth=Bearer(token)).status_code == 200
+
+    removed = web_command(desk.settings, "--remove-token", "temp")
+    unknown = web_command(desk.settings, "--remove-token", "temp")
+
+    assert removed.returncode == 0 and unknown.returncode == 1
+    assert "no token named 'temp'" in unknown.stderr
+    assert desk.web.get("/api/quarantine", auth=Bearer(token)).status_code == 401
