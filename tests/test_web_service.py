@@ -38,7 +38,10 @@ def service(tmp_path_factory):
                 "quarantine_folder": "Quarantine", "idle": True,
                 "settings": str(main),
                 "routes": [{"recipient": "xarxa@upc.edu", "settings": str(xarxa)}]}]}))
-        handled = mail(subject="Handled one", message_id="<handled@test.example>")
+        # as the service hands it over: the bytes IMAP gives (CRLF lines)
+        handled = mail(subject="Handled one", message_id="<handled@test.example>",
+                       body="Misrouted: this belongs to the switch ticket.").replace(
+                           b"\n", b"\r\n")
         routed = mail(subject="Switch down", to="xarxa@upc.edu",
                       message_id="<routed@test.example>")
         assert deliver(handled, main) == "SUCCESS"
@@ -53,7 +56,7 @@ def service(tmp_path_factory):
         web = WebServer(service_file, port)
         try:
             yield type("Service", (), dict(web=web, file=service_file, folder=folder,
-                                           auth=Bearer(token)))
+                                           auth=Bearer(token), gn6=gn6))
         finally:
             web.stop()
 
@@ -75,6 +78,25 @@ def test_the_service_queues_are_all_searched_and_say_where_the_mail_is(service):
     one = service.web.get("/api/messages/" + routed["id"], auth=service.auth).json()
     assert one["where"] == {"place": "processed folder", "quarantine_id": None,
                             "detail": "Processed of mailbox suport"}
+
+
+def test_a_misrouted_message_is_linked_from_the_processed_folder_once(service):
+    found = service.web.get("/api/messages", auth=service.auth).json()["items"]
+    handled = [m for m in found if m["subject"] == "Handled one"][0]
+    switch = [m for m in found if m["subject"] == "Switch down"][0]["ticket"]
+    before = len(service.gn6.ticket(switch)["comentaris"])
+
+    linked = service.web.post("/api/messages/%s/link" % handled["id"], auth=service.auth,
+                              json={"ticket": switch})
+    again = service.web.post("/api/messages/%s/link" % handled["id"], auth=service.auth,
+                             json={"ticket": switch})
+
+    assert linked.status_code == 200, linked.text
+    assert again.status_code == 200 and "already" in again.json()["detail"]
+    comments = service.gn6.ticket(switch)["comentaris"]
+    assert len(comments) == before + 1 and "belongs to the switch" in json.dumps(comments)
+    one = service.web.get("/api/messages/" + handled["id"], auth=service.auth).json()
+    assert one["linked"][0]["ticket"] == switch and one["where"]["place"] == "processed folder"
 
 
 def test_missing_names_processed_mail_with_no_journal_record(service):

@@ -19,6 +19,7 @@ from web.queries import DISCARDED, NotFound, file_ref
 
 REPO = Path(__file__).resolve().parents[1]
 LINKED = "linked"
+FETCHED = "fetched"          # copies taken from a processed folder to link by hand
 ACTION_TIMEOUT = 300
 
 log = logging.getLogger("mailtoticket.web")
@@ -139,14 +140,30 @@ def prune_discarded(config):
 
 
 def kept_copy(config, ref_queue, key):
-    """The quarantine file (or replayed/, linked/ copy) of a journal entry."""
+    """A copy of a journal entry's message to link: the quarantine's (or
+    its replayed/, linked/, discarded/ one), else, for a service mailbox,
+    the one in its processed folder (fetched into quarantine/fetched/)."""
     from gateway import quarantine as q
     folder = ref_queue.settings.quarantine_path
     for where in (folder, os.path.join(folder, q.REPLAYED), os.path.join(folder, LINKED),
-                  os.path.join(folder, DISCARDED)):
+                  os.path.join(folder, DISCARDED), os.path.join(folder, FETCHED)):
         found = q.existing(where, key)
         if found:
             return found
+    box = next((b for b in config.mailboxes if ref_queue in b.queues and b.processed_folder),
+               None)
+    message_id = key.split(" ", 1)[0]
+    if box is not None and message_id != "-":
+        from web import folders
+        try:
+            raw = folders.fetch_by_message_id(box, message_id)
+        except folders.FolderProblem as e:
+            raise ActionFailed("cannot read the processed folder of %s: %s" % (box.name, e),
+                               503)
+        if raw is not None:
+            return q.keep(os.path.join(folder, FETCHED), raw, key, "SUCCESS",
+                          "fetched from %s of mailbox %s to be linked by hand"
+                          % (box.processed_folder, box.name))
     raise NotFound("the gateway keeps no copy of this message (it was acknowledged): "
                    "forward it from the mailbox to the ticket instead")
 

@@ -149,6 +149,34 @@ def unjournalled(config, days, now=None):
     return found
 
 
+def fetch_by_message_id(box, message_id):
+    """The raw message with that Message-ID in the mailbox's processed
+    folder (the newest, if several), or None. Read-only."""
+    imap = connect(box.raw)
+    try:
+        kind, _ = imap.select(_quoted(box.processed_folder), readonly=True)
+        if kind != "OK":
+            raise FolderProblem("no folder %s" % box.processed_folder)
+        wanted = message_id.strip()
+        kind, data = imap.uid("SEARCH", None, "HEADER", "Message-ID",
+                              _quoted(wanted.strip("<>")))
+        uids = data[0].split() if kind == "OK" and data and data[0] else []
+        for uid in reversed(uids):
+            raw = _fetched(imap.uid("FETCH", uid.decode(), "(BODY.PEEK[])")[1]).get(
+                uid.decode())
+            head = raw.split(b"\r\n\r\n", 1)[0] if raw else b""
+            if raw and wanted.encode() in head:
+                return raw
+        return None
+    except (OSError, imaplib.IMAP4.error) as e:
+        raise FolderProblem(str(e))
+    finally:
+        try:
+            imap.logout()
+        except (OSError, imaplib.IMAP4.error):
+            pass
+
+
 def _date(parsed):
     try:
         when = email.utils.parsedate_to_datetime(str(parsed.get("Date") or ""))
