@@ -1209,6 +1209,27 @@ def _webmails():
         '</blockquote><div>Does that apply to lab PCs?</div>'),
         ["Our policy says:", "Staff must lock their screen when leaving the desk.",
          "Does that apply to lab PCs?"], []))
+    a(html("html-webmail", "owa-ja", (
+        '<div dir="ltr"><div style="font-family: Meiryo; font-size: 11pt;">確認しました。ありがとうございます。'
+        '</div><div id="appendonsend"></div><hr style="display:inline-block;width:98%" tabindex="-1">'
+        '<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri, sans-serif" style="font-size:11pt" '
+        'color="#000000"><b>差出人:</b> 山田 太郎 &lt;taro.yamada@example.jp&gt;<br><b>送信日時:</b> '
+        '2024年3月12日 10:15<br><b>宛先:</b> サポート &lt;support@example.jp&gt;<br><b>件名:</b> RE: '
+        '[#4711] プリンター</font><div>&nbsp;</div></div><div>3階のプリンターを交換しました。</div></div>'),
+        ["確認しました。ありがとうございます。"], ["3階のプリンターを交換しました。", "taro.yamada@example.jp"]))
+    a(html("html-webmail", "apple-mail-name-under-quote", (
+        '<html><body style="overflow-wrap: break-word;">Yes, please replace it.<br><div><br>'
+        '<blockquote type="cite"><div>On 12 Mar 2024, at 10:15, Jan Kowalski &lt;jan.kowalski@'
+        'example.pl&gt; wrote:</div><br class="Apple-interchange-newline"><div><div>We can replace '
+        'the keyboard tomorrow.</div></div></blockquote></div><br><div>Kind regards,</div><div>Marta'
+        ' Vilanova</div></body></html>'),
+        ["Yes, please replace it.", "Marta Vilanova"], ["We can replace the keyboard tomorrow."]))
+    a(html("html-webmail", "thunderbird-interleaved", (
+        '<html><body><div class="moz-cite-prefix">On 12/03/2024 10:15, Jan Kowalski wrote:<br></div>'
+        '<blockquote type="cite" cite="mid:1@example.pl">Which floor are you on?</blockquote><p>Third'
+        ' floor, room 3.12.</p><blockquote type="cite" cite="mid:1@example.pl">Since when?</blockquote>'
+        '<p>Since yesterday morning.</p></body></html>'),
+        ["Third floor, room 3.12.", "Since yesterday morning."], ["Which floor are you on?", "Since when?"]))
     return r
 
 
@@ -1379,6 +1400,66 @@ def _more():
         +You asked which version:
         +> 4.2.1
         +and the build number is 5512.
+        """))
+    # Shapes seen in public bug reports of other reply parsers (the
+    # words are ours): Windows 10 Mail's text part (no To:, the address
+    # as <mailto:>), Outlook's [address] form with Cc, Swedish Gmail
+    # wrapping inside the address, Dutch iOS Mail through Exchange,
+    # Ukrainian Apple Mail and Thunderbird.
+    a(text("outlook-header-language", "windows10-mail-mailto", """
+        +The new badge works at the main entrance, thanks.
+        =
+        =Sent from Mail<https://go.microsoft.com/fwlink/?LinkId=550123> for Windows 10
+        =
+        -From: Service Desk<mailto:servicedesk@example.com>
+        -Sent: 12 March 2024 10:15
+        -Subject: [#4711] your new badge
+        =
+        =
+        -Your new badge is ready; please try it at the main entrance.
+        """))
+    a(text("outlook-header-language", "outlook-square-address-then-quote", """
+        +Please cancel the old phone line too.
+        =
+        -From: Telecom Desk [telecom@example.com]
+        -Sent: Tuesday, 12 March 2024 10:15 a.m.
+        -To: Anna Puig
+        -Cc: Finance Team
+        -Subject: Re: [#4711] new mobile contract
+        =
+        -The new mobile contract starts on 1 April.
+        =
+        -> Which tariff do you need?
+        -> 
+        """))
+    a(text("attribution-multiline", "sv-gmail-wrap-inside-address", """
+        +Ja, jag kan betala med kort.
+        =
+        -tors 6 mars 2024 kl 13:30 skrev Martin Bergqvist <
+        -martin.bergqvist@example.se>:
+        =
+        -> Nytt meddelande
+        -> Du har fått ett nytt meddelande om din beställning.
+        """))
+    a(text("attribution-language", "nl-ios-exchange", """
+        +Het scherm doet het weer.
+        =
+        -Op 12 mrt. 2024 om 10:15 heeft "Jan de Vries" <jan.devries@example.nl<mailto:jan.devries@example.nl>> het volgende geschreven:
+        =
+        -Kunt u het scherm opnieuw aansluiten?
+        """))
+    a(text("attribution-language", "uk-applemail-day", """
+        +Екран знову працює.
+        =
+        -У вівторок, 12 березня 2024 р. о 10:15 Іван Петренко <ivan.petrenko@example.ua> написав:
+        =
+        -> Чи можете ви знову підключити екран?
+        """))
+    a(text("attribution-language", "uk-thunderbird-pyshe", """
+        +Дякую, працює.
+        =
+        -12 березня 2024 р. 10:15 Іван Петренко <ivan.petrenko@example.ua> пише:
+        -> Спробуйте перезавантажити комп'ютер.
         """))
     return r
 
