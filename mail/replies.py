@@ -170,7 +170,11 @@ def _strip_html(markup):
     if forwards:
         return None  # a forward the sender brings (in Outlook's history: cut above)
     for element in quote.select(soup):
-        if not _gone(element):
+        if _gone(element):
+            continue
+        if element.name != "blockquote" and _answers_inside(element):
+            _drop_quotes_inside(element)
+        else:
             _drop_with_attribution(element)
     for blockquote in soup.find_all("blockquote", limit=_MAX_BLOCKQUOTES):
         if not _gone(blockquote) and (_attribution_before(blockquote)
@@ -293,6 +297,48 @@ def _starts_with_attribution(element):
         if len(head) > 4:
             break
     return bool(head) and bool(looks_like_attribution(" ".join(head), True))
+
+
+_MAX_CONTAINER_NODES = 2000
+
+
+def _answers_inside(container):
+    """Whether a client's quote container (Gmail's gmail_quote...) holds
+    text of its own after its first blockquote, outside any blockquote:
+    answers written inline, which split the quote in two (Gmail keeps
+    both halves and the answers between them inside the container)."""
+    from bs4 import NavigableString, Tag
+    after_quote = False
+    stack = [iter(container.children)]
+    budget = _MAX_CONTAINER_NODES
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        budget -= 1
+        if budget < 0:
+            return False  # hostile or huge: the container goes as before
+        if isinstance(node, Tag):
+            if node.name == "blockquote":
+                after_quote = True
+            else:
+                stack.append(iter(node.children))
+        elif after_quote and type(node) is NavigableString and node.strip():
+            return True
+    return False
+
+
+def _drop_quotes_inside(container):
+    """The blockquotes of a container that holds inline answers, and the
+    attribution before the first; the answers stay."""
+    first = container.find("blockquote")
+    _drop_with_attribution(first)
+    for _ in range(_MAX_BLOCKQUOTES):
+        quote = container.find("blockquote")
+        if quote is None:
+            break
+        quote.decompose()
 
 
 def _drop_with_attribution(element):

@@ -73,11 +73,20 @@ _INLINE_LABEL_RE = re.compile(
     r"(?:(?<=\s)|^)[*_]*([^\W\d_][^:：*_\n]{0,24}?)[ \t*_]*[:：]")
 _BARE_LABEL_RE = re.compile(r"[ \t*_]*([^\W\d_][^:：*_\n]{0,24}?)[ \t*_]*$")
 _SEPARATOR_SHAPE_RE = re.compile(
-    r"^[ \t>]*[-_=*]{2,}[ \t]*([^-_=*\s].{0,60}?)[ \t]*:?[ \t]*[-_=*]{2,}[ \t]*$")
+    r"^[\s>]*[-_=*]{2,}\s*([^-_=*\s].{0,60}?)\s*:?\s*[-_=*]{2,}\s*$")
 _SEPARATORS = frozenset(" ".join(p.split()).casefold() for p in P.SEPARATOR_PHRASES)
 _FORWARDS = tuple(p.casefold() for p in P.FORWARD_PHRASES)
 _TAGLINES = tuple(p.casefold() for p in P.SENT_FROM)
 _RULE_RE = re.compile(r"^[ \t]*(?:_{10,}|-{10,}|={10,})[ \t]*$")
+# Directional marks and embeddings (Gmail and Outlook wrap Hebrew and
+# Arabic attributions, names and addresses in them) and the BOM: not
+# read when looking for a marker, kept in the text.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                   "\u2066\u2067\u2068\u2069\ufeff"))
+
+
+def _clean(text):
+    return text.translate(_INVISIBLE)
 
 
 def _kind(text):
@@ -131,7 +140,7 @@ def _unquote(line):
 def looks_like_attribution(text, quote_follows):
     """Whether `text` (one attribution, its lines joined) names the author
     of what follows. "strong" when it may cut unquoted text too."""
-    text = text.strip()
+    text = _clean(text).strip()
     if not text or len(text) > _ATTRIBUTION_CHARS:
         return None
     dashed = _DASHED_RE.match(text)
@@ -162,7 +171,7 @@ def looks_like_attribution(text, quote_follows):
 def attribution_at(lines, index, out, quote_follows):
     """(how many lines of `out` belong to the attribution ending at
     lines[index], its strength), or None."""
-    line = lines[index]
+    line = _clean(lines[index])
     if not line.strip() or is_quoted(line):
         return None
     stripped = line.rstrip()
@@ -177,13 +186,13 @@ def attribution_at(lines, index, out, quote_follows):
     for back in (1, 2):
         if len(out) < back:
             break
-        above = out[-back]
+        above = _clean(out[-back])
         if not above.strip() or is_quoted(above) or \
                 _SENTENCE_END_RE.search(above):
             break
         tails.append(back)
     for back in tails:  # an opener ("On", "Am", a date) starts it
-        if _OPENER_RE.match(out[-back]):
+        if _OPENER_RE.match(_clean(out[-back])):
             joined = " ".join(out[-back:] + [line])
             found = looks_like_attribution(joined, quote_follows)
             if found:
@@ -201,28 +210,34 @@ def attribution_at(lines, index, out, quote_follows):
 
 def header_block_at(lines, index):
     """Whether an Outlook-style header block starts at lines[index]."""
-    line = lines[index]
+    line = _clean(lines[index])
     kind, end = label_at(line)
     if kind != "from":
         return False
     head = line[:_ATTRIBUTION_CHARS]
     kinds = _inline_kinds(head, end) - {"from"}
-    address = "@" in head
+    sender = "@" in head
+    address = sender
     for following in lines[index + 1:index + 1 + _HEADER_REACH]:
+        following = _clean(following)
         found = label_at(following)[0]
         if found and found != "from":
             kinds.add(found)
             address = address or "@" in following[:_ATTRIBUTION_CHARS]
-        if _is_header(kinds, address):
+        if _is_header(kinds, address, sender):
             return True
-    return _is_header(kinds, address)
+    return _is_header(kinds, address, sender)
 
 
-def _is_header(kinds, address):
+def _is_header(kinds, address, sender):
     """Two labels besides From, one of them Subject or an address among
     them: "From: building A / To: building B / Date: Friday" is a request
-    to move a PC, not a header block."""
-    return len(kinds) >= 2 and ("subject" in kinds or bool(address))
+    to move a PC, not a header block. And the date it was sent, or the
+    sender's address on the From line: every client writes one or the
+    other ("From: 1 April / To: Maria <maria@x> / Subject: visitor" is a
+    request for a mailbox)."""
+    return len(kinds) >= 2 and ("subject" in kinds or bool(address)) and \
+        ("sent" in kinds or sender)
 
 
 def _next_nonblank(lines, index):
@@ -311,6 +326,7 @@ def _starts_as_attribution(line):
     date...), dashes ("---- On ... wrote ----"), or a name and its address
     ("Anna Smith <anna@x> wrote on ...:", Lotus Notes); not a sentence
     ("I talked to Anna <anna@x>, who wrote:")."""
+    line = _clean(line)
     if _OPENER_RE.match(line) or _DASHED_RE.match(line):
         return True
     match = _NAME_FIRST_RE.match(line)

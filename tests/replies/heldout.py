@@ -314,8 +314,8 @@ def _shapes():
     a(text("attribution-wordless", "ja-gmail-wrapped", """
         +承知しました。明日伺います。
         =
-        -2024年3月12日(火) 10:15 山田 太郎 <taro.yamada.support-desk@example.co.jp
-        ->:
+        -2024年3月12日(火) 10:15 山田 太郎 <
+        -taro.yamada.support-desk@example.co.jp>:
         =
         -> 明日の午前中にPCを交換します。
         """))
@@ -1197,6 +1197,15 @@ def _webmails():
         'are you on?</div></blockquote><div>Third floor.</div><div>&nbsp;</div>' + _GMAIL_BQ +
         '<div dir="ltr">Since when?</div></blockquote><div>Since yesterday.</div></div>'),
         ["Third floor.", "Since yesterday."], ["Which floor are you on?", "Since when?"]))
+    a(html("html-webmail", "gmail-interleaved-intro", (
+        '<div dir="ltr">Answers inline below.</div><br><div class="gmail_quote gmail_quote_container">'
+        '<div dir="ltr" class="gmail_attr">Am Di., 12. März 2024 um 10:15 Uhr schrieb Hans Müller '
+        '&lt;<a href="mailto:hans.mueller@example.de">hans.mueller@example.de</a>&gt;:<br></div>'
+        + _GMAIL_BQ + '<div dir="ltr">Welcher Stock?</div></blockquote><div>Dritter Stock, Raum 3.12.'
+        '</div><div><br></div>' + _GMAIL_BQ + '<div dir="ltr">Seit wann?</div></blockquote><div>Seit '
+        'gestern früh.</div></div>'),
+        ["Answers inline below.", "Dritter Stock, Raum 3.12.", "Seit gestern früh."],
+        ["Welcher Stock?", "Seit wann?", "schrieb Hans"]))
     a(html("html-webmail", "gmail-name-under-quote", (
         '<div dir="ltr">Go ahead please.</div><br><div class="gmail_quote"><div dir="ltr" class='
         '"gmail_attr">El dt., 12 de març 2024 a les 10:15, Jordi Puig (&lt;<a href="mailto:jordi@'
