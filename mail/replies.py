@@ -105,6 +105,7 @@ def _strip_text(text):
 
 
 _SIGNATURE_LINES = 12  # a "-- " further from the end is not a signature
+_DELIMITERS = ("-- ", "--", "\u2014 ")
 
 
 def _drop_signature(lines):
@@ -113,10 +114,11 @@ def _drop_signature(lines):
     end = len(lines)
     while end and not lines[end - 1].strip():
         end -= 1
-    for index in range(max(0, end - _SIGNATURE_LINES), end):
-        if lines[index].rstrip("\r") in ("-- ", "--", "\u2014 "):
-            return lines[:index]
-    return lines
+    found = [index for index in range(max(0, end - _SIGNATURE_LINES), end)
+             if lines[index].rstrip("\r") in _DELIMITERS]
+    if len(found) == 1 or found and lines[found[0]].rstrip("\r") == "-- ":
+        return lines[:found[0]]
+    return lines  # "--" twice: dividers in the sender's text, not a signature
 
 
 # ------------------------------------------------------------------ HTML

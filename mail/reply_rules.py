@@ -121,8 +121,23 @@ def _is_forward(line):
     return False
 
 
+_TAGLINE_URL_RE = re.compile(r"<[^<>\s]*>")
+_TAGLINE_EXTRA_WORDS = 4
+
+
 def _is_tagline(line):
-    return len(line) < 80 and line.strip().casefold().startswith(_TAGLINES)
+    """"Sent from my iPhone", "Von meinem iPhone gesendet", "Get Outlook
+    for Android": a tagline's prefix and a few words naming a device or
+    an app, no clause after them ("Von meinem Büro aus geht es nicht,
+    von zu Hause schon" is the sender's)."""
+    text = _TAGLINE_URL_RE.sub("", line).strip()
+    if len(text) >= 80 or any(c in text for c in ",;?!"):
+        return False
+    folded = text.casefold()
+    for prefix in _TAGLINES:
+        if folded.startswith(prefix):
+            return len(folded[len(prefix):].split()) <= _TAGLINE_EXTRA_WORDS
+    return False
 
 
 _HEADER_REACH = 10      # lines after "From:" where the other labels are
@@ -296,6 +311,9 @@ def reply_lines(lines):
             _drop_tagline(out)
             break
         found = attribution_at(lines, index, out, quote_follows)
+        if found and marker and not _starts_as_attribution(out[-found[0]] if found[0] else line) \
+                and not _name_then_verb(line):
+            found = None  # an answer between quotes ("Yes, I wrote to them on 12.03.2024:")
         if found:
             back, strength = found
             if quote_follows:
@@ -306,7 +324,7 @@ def reply_lines(lines):
             first = out[-back] if back else line
             whole = " ".join(out[len(out) - back:] + [line])
             if strength == "strong" and _starts_as_attribution(first) and \
-                    _ADDRESS_RE.search(whole):
+                    _ADDRESS_RE.search(whole) and _FULL_DATE_RE.search(whole):
                 _drop_tail(out, back)
                 _drop_rules_and_blanks(out)
                 _drop_tagline(out)
@@ -334,6 +352,19 @@ def _starts_as_attribution(line):
         return False
     words = match.group(1).replace(",", " ").split()
     return 0 < len(words) <= 5 and not any(w[:1].islower() for w in words)
+
+
+def _name_then_verb(line):
+    """"Jan Kowalski wrote:", "Matti Meikäläinen kirjoitti ...": a name
+    (capitalised words, no comma) and the verb."""
+    line = _clean(line)
+    verb = _VERB_RE.search(line)
+    if not verb:
+        return False
+    before = line[:verb.start()]
+    words = before.split()
+    return 0 < len(words) <= 4 and "," not in before and \
+        all(w[:1].isupper() for w in words)
 
 
 def _quotes_its_attribution(run):
