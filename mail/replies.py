@@ -396,8 +396,9 @@ def _attached(node):
 def _logical_lines(block):
     """The block's text as lines, "<b>From:</b> name" and "<b>From</b>:
     name" each on one line."""
+    from mail.reply_rules import clean
     joined = []
-    for line in block.get_text("\n").split("\n"):
+    for line in clean(block.get_text("\n")).split("\n"):
         line = line.strip()
         if not line:
             continue

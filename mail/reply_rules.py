@@ -23,8 +23,8 @@ import re
 
 from mail import reply_patterns as P
 
-__all__ = ["attribution_at", "forward_marker", "header_block_at", "is_rule",
-           "is_separator", "label_at", "looks_like_attribution",
+__all__ = ["attribution_at", "clean", "forward_marker", "header_block_at",
+           "is_rule", "is_separator", "label_at", "looks_like_attribution",
            "reply_lines", "starts_label"]
 
 
@@ -81,12 +81,14 @@ _RULE_RE = re.compile(r"^[ \t]*(?:_{10,}|-{10,}|={10,})[ \t]*$")
 # Directional marks and embeddings (Gmail and Outlook wrap Hebrew and
 # Arabic attributions, names and addresses in them) and the BOM: not
 # read when looking for a marker, kept in the text.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                                   "\u2066\u2067\u2068\u2069\ufeff"))
+_INVISIBLE_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
-def _clean(text):
-    return text.translate(_INVISIBLE)
+def clean(text):
+    """`text` without directional marks and embeddings."""
+    if text.isascii() or not _INVISIBLE_RE.search(text):
+        return text
+    return _INVISIBLE_RE.sub("", text)
 
 
 def _kind(text):
@@ -130,14 +132,13 @@ def _is_tagline(line):
     for Android": a tagline's prefix and a few words naming a device or
     an app, no clause after them ("Von meinem Büro aus geht es nicht,
     von zu Hause schon" is the sender's)."""
-    text = _TAGLINE_URL_RE.sub("", line).strip()
-    if len(text) >= 80 or any(c in text for c in ",;?!"):
+    folded = line.strip().casefold()
+    if not folded.startswith(_TAGLINES):
         return False
-    folded = text.casefold()
-    for prefix in _TAGLINES:
-        if folded.startswith(prefix):
-            return len(folded[len(prefix):].split()) <= _TAGLINE_EXTRA_WORDS
-    return False
+    prefix = next(p for p in _TAGLINES if folded.startswith(p))
+    rest = _TAGLINE_URL_RE.sub("", folded[len(prefix):])
+    return len(prefix) + len(rest) < 80 and not any(c in rest for c in ",;?!") and \
+        len(rest.split()) <= _TAGLINE_EXTRA_WORDS
 
 
 _HEADER_REACH = 10      # lines after "From:" where the other labels are
@@ -155,7 +156,7 @@ def _unquote(line):
 def looks_like_attribution(text, quote_follows):
     """Whether `text` (one attribution, its lines joined) names the author
     of what follows. "strong" when it may cut unquoted text too."""
-    text = _clean(text).strip()
+    text = clean(text).strip()
     if not text or len(text) > _ATTRIBUTION_CHARS:
         return None
     dashed = _DASHED_RE.match(text)
@@ -185,8 +186,9 @@ def looks_like_attribution(text, quote_follows):
 
 def attribution_at(lines, index, out, quote_follows):
     """(how many lines of `out` belong to the attribution ending at
-    lines[index], its strength), or None."""
-    line = _clean(lines[index])
+    lines[index], its strength), or None. `lines` without directional
+    marks; `out` as the sender wrote it."""
+    line = lines[index]
     if not line.strip() or is_quoted(line):
         return None
     stripped = line.rstrip()
@@ -201,13 +203,13 @@ def attribution_at(lines, index, out, quote_follows):
     for back in (1, 2):
         if len(out) < back:
             break
-        above = _clean(out[-back])
+        above = clean(out[-back])
         if not above.strip() or is_quoted(above) or \
                 _SENTENCE_END_RE.search(above):
             break
         tails.append(back)
     for back in tails:  # an opener ("On", "Am", a date) starts it
-        if _OPENER_RE.match(_clean(out[-back])):
+        if _OPENER_RE.match(clean(out[-back])):
             joined = " ".join(out[-back:] + [line])
             found = looks_like_attribution(joined, quote_follows)
             if found:
@@ -224,8 +226,9 @@ def attribution_at(lines, index, out, quote_follows):
 
 
 def header_block_at(lines, index):
-    """Whether an Outlook-style header block starts at lines[index]."""
-    line = _clean(lines[index])
+    """Whether an Outlook-style header block starts at lines[index]
+    (`lines` without directional marks)."""
+    line = lines[index]
     kind, end = label_at(line)
     if kind != "from":
         return False
@@ -234,7 +237,6 @@ def header_block_at(lines, index):
     sender = "@" in head
     address = sender
     for following in lines[index + 1:index + 1 + _HEADER_REACH]:
-        following = _clean(following)
         found = label_at(following)[0]
         if found and found != "from":
             kinds.add(found)
@@ -281,8 +283,18 @@ def _drop_tagline(out):
         out.pop()
 
 
+def _plain(lines):
+    """`lines` as the markers are looked for in them: without directional
+    marks (the same list when there are none, as in most mail)."""
+    joined = "\n".join(lines)
+    if not joined.isascii() and _INVISIBLE_RE.search(joined):
+        return [clean(line) for line in lines]
+    return lines
+
+
 def reply_lines(lines):
     """The lines of `lines` (a reply's text) that the sender wrote."""
+    plain = _plain(lines)
     out = []
     marker = False
     index, count = 0, len(lines)
@@ -306,11 +318,11 @@ def reply_lines(lines):
         if _is_forward(line):  # the sender's forward, wherever it is
             out.extend(lines[index:])
             break
-        if _is_separator(line) or header_block_at(lines, index):
+        if _is_separator(plain[index]) or header_block_at(plain, index):
             _drop_rules_and_blanks(out)
             _drop_tagline(out)
             break
-        found = attribution_at(lines, index, out, quote_follows)
+        found = attribution_at(plain, index, out, quote_follows)
         if found and marker and not _starts_as_attribution(out[-found[0]] if found[0] else line) \
                 and not _name_then_verb(line):
             found = None  # an answer between quotes ("Yes, I wrote to them on 12.03.2024:")
@@ -344,7 +356,7 @@ def _starts_as_attribution(line):
     date...), dashes ("---- On ... wrote ----"), or a name and its address
     ("Anna Smith <anna@x> wrote on ...:", Lotus Notes); not a sentence
     ("I talked to Anna <anna@x>, who wrote:")."""
-    line = _clean(line)
+    line = clean(line)
     if _OPENER_RE.match(line) or _DASHED_RE.match(line):
         return True
     match = _NAME_FIRST_RE.match(line)
@@ -357,7 +369,7 @@ def _starts_as_attribution(line):
 def _name_then_verb(line):
     """"Jan Kowalski wrote:", "Matti Meikäläinen kirjoitti ...": a name
     (capitalised words, no comma) and the verb."""
-    line = _clean(line)
+    line = clean(line)
     verb = _VERB_RE.search(line)
     if not verb:
         return False
