@@ -10,6 +10,12 @@ from tests.replies.corpus import CLASSES, check, corpus, text_reply
 
 REPLIES = corpus()
 HELD_OUT = heldout.corpus()
+ISSUE_CLASSES = {  # the classes issue 19 names
+    "attribution-language", "attribution-wordless", "attribution-multiline",
+    "attribution-dashed", "attribution-sent", "attribution-no-blank",
+    "outlook-header-language", "outlook-bold-wrapped", "separator-language",
+    "html-webmail", "bottom-posting", "interleaved", "closing-under-quote",
+    "gt-quotes-nothing", "quote-with-forward"}
 
 
 @pytest.mark.parametrize("reply", REPLIES, ids=["%s/%s" % (r.cls, r.name) for r in REPLIES])
@@ -35,12 +41,7 @@ def test_a_reply_of_the_held_out_set_keeps_its_new_text_and_loses_its_history(re
 def test_the_held_out_set_covers_every_class_the_issue_names_with_several_replies():
     counts = {cls: sum(r.cls == cls for r in HELD_OUT) for cls in heldout.CLASSES}
 
-    assert set(counts) >= {
-        "attribution-language", "attribution-wordless", "attribution-multiline",
-        "attribution-dashed", "attribution-sent", "attribution-no-blank",
-        "outlook-header-language", "outlook-bold-wrapped", "separator-language",
-        "html-webmail", "bottom-posting", "interleaved", "closing-under-quote",
-        "gt-quotes-nothing", "quote-with-forward"}
+    assert set(counts) >= ISSUE_CLASSES
     assert min(counts.values()) >= 5
     assert len(HELD_OUT) >= 120
 
@@ -67,12 +68,7 @@ def test_header_lines_a_requester_types_without_a_date_or_a_sender_address_stay(
 def test_the_corpus_has_several_replies_in_every_class_the_issue_names():
     counts = {cls: sum(r.cls == cls for r in REPLIES) for cls in CLASSES}
 
-    assert set(counts) >= {
-        "attribution-language", "attribution-wordless", "attribution-multiline",
-        "attribution-dashed", "attribution-sent", "attribution-no-blank",
-        "outlook-header-language", "outlook-bold-wrapped", "separator-language",
-        "html-webmail", "bottom-posting", "interleaved", "closing-under-quote",
-        "gt-quotes-nothing", "quote-with-forward"}
+    assert set(counts) >= ISSUE_CLASSES
     assert min(counts.values()) >= 3
     languages = {r.name.split("-")[0] for r in REPLIES if r.cls == "attribution-language"}
     assert len(languages) >= 36
