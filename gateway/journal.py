@@ -131,6 +131,14 @@ TABLES = {
 }
 
 
+# -- the staff queries' vocabulary (issue 22)
+ENTRY_COLUMNS = ("key", "message_id", "outcome", "reason", "created", "updated",
+                 "sender", "subject", "settings")
+WAITING = "WAITING"          # an entry with no outcome yet (a temporary failure)
+# Every entry, with its `message` step (who, what, which settings file).
+FROM_ENTRIES = (" FROM entries e LEFT JOIN steps m ON m.instance=e.instance AND m.key=e.key"
+                " AND m.name='message' WHERE e.instance=? ")
+
 def upgrade(engine):
     """Bring the engine's schema to LATEST. Several gateways may start at
     once: the engine's exclusive() serialises them, and the version is read
@@ -395,6 +403,99 @@ class Journal:
             table, ", ".join(columns), marks, table, same)
         self._write(*[(sql, tuple(row) * 2) for row in rows])
 
+    # -- queries for staff: the web API and --missing (web/queries.py; issue 22).
+    # Read-only. A field of a step's JSON value is read with the engine's
+    # json_text(column, field): json_extract on SQLite, ->> on PostgreSQL.
+    def _entry_select(self, where):
+        field = self.engine.json_text
+        return ("SELECT e.key, e.message_id, e.outcome, e.reason, e.created, e.updated, "
+                + ", ".join(field("m.value", name) for name in ("from", "subject", "settings"))
+                + FROM_ENTRIES + where)
+
+    def _of_settings(self, settings):
+        """The clause keeping one settings file's entries of a shared journal."""
+        if settings is None:
+            return "", []
+        return " AND %s = ?" % self.engine.json_text("m.value", "settings"), [settings]
+
+    def find_entries(self, message_id=None, sender=None, ticket=None, outcome=None,
+                     since=None, until=None, limit=50, offset=0, settings=None):
+        """(total, [entry dict]) matching every filter given, newest first;
+        settings: only the entries of that settings file (its real path)."""
+        field = self.engine.json_text
+        where, args = [], []
+        if settings is not None:
+            where.append("%s = ?" % field("m.value", "settings"))
+            args.append(settings)
+        if message_id:
+            where.append("e.message_id IN (?,?)")
+            bare = message_id.strip().strip("<>")
+            args += ["<%s>" % bare, bare]
+        if sender:
+            where.append("lower(%s) = ?" % field("m.value", "from"))
+            args.append(sender.strip().lower())
+        if ticket:
+            where.append("e.key IN (SELECT key FROM tickets WHERE instance=e.instance AND codi=?"
+                         " UNION SELECT key FROM steps WHERE instance=e.instance AND"
+                         " (name=? OR name=?))")
+            args += [ticket, "comment:%s" % ticket, "linked:%s" % ticket]
+        if outcome == WAITING:
+            where.append("e.outcome IS NULL")
+        elif outcome:
+            where.append("e.outcome=?")
+            args.append(outcome)
+        if since is not None:
+            where.append("e.created>=?")
+            args.append(since)
+        if until is not None:
+            where.append("e.created<?")
+            args.append(until)
+        clause = "".join(" AND " + w for w in where)
+        total = self._count("SELECT COUNT(*) FROM (%s) AS found" % self._entry_select(clause),
+                            self.instance, *args)
+        rows = self._rows(self._entry_select(clause) + " ORDER BY e.created DESC, e.key"
+                          " LIMIT ? OFFSET ?", self.instance, *args, limit, offset)
+        return total, [dict(zip(ENTRY_COLUMNS, row)) for row in rows]
+
+    def entry_by_key(self, key):
+        rows = self._rows(self._entry_select("AND e.key=?"), self.instance, key)
+        return dict(zip(ENTRY_COLUMNS, rows[0])) if rows else None
+
+    def outcome_counts(self, since=None, settings=None):
+        """{outcome or WAITING: count} of the entries created since then."""
+        clause, args = self._of_settings(settings)
+        return dict(self._rows(
+            "SELECT COALESCE(e.outcome, ?), COUNT(*)" + FROM_ENTRIES + "AND e.created>=?"
+            + clause + " GROUP BY 1", WAITING, self.instance, since or 0, *args))
+
+    def entry_times(self, since=None, settings=None):
+        """[(outcome, created, updated, attempts)] of the entries since then:
+        what the metrics are computed from."""
+        clause, args = self._of_settings(settings)
+        return self._rows(
+            "SELECT e.outcome, e.created, e.updated, COALESCE(CAST(a.value AS INTEGER), 1)"
+            " FROM entries e LEFT JOIN steps a ON a.instance=e.instance AND a.key=e.key"
+            " AND a.name='attempts' LEFT JOIN steps m ON m.instance=e.instance"
+            " AND m.key=e.key AND m.name='message' WHERE e.instance=? AND e.created>=?"
+            + clause, self.instance, since or 0, *args)
+
+    def waiting(self, settings=None):
+        """(count, oldest creation time or None) of the entries with no outcome."""
+        clause, args = self._of_settings(settings)
+        rows = self._rows("SELECT COUNT(*), MIN(e.created)" + FROM_ENTRIES
+                          + "AND e.outcome IS NULL" + clause, self.instance, *args)
+        return tuple(rows[0]) if rows else (0, None)
+
+    def deferrals(self, settings=None):
+        """[value of the `deferred` step] of every entry: each message's last
+        temporary failure (what the bus error metrics count)."""
+        clause, args = self._of_settings(settings)
+        return [json.loads(value) for (value,) in self._rows(
+            "SELECT d.value FROM steps d JOIN entries e ON e.instance=d.instance"
+            " AND e.key=d.key LEFT JOIN steps m ON m.instance=e.instance AND m.key=e.key"
+            " AND m.name='message' WHERE d.instance=? AND d.name='deferred'" + clause,
+            self.instance, *args)]
+
 
 class Rows(list):
     """A query's rows, read as from a DB-API cursor."""
@@ -496,6 +597,15 @@ class Entry:
                                               journal.instance, self.key)))
             self._legacy.discard(step)
         journal._write(*statements)
+
+    def note(self, step, value):
+        """A bookkeeping step in one write (the entry's `updated` is left
+        alone): what the message is, for staff (issue 22)."""
+        self.state[step] = value
+        journal = self.journal
+        journal._write(("INSERT INTO steps (instance, key, name, value) VALUES (?,?,?,?)"
+                        " ON CONFLICT (instance, key, name) DO UPDATE SET value = excluded.value",
+                        (journal.instance, self.key, step, json.dumps(value))))
 
     def finish(self, outcome, reason=""):
         self.outcome, self.reason = outcome, reason

@@ -111,6 +111,11 @@ class PostgresEngine:
     def close(self):
         self.db.close()
 
+    @staticmethod
+    def json_text(column, field):
+        """SQL for a field of a JSON text column, as text."""
+        return "(%s::json ->> '%s')" % (column, field)
+
     def now(self):
         return time.time() + self.offset
 

@@ -49,6 +49,11 @@ class SqliteEngine:
     def close(self):
         self.db.close()
 
+    @staticmethod
+    def json_text(column, field):
+        """SQL for a field of a JSON text column, as text."""
+        return "json_extract(%s, '$.%s')" % (column, field)
+
     def now(self):
         return time.time()
 

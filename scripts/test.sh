@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: system packages for the
 # end-to-end mailbox tests (fetchmail, dovecot, sieve, procmail), the LDAP
-# tests (slapd), the shared-journal tests (postgresql, faketime), a venv made with the system python3 when there is one
+# tests (slapd), logrotate (tests/test_logrotate.py), the shared-journal tests
+# (postgresql, faketime), a venv made with the system python3 when there is one
 # (scripts/venv.sh), pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 for pair in fetchmail:fetchmail dovecot:dovecot-imapd sieve-test:dovecot-sieve procmail:procmail \
-        slapd:slapd ldapsearch:ldap-utils faketime:faketime; do
+        slapd:slapd ldapsearch:ldap-utils logrotate:logrotate flock:util-linux crontab:cron \
+        adduser:adduser runuser:util-linux chromium:chromium chromedriver:chromium-driver faketime:faketime; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 # the PostgreSQL journal's tests start a cluster of their own (tests/postgres_server.py)

@@ -142,3 +142,38 @@ def test_a_delivery_waits_for_the_lock_longer_than_one_statement_may_last(postgr
     finally:
         engine.STATEMENT_SECONDS = saved
     assert waited >= 2.4
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_the_staff_queries_read_the_same_on_both_engines(engine, tmp_path, request):
+    if engine == "sqlite":
+        location, password = str(tmp_path / "journal.sqlite"), None
+    else:
+        keys = request.getfixturevalue("postgres").journal_settings()
+        location, password = keys["journal"], keys["journal_password_file"]
+    journal = Journal(location, "gn6", keep_days=0, password_file=password)
+    for n, (sender, outcome) in enumerate([("Anna@x.org", "SUCCESS"), ("joan@x.org", None),
+                                           ("anna@x.org", "REJECT")]):
+        with journal.entry("k%d" % n, "<m%d@x>" % n, wait=1) as entry:
+            entry.note("message", {"from": sender, "subject": "S%d" % n,
+                                   "settings": "/etc/mtt/suport.py"})
+            if outcome:
+                entry.record("ticket", "T%d" % n)
+                journal.claim_ticket("T%d" % n, entry.key)
+                entry.finish(outcome, "why")
+            else:
+                entry.note("deferred", {"error": "BusDown", "reason": "503"})
+    with journal.entry("k9", "<m9@x>", wait=1) as entry:
+        entry.note("message", {"from": "x@y.z", "subject": "other", "settings": "/other.py"})
+
+    total, rows = journal.find_entries(sender="ANNA@x.org", settings="/etc/mtt/suport.py")
+    assert total == 2 and [r["key"] for r in rows] == ["k2", "k0"]
+    assert rows[0]["subject"] == "S2" and rows[0]["outcome"] == "REJECT"
+    assert journal.find_entries(ticket="T0")[1][0]["message_id"] == "<m0@x>"
+    assert journal.find_entries(outcome="WAITING", limit=1, offset=1)[0] == 2
+    assert journal.entry_by_key("k1")["sender"] == "joan@x.org"
+    assert journal.outcome_counts(settings="/etc/mtt/suport.py") == {
+        "SUCCESS": 1, "REJECT": 1, "WAITING": 1}
+    assert sorted(t[3] for t in journal.entry_times()) == [1, 1, 1, 1]
+    assert journal.waiting(settings="/other.py")[0] == 1
+    assert journal.deferrals() == [{"error": "BusDown", "reason": "503"}]
