@@ -7,14 +7,17 @@ echo, the exit code); the pipeline is gateway/pipeline.py.
 Run as fetchmail's MDA (see fetchmailrc.example):
 
     mailtoticket.py [-c SETTINGS] [--dry-run] [--replay FILE...]
-    mailtoticket.py [-c SETTINGS] --check | --status ID | --quarantine
+    mailtoticket.py [-c SETTINGS] --check [--fetchmailrc FILE] | --status ID | --quarantine
+    mailtoticket.py [-c SETTINGS] --missing DAYS
+    mailtoticket.py web -c FILE [--add-token NAME --role read|admin | ...]   (docs/web.md)
+    mailtoticket.py -c SETTINGS --copy-journal OLD_JOURNAL_FILE
     mailtoticket.py serve -c SERVICE_FILE [--once | --check | --authorize MAILBOX]
 
 The message is echoed on stdout with an `X-Mailtoticket:` header saying what
 happened. Exit 0 acknowledges the message (fetchmail deletes it) and is only
 given once the work is durable: the ticket work done and journalled, or the
 message kept in the quarantine. Exit 75 means "try again at the next poll".
-The names are public: ../shared/settings-contract.md.
+The names are public: docs/settings-reference.md.
 """
 import argparse
 import logging
@@ -33,13 +36,18 @@ def main(argv=None):
     # quarantine, the WSDL cache and the logs made here are owner-only.
     os.umask(0o077)
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["web"]:     # the staff web server: docs/web.md (web/cli.py)
+        from web.cli import main as web_main
+        return web_main(argv[1:])
     if argv[:1] == ["serve"]:   # the long-running service: service/, docs/service.md
         logs.setup()
         from service.main import main as serve
         return serve(argv[1:])
     records = logs.setup()
     args = parse_args(argv)
-    delivering = not (args.replay or args.check or args.status or args.list_quarantine)
+    delivering = not (args.replay or args.check or args.status or args.list_quarantine
+                      or args.missing is not None
+                      or args.copy_journal)
     raw = sys.stdin.buffer.read() if delivering else b""
     try:
         from gateway import settings as settings_module
@@ -51,7 +59,16 @@ def main(argv=None):
         logs.to_path(getattr(e, "log_file", None))
         for warning in getattr(e, "warnings", ()):
             log.warning("%s", warning)
-        log.error("%s; message left in the mailbox", e)
+        if args.check:                  # every problem, one line each
+            from gateway import admin
+            return admin.unloadable(e)
+        if delivering:   # told at the first message, once per window (the
+            from gateway import alerts   # defaults' admin when unreadable)
+            alerts.configuration_failure(e.settings if getattr(e, "settings", None)
+                                         is not None else settings_module.fallback(
+                                             args.settings), e, raw, records.text())
+        else:
+            log.error("%s; message left in the mailbox", e)
         return EX_TEMPFAIL if delivering else 1
     logs.to_file(settings, dry_run=args.dry_run)
     for warning in settings.warnings:
@@ -66,7 +83,11 @@ def main(argv=None):
     result = deliver(run, raw)
     run.account("outcome: %s %s" % (result.header or "temporary failure (exit 75)",
                                     result.reason))
-    if not settings["no_escriure_sortida"]:
+    if not settings["no_escriure_sortida"] and (
+            result.header is not None or settings["escriure_sortida_ajornats"]):
+        # A message that waits (exit 75) is not echoed by default: fetchmail
+        # would copy all of it into its log at every poll. Its one line,
+        # timestamped, is on stderr (docs/settings-reference.md).
         echo.write(sys.stdout.buffer, raw, result.header)
     return result.exit_code
 
@@ -74,11 +95,17 @@ def main(argv=None):
 def admin_command(args, run):
     from gateway import admin
     if args.check:
-        return admin.check(run.settings)
+        return admin.check(run.settings, fetchmailrc=args.fetchmailrc)
     if args.status:
         return admin.status(run.settings, args.status)
     if args.list_quarantine:
         return admin.quarantine(run.settings)
+    if args.copy_journal:
+        from gateway.journal_copy import copy
+        return copy(run.settings, args.copy_journal)
+    if args.missing is not None:    # journal records the ticket system lacks (web/missing.py)
+        from web.missing import command
+        return command(run.settings, args.missing)
     from gateway.pipeline import replay
     return replay(run, args.replay)
 
@@ -88,21 +115,28 @@ exit codes:
   delivering a message (stdin): 0  done (SUCCESS, SKIP, or kept in the
                                    quarantine as REJECT/ERROR)
                                 75 try again later (bus down, credentials
-                                   refused, settings unreadable, bad option):
-                                   the message stays in the mailbox
+                                   refused, a configuration failure, bad
+                                   option): the message stays in the
+                                   mailbox; the admin is mailed when a
+                                   person must act (notificar_errors_to)
   --replay:                     0 every message SUCCESS/SKIP, 1 one still
                                 REJECT/ERROR, 75 one hit a temporary failure
-  --check, --status, --quarantine: 0 all well / found, 1 a problem / nothing
+  --check, --status, --quarantine, --copy-journal:
+                                0 all well / found, 1 a problem / nothing
+  --missing DAYS:               0 nothing missing, 1 some, 75 the ticket
+                                system could not be asked
+  web: the staff web server and its tokens (mailtoticket.py web --help)
 
 settings are read from: -c SETTINGS, else $MAILTOTICKET_SETTINGS, else
 settings_default.py beside mailtoticket.py (a .py file defining `settings`,
 a .yaml file, or a module name). Every key: settings_sample.py.
 
 the service (fetches its mailboxes itself, IMAP IDLE, OAuth2 logins):
-  mailtoticket.py serve -c SERVICE_FILE [--once]     (docs/service.md)
+  mailtoticket.py serve -c SERVICE_FILE [--once | --check]     (docs/service.md)
 
-docs: README.md, docs/deployment.md (install, cron, day to day),
-../shared/settings-contract.md (the public interface)
+docs: README.md, docs/deployment.md (install, cron, logrotate, day to day),
+docs/settings-reference.md (the public interface, every settings key),
+docs/gn6-contract.md (the GN6 services)
 """
 
 
@@ -135,6 +169,17 @@ def parse_args(argv):
                           help="what the journal knows of a Message-ID or ticket number")
     commands.add_argument("--quarantine", dest="list_quarantine", action="store_true",
                           help="list the quarantined messages, newest first")
+    # --check's mailbox login (gateway/imap_probe.py)
+    parser.add_argument("--fetchmailrc", metavar="FILE",
+                        help="with --check: try the IMAP login of the mailbox this "
+                             "fetchmail run file polls")
+    commands.add_argument("--missing", type=int, metavar="DAYS",
+                          help="journal records of the last DAYS days whose ticket or "
+                               "comment the ticket system does not know")
+    # -- the journal's move to another engine (gateway/journal_copy.py)
+    commands.add_argument("--copy-journal", metavar="JOURNAL",
+                          help="copy an existing journal (an SQLite file) into the "
+                               "journal the settings name (docs/journal.md)")
     return parser.parse_args(argv)
 
 

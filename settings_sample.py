@@ -3,8 +3,8 @@
 # Copy this file (say to settings.py) and change what your deployment needs;
 # keys you leave out take the values below, so this file is also the list of
 # defaults. The same mapping may be written as YAML (settings.yaml).
-# Every key is described in ../shared/settings-contract.md; names are part of
-# the public interface, keep them exactly.
+# Every key is described in docs/settings-reference.md (shipped with the
+# project); names are part of the public interface, keep them exactly.
 # A settings file written for the original UPC mailtoticket loads unchanged;
 # docs/upstream.md lists every behaviour that differs from it, on purpose.
 
@@ -13,9 +13,11 @@ settings = {
     # WSDL locations (URL or file path). The service address inside the WSDL is
     # used unless endpoint_gn6 / endpoint_identitat override it (same WSDL,
     # test bus vs production bus).
-    # The defaults are the production bus of the original tool's guide, as
-    # it hard-coded them: pointing at a test bus is a settings change.
-    "url_gn6": "https://bus-soa.upc.edu/gN6/GestioTiquetsv5?wsdl",
+    # The defaults are the production bus: url_gn6 is the GN6 v6 service the
+    # original tool's code has called since 2019 (v6 adds additional
+    # requesters; its guide still names v5), url_identitat the guide's
+    # Personesv6 address. Pointing at a test bus is a settings change.
+    "url_gn6": "https://bus-soa.upc.edu/gN6/GestioTiquetsv6?wsdl",
     "url_identitat": "https://public.bus-soa.upc.edu/GestioIdentitat/Personesv6?wsdl",
     "endpoint_gn6": None,
     "endpoint_identitat": None,
@@ -39,7 +41,10 @@ settings = {
     # Filter classes, tried in order; the first applicable one handles the
     # message. Shipped: filtres.reply.FiltreReply,
     # filtres.reply_reobrint.FiltreReplyReobrint, filtres.nou.FiltreNou,
-    # filtres.nou_extern.FiltreNouExtern.
+    # filtres.nou_extern.FiltreNouExtern. A reply to a closed ticket that
+    # is not reopened opens a new ticket naming it. A site filter written
+    # for the original tool's filter class is refused, saying what to
+    # change (docs/upstream.md, "Site filters").
     "filtres": ["filtres.reply.FiltreReply", "filtres.nou.FiltreNou"],
     # Team (equipResolutor) of new tickets.
     "equip_resolutor_nous": "",
@@ -78,9 +83,11 @@ settings = {
         "[Comentari afegit des del correu de {from} del {date} a les {time}]",
     # Header rules for new tickets: each rule tests the headers in "order"
     # with re.match (anchored at the start), case-insensitive, on the
-    # decoded header and on each bare address of address headers; every
+    # decoded header, on each piece of it between commas (as the original
+    # tool split them) and on each bare address of address headers; every
     # matching rule's defaults (AltaTiquet parameters) apply, later rules
-    # winning over earlier ones.
+    # winning over earlier ones. The first releases' shape, a mapping of an
+    # address to the defaults, is read too (docs/upstream.md).
     # Example: {"order": ["Subject"], "match": ".*URGENT",
     #           "defaults": {"urgencia": "GRAVETAT_ALTA"}}
     "valors_defecte": [],
@@ -233,11 +240,21 @@ settings = {
     # service user needs no write access there. Files and folders made here
     # are owner-only (0600/0700) whatever the umask: mail is personal data.
     "state_dir": None,
+    # The staff web server (`mailtoticket.py web -c THIS_FILE`): listen,
+    # tokens_file, open, secure_cookies, discard_days, max_page (docs/web.md).
+    "web": {},
     # REJECT and ERROR messages are kept here (None: state_dir/quarantine).
     "quarantine_dir": None,
-    # SQLite journal that makes redelivery safe (None:
-    # state_dir/mailtoticket.sqlite).
+    # The journal that makes redelivery safe (docs/journal.md). A file path:
+    # SQLite, one host (None: state_dir/mailtoticket.sqlite). A URL
+    # postgresql://USER@HOST:PORT/DATABASE?sslmode=verify-full&sslrootcert=CA:
+    # PostgreSQL, shared by several gateways (hosts) on the same mail.
+    # Its password: journal_password_file, else PGPASSWORD or ~/.pgpass
+    # (PGPASSFILE); never in this file.
     "journal": None,
+    # A file holding the PostgreSQL journal's password (first line), owned
+    # by the service user, mode 0600.
+    "journal_password_file": None,
     # A message still waiting (exit 75) this many hours after its first
     # attempt is reported to the admin, once (0: never).
     "avis_ajornament_hores": 24,
@@ -252,13 +269,25 @@ settings = {
     # told once per window.
     "limit_tiquets_per_remitent": 30,
     "finestra_limit_minuts": 60,
-    # Mail the admin (once per message) when a message goes to quarantine.
-    "notificar_errors": False,
+    # Mail the admin: once per message when one goes to the quarantine as
+    # ERROR, once per finestra_limit_minuts for REJECTs (unknown senders,
+    # spam: --quarantine lists them), once when one has waited
+    # avis_ajornament_hores, and
+    # once per finestra_limit_minuts while credentials are refused or the
+    # settings are wrong (a configuration failure). On by default, to
+    # root on the local mail server (Debian's MTA forwards it to the
+    # admin through /etc/aliases): set your address and mail server.
+    "notificar_errors": True,
     "notificar_errors_from": "mailtoticket@localhost",
-    "notificar_errors_to": [],
+    "notificar_errors_to": ["root@localhost"],
     "servidor_mail": "localhost",
     # Do not echo the message on stdout.
     "no_escriure_sortida": False,
+    # Echo a message that waits (exit 75) too. Off by default: fetchmail
+    # (and cron) would copy the whole message into its log at every poll;
+    # the one timestamped line on stderr says why it waits. True restores
+    # the first interface's echo of every message.
+    "escriure_sortida_ajornats": False,
 
     # ---------------------------------------------------------- sender lists
     # For both back-ends (docs/jira.md). Addresses, domains ("@example.org",

@@ -14,7 +14,6 @@ server that does not take it costs a warning, not the message: the issue
 is there, and a retry would risk a second one.
 """
 import logging
-import time
 import uuid
 
 from gateway import loop_guard
@@ -65,8 +64,7 @@ def _why_not(delivery, fields):
         return "automatic mail"
     settings = delivery.settings
     limit = settings["limit_tiquets_per_remitent"]
-    count = delivery.journal.sender_writes_since(
-        address, time.time() - loop_guard.window(settings))
+    count = delivery.journal.sender_writes_within(address, loop_guard.window(settings))
     if limit and count > limit:
         return "loop guard: %d writes for %s in the window" % (count, address)
     return None

@@ -75,6 +75,47 @@ def directory(settings, deadline):
     return GestioIdentitat(settings, deadline)
 
 
+# Keys the GN6 back-end cannot work without (a misspelt one leaves its
+# default "": tickets with no team, or no requester for unknown senders).
+REQUIRED = ("url_gn6", "url_identitat", "username_soa", "password_soa", "username_gn6",
+            "password_gn6", "domini", "equip_resolutor_nous")
+EXTERNAL_FILTER = "filtres.nou_extern.FiltreNouExtern"
+
+
+def settings_problems(settings):
+    """[(key, what is wrong)] for the keys GN6 needs: presence and shape.
+    A delivery refuses settings with any (a configuration failure, the key
+    named); --check lists them all."""
+    import os
+    import re
+    problems = []
+    required = REQUIRED + (("usuari_extern",) if EXTERNAL_FILTER in settings["filtres"]
+                           else ())
+    for key in required:
+        value = settings[key]
+        if not isinstance(value, str) or not value.strip():
+            problems.append((key, "is needed with backend \"gn6\" and is empty or missing "
+                                  "(misspelt?)"))
+        elif value != value.strip():
+            problems.append((key, "%r has blanks around it" % value))
+    for key in ("url_gn6", "url_identitat"):
+        value = settings[key]
+        if isinstance(value, str) and value.strip() and not re.match(r"https?://\S+$", value) \
+                and not os.path.isfile(settings.resolve_path(value)):
+            problems.append((key, "%r is neither an http(s) URL nor a WSDL file" % value))
+    return problems
+
+
+def probe_settings(settings, deadline):
+    """What --check can ask GN6 about the objects the settings name:
+    [(ok, item, detail)]. The contract (docs/gn6-contract.md) has no read of
+    teams, so equip_resolutor_nous is shown, not verified."""
+    return [(True, "equip_resolutor_nous",
+             "%r (not verified: the GN6 contract offers no read of teams; a wrong one "
+             "shows as GN6 refusing AltaTiquet, an ERROR in the quarantine)"
+             % settings["equip_resolutor_nous"])]
+
+
 def probe(settings, deadline):
     """One authenticated read-only GN6 call: the bus credentials, and GN6's
     username, password and domini. Raises on any failure."""

@@ -82,6 +82,41 @@ def probe(settings, deadline):
     return "credentials accepted (%s)" % (me.get("displayName") or me.get("name"))
 
 
+def probe_settings(settings, deadline):
+    """What --check asks Jira about the objects the settings name: the
+    project (jira_project) and its issue type (jira_issue_type), as the
+    account sees them. [(ok, item, detail)]."""
+    from jirarest.errors import JiraNotFound
+    key, wanted = settings["jira_project"], settings["jira_issue_type"]
+    try:
+        project = client(settings, deadline).project(key)
+    except JiraNotFound:
+        return [(False, "jira_project", "no project %r in Jira (or this account may not "
+                                        "see it): every new mail would be quarantined" % key)]
+    types = [t.get("name") for t in project.get("issueTypes") or []]
+    lines = [(True, "jira_project", "%s (%s)" % (project.get("key"), project.get("name")))]
+    if wanted in types or wanted in [t.get("id") for t in project.get("issueTypes") or []]:
+        lines.append((True, "jira_issue_type", "%r exists in %s" % (wanted, key)))
+    else:
+        lines.append((False, "jira_issue_type", "%r is not an issue type of %s (it has: %s)"
+                       % (wanted, key, ", ".join(map(str, types)) or "none")))
+    return lines
+
+
+def _refused_settings(error, settings, project, issuetype):
+    """A createIssue refused for the project or issue type the settings
+    name (not a rule's) is the settings' fault, the same for every new
+    mail: a configuration failure (the mail waits, the admin is told),
+    not an ERROR in the quarantine per message."""
+    from failures import ConfigurationFailure
+    for field, value, key in (("project", project, "jira_project"),
+                              ("issuetype", issuetype, "jira_issue_type")):
+        if field in error.errors and value == settings[key]:
+            raise ConfigurationFailure("Jira refuses %s %r: %s"
+                                       % (field, value, error.errors[field]),
+                                       value=value) from None
+
+
 class JiraPeople:
     """The person directory gateway/senders.py asks, answered by Jira."""
 
@@ -215,12 +250,17 @@ class JiraTickets(TicketSystem):
                 issuetype, project, summary, requester, ",".join(labels),
                 "".join(", %s=%r" % kv for kv in sorted(custom.items())))):
             return PLACEHOLDER
-        issue_key = self.jira.create_issue(
-            project, issuetype, summary, description, labels=labels,
-            priority=fields.get("priority") or None,
-            components=_split(fields.get("components")),
-            assignee=fields.get("assignee") or None, reporter=requester,
-            custom_fields=custom)
+        from jirarest.errors import JiraRefusal
+        try:
+            issue_key = self.jira.create_issue(
+                project, issuetype, summary, description, labels=labels,
+                priority=fields.get("priority") or None,
+                components=_split(fields.get("components")),
+                assignee=fields.get("assignee") or None, reporter=requester,
+                custom_fields=custom)
+        except JiraRefusal as e:
+            _refused_settings(e, settings, project, issuetype)
+            raise
         self._after_open(issue_key, email)
         return issue_key
 

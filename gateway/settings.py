@@ -29,7 +29,8 @@ ADDRESS_PATTERN_KEYS = ("mails_no_ticket", "mails_sempre_ticket", "reenviaments"
 NUMBER_REGEX_KEYS = ("regex_reply", "regex_message_id")
 # Keys whose default is None: a path or URL, or nothing.
 OPTIONAL_TEXT_KEYS = ("endpoint_gn6", "endpoint_identitat", "wsdl_cache",
-                      "log_file", "quarantine_dir", "journal", "state_dir")
+                      "log_file", "quarantine_dir", "journal", "state_dir",
+                      "journal_password_file")
 # Where state goes when neither state_dir nor journal says (the deployment
 # guide creates it, owned by the service user).
 SYSTEM_STATE_DIR = "/var/lib/mailtoticket"
@@ -53,6 +54,8 @@ class Settings(dict):
 
     path = None  # the file it was read from (None for a module)
     warnings = ()  # what load() found worth a warning, logged once the log is open
+    unknown = ()   # keys the file sets that no default names (--check: PROBLEM)
+    unreadable = False   # fallback(): the defaults standing in for unreadable settings
 
     @property
     def base_dir(self):
@@ -65,11 +68,17 @@ class Settings(dict):
         return os.path.join(self.base_dir, value)
 
     @property
+    def real_path(self):
+        """The settings file's real path (None for a module): names the
+        queue of a journal shared by several settings files (web/)."""
+        return os.path.realpath(self.path) if self.path else None
+
+    @property
     def state_path(self):
         """The folder of the runtime state (see settings_sample.py)."""
         if self.get("state_dir"):
             return self.resolve_path(self["state_dir"])
-        if self["journal"]:
+        if self["journal"] and "://" not in self["journal"]:
             return os.path.dirname(self.resolve_path(self["journal"]))
         if os.path.isdir(SYSTEM_STATE_DIR):
             return SYSTEM_STATE_DIR
@@ -101,6 +110,16 @@ def defaults():
         sys.path.insert(0, HERE)
     import settings_sample
     return dict(settings_sample.settings)
+
+
+def fallback(name):
+    """The defaults alone, for telling the admin (notificar_errors_to,
+    servidor_mail) that the settings `name` cannot be read at all.
+    `unreadable` keeps the notice's memory out of the default state folder."""
+    settings = Settings(defaults())
+    settings.path = name or os.environ.get("MAILTOTICKET_SETTINGS") or "settings_default.py"
+    settings.unreadable = True
+    return settings
 
 
 def locate(name=None):
@@ -152,12 +171,15 @@ def read(name):
 def load(name=None):
     name = locate(name)
     data, path = read(name)
+    from gateway.settings_shapes import normalise
+    data = normalise(data)   # older upstream shapes (valors_defecte as a dict...)
     base = defaults()
     merged = Settings(base)
     merged.update(data)
     merged.path = path
+    merged.unknown = sorted(set(data) - set(base))
     merged.warnings = ["settings: unknown key %r ignored (misspelt?)" % key
-                       for key in sorted(set(data) - set(base))]
+                       for key in merged.unknown]
     try:
         check(merged, base)
     except SettingsError as e:
@@ -165,6 +187,7 @@ def load(name=None):
         log_file = data.get("log_file")
         e.log_file = merged.resolve_path(log_file) if isinstance(log_file, str) else None
         e.warnings = merged.warnings
+        e.settings = merged     # enough to tell the admin (gateway/alerts.py)
         raise
     return merged
 
@@ -174,6 +197,9 @@ def check(settings, base):
     for key, default in base.items():
         value = settings[key]
         if key in ONE_OR_MANY_KEYS and isinstance(value, str):
+            if re.search(r"[,;\s]", value.strip()):   # a YAML list that became one string
+                raise SettingsError("settings key %r: %r is one string; write a list: "
+                                    "[\"a\", \"b\"]" % (key, value))
             settings[key] = value = [value] if value else []
         _check_type(key, value, default)
         if isinstance(default, str) and isinstance(value, int) and key != "log_level":
@@ -208,10 +234,23 @@ def check(settings, base):
         raise SettingsError("settings key 'comentaris_de_tercers' must be \"privat\", "
                             "\"public\" or \"nou\", not %r" % settings["comentaris_de_tercers"])
     _check_log_level(settings["log_level"])
+    _check_journal(settings["journal"])
     if not all(isinstance(f, str) and "." in f for f in settings["filtres"]):
         raise SettingsError("settings key 'filtres': dotted class paths expected")
     from gateway import jira_settings
     jira_settings.check(settings, base)
+    for key, text in required_problems(settings)[:1]:
+        raise SettingsError("settings key %r %s" % (key, text))
+
+
+def required_problems(settings):
+    """[(key, what is wrong)]: the keys the back-end cannot work without,
+    missing or misshapen (its own module knows which)."""
+    if settings.get("backend") == "jira":
+        from gateway import jira_settings
+        return jira_settings.settings_problems(settings)
+    from gateway import gn6
+    return gn6.settings_problems(settings)
 
 
 def _check_type(key, value, default):
@@ -243,7 +282,7 @@ def _check_type(key, value, default):
 
 
 def _check_items(key, value):
-    if key in RULE_KEYS:
+    if key in RULE_KEYS or key == "web":    # "web": checked by web/config.py
         return
     if isinstance(value, list):
         for item in value:
@@ -337,6 +376,15 @@ def _check_defaults(where, defaults, allowed):
         if not isinstance(value, str):
             raise SettingsError("settings key %r: value of %r must be a string"
                                 % (where, name))
+
+
+def _check_journal(location):
+    """A file path, or a URL some journal engine takes (gateway/journal.py)."""
+    if location and "://" in location:
+        from gateway.journal import engine_known
+        if not engine_known(location):
+            raise SettingsError("settings key 'journal': %r is neither a file path nor "
+                                "a postgresql:// URL" % (location.split("://")[0] + "://..."))
 
 
 def _check_log_level(level):

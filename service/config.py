@@ -17,7 +17,7 @@ from gateway.errors import SettingsError
 
 # Service-wide keys and their defaults.
 TOP = {
-    "state_dir": None,          # status file, token caches (default: beside the file's first queue's state)
+    "state_dir": None,          # status file, token caches (default: the first queue's state folder)
     "log_file": None,           # the service's own log (each queue's log_file still gets its messages)
     "log_level": "INFO",
     "poll_interval": 60,        # seconds between passes when IDLE is not offered
@@ -143,7 +143,8 @@ def load(path):
         if names.count(name) > 1:
             raise SettingsError("service file: mailbox name %r is used twice" % name)
     if top["state_dir"] is None:
-        top["state_dir"] = os.path.join(mailboxes[0].queue.settings.state_path, "service")
+        # As the web pages read it (web/config.py): the first queue's state folder.
+        top["state_dir"] = mailboxes[0].queue.settings.state_path
     config = ServiceConfig(os.path.abspath(path), top, mailboxes, queues)
     config.warnings = warnings
     return config

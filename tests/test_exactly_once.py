@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 
+from journals import journal_engine, journal_settings, server  # noqa: F401  (both engines)
 from support import SCRIPT, REPO, header, mail, run_mailtoticket
 
 
@@ -109,7 +110,10 @@ def test_bus_dying_at_the_description_rewrite_finishes_it_on_the_same_ticket(ser
     assert "fileId=" in tickets[0]["descripcio"]
 
 
-def test_a_hanging_bus_gives_up_with_exit_75_within_a_minute(server, settings_file):
+def test_a_hanging_bus_gives_up_with_exit_75_within_a_minute(server, settings_file,
+                                                             journal_engine):
+    if journal_engine != "sqlite":
+        pytest.skip("20 s of the bus's timing alone: the journal has no part in it")
     raw = mail(subject="Hanging bus")
     with server.failing("hang", hang_seconds=120):
         # the settings contract's defaults: 20 s per call, the run within 60 s
@@ -117,7 +121,7 @@ def test_a_hanging_bus_gives_up_with_exit_75_within_a_minute(server, settings_fi
                                   timeout=60)
 
     assert result.returncode == 75
-    assert result.stdout == raw
+    assert result.stdout == b""    # a waiting message is not echoed (escriure_sortida_ajornats)
 
 
 def test_a_soap_fault_is_a_temporary_failure(server, settings_file):
@@ -382,7 +386,8 @@ def test_unwritable_journal_or_quarantine_is_a_temporary_failure(
                               settings_file(**{key: str(blocker / "inside")}))
 
     assert result.returncode == 75
-    assert result.stdout.startswith(b"From: stranger@example.org")
+    assert result.stdout == b""    # it waits in the mailbox: not echoed
+    assert ("'%s'" % key).encode() in result.stderr or b"journal" in result.stderr
 
 
 def test_loop_guard_counts_comments_too_and_tells_the_admin_once_per_window(

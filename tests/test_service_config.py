@@ -12,12 +12,25 @@ from service import config, routing, secrets
 from tests.support import mail
 
 
+# A queue's settings as an MDA deployment's (what the settings check needs).
+QUEUE = {"url_gn6": "http://127.0.0.1:9/GestioTiquets?wsdl",
+         "url_identitat": "http://127.0.0.1:9/Personesv6?wsdl",
+         "username_soa": "mailtoticket", "password_soa": "s", "username_gn6": "gn6user",
+         "password_gn6": "s", "domini": "suport", "equip_resolutor_nous": "SUPORT_N1",
+         "usuari_extern": "usuari.extern", "mail_suport": ["suport@upc.edu"]}
+JIRA_QUEUE = {"backend": "jira", "jira_url": "https://jira.example.edu",
+              "jira_project": "SUP", "jira_email": "m@example.edu", "jira_api_token": "t",
+              "jira_reporter": "5b10ac8d82e05b22cc7d4ef7", "mail_suport": ["suport@upc.edu"]}
+
+
+def queue_file(path, state, data=QUEUE):
+    path.write_text(yaml.safe_dump(dict(data, state_dir=str(state))))
+    return path
+
+
 @pytest.fixture
 def settings(tmp_path):
-    path = tmp_path / "queue.yaml"
-    path.write_text(yaml.safe_dump({"url_gn6": "http://127.0.0.1:9/GestioTiquets?wsdl",
-                                    "state_dir": str(tmp_path / "state")}))
-    return path
+    return queue_file(tmp_path / "queue.yaml", tmp_path / "state")
 
 
 def write(tmp_path, data):
@@ -47,7 +60,7 @@ def test_defaults_and_the_default_state_dir(tmp_path, settings):
     assert (mailbox.port, mailbox.tls, mailbox.folder) == (993, "implicit", "INBOX")
     assert (mailbox.processed_folder, mailbox.quarantine_folder) == ("Processed", "Quarantine")
     assert loaded.web == {"listen": "127.0.0.1:8025"}          # passed through
-    assert loaded.state_dir == str(tmp_path / "state" / "service")
+    assert loaded.state_dir == str(tmp_path / "state")     # as web/config.py reads it
     assert loaded.status_path.endswith("service-status.json")
     assert mailbox.queue.settings["url_gn6"].endswith("GestioTiquets?wsdl")
 
@@ -99,7 +112,7 @@ def test_two_mailboxes_of_one_name_are_refused(tmp_path, settings):
 
 def test_a_broken_queue_settings_file_is_named_with_its_key(tmp_path, settings):
     broken = tmp_path / "broken.yaml"
-    broken.write_text(yaml.safe_dump({"timeout_soa": "soon"}))
+    broken.write_text(yaml.safe_dump(dict(QUEUE, timeout_soa="soon")))
     text = refused(tmp_path, {"mailboxes": [box(settings, routes=[
         {"recipient": "a@upc.edu", "settings": str(broken)}])]})
     assert "mailboxes[suport].routes[0].settings" in text and "timeout_soa" in text
@@ -143,10 +156,8 @@ def test_a_secret_that_cannot_be_had_is_named(tmp_path, monkeypatch):
 
 
 def test_routing_prefers_the_envelope_recipient_then_to_then_cc(tmp_path, settings):
-    other = tmp_path / "other.yaml"
-    other.write_text(yaml.safe_dump({"state_dir": str(tmp_path / "other")}))
-    web = tmp_path / "web.yaml"
-    web.write_text(yaml.safe_dump({"state_dir": str(tmp_path / "web")}))
+    other = queue_file(tmp_path / "other.yaml", tmp_path / "other")
+    web = queue_file(tmp_path / "web.yaml", tmp_path / "web")
     loaded = config.load(write(tmp_path, {"mailboxes": [box(settings, routes=[
         {"recipient": "suport-xarxa@upc.edu", "settings": str(other)},
         {"recipient": ["suport-web@upc.edu", "@web.upc.edu"], "settings": str(web)}])]}))
@@ -174,10 +185,8 @@ def test_the_example_service_file_loads_as_shipped(tmp_path):
                    "/var/log/mailtoticket/"):
         text = text.replace(prefix, str(tmp_path) + "/")
     for name in ("settings.py", "xarxa.py", "m365.py", "gmail.py"):
-        (tmp_path / name).write_text("settings = {'state_dir': %r}\n" % str(tmp_path))
-    (tmp_path / "web-jira.yaml").write_text(yaml.safe_dump({
-        "backend": "jira", "jira_url": "https://jira.example.edu", "jira_project": "SUP",
-        "jira_email": "m@example.edu", "jira_api_token": "t", "state_dir": str(tmp_path)}))
+        (tmp_path / name).write_text("settings = %r\n" % dict(QUEUE, state_dir=str(tmp_path)))
+    queue_file(tmp_path / "web-jira.yaml", tmp_path, JIRA_QUEUE)
     for name in ("suport.secret", "m365-app.secret"):
         (tmp_path / name).write_text("s\n")
     path = tmp_path / "service.yaml"
