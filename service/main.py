@@ -1,14 +1,16 @@
 """`mailtoticket.py serve -c SERVICE_FILE [--once | --check | --authorize MAILBOX]`:
 the long-running service (docs/service.md).
 
-    service = Service(config)      # the queues' Runs made once
-    service.start()                # one MailboxWorker thread per mailbox
-    ... SIGHUP: service.reload()   # a broken file is refused, the old kept
-    ... SIGTERM: service.stop()    # each mailbox finishes its message
+    service = Service(config, records)   # the queues' Runs made once
+    service.start()                      # one MailboxWorker thread per mailbox
+    ... SIGHUP: reload()                 # a new Service; a broken file is refused
+    ... SIGTERM: service.stop()          # each mailbox finishes its messages
 
-Exit codes: 0 stopped (or, with --once, every mailbox fetched); 1 the
-service file is wrong (named on stderr); 75 with --once, a mailbox could
-not be fetched (its mail waits for the next run).
+(service/signals.py runs that loop.) Exit codes: 0 stopped (with --once:
+every mailbox fetched; with --check: all well); 1 the service file is
+wrong (named on stderr), --check found a problem, or --authorize failed;
+75 with --once a mailbox could not be fetched (its mail waits for the next
+run), or a delivery thread had to be left behind (service/watchdog.py).
 """
 import logging
 import os
@@ -44,7 +46,7 @@ class Service:
 
     def token_source(self, mailbox):
         """The mailbox's OAuth2 token source (None for a password login),
-        kept across reconnections and reloads of the same settings."""
+        kept across reconnections (a reload makes it anew, from its cache)."""
         oauth2 = mailbox.login["oauth2"]
         if oauth2 is None:
             return None
