@@ -2,7 +2,9 @@
 for the web pages (INTERFACES.md: `<state_dir>/service-status.json`).
 
 Replaced atomically (a temporary file, fsync, os.replace) after every
-fetch pass and on every error, so a reader never sees half a file.
+fetch pass and on every error, so a reader never sees half a file. A new
+process (a restart, a reload, cron's next `--once`) carries on a failure
+the file records: its start, and whether the admin was told (`alerted`).
 """
 import json
 import os
@@ -59,7 +61,26 @@ class MailboxStatus:
             "token_refresh_failures": self.token_refresh_failures,
             "idle": self.idle,
             "deliveries": dict(self.deliveries),
+            "alerted": self.alerted,
         }
+
+    def carry_on(self, previous):
+        """A failure the previous process (a restart, a reload, the last
+        `--once` from cron) had already seen goes on from where it was:
+        failing since then, and the admin told once only."""
+        if previous.get("error_since"):
+            try:
+                self.error_since = datetime.fromisoformat(previous["error_since"]).timestamp()
+            except (TypeError, ValueError):
+                return
+            self.last_error = previous.get("last_error")
+            self.alerted = bool(previous.get("alerted"))
+        if previous.get("last_fetch_ok"):
+            try:
+                self.last_fetch_ok = datetime.fromisoformat(
+                    previous["last_fetch_ok"]).timestamp()
+            except (TypeError, ValueError):
+                pass
 
 
 class StatusFile:
@@ -68,9 +89,19 @@ class StatusFile:
         self.started = time.time()
         self.mailboxes = []
         self._lock = threading.Lock()
+        self._previous = self._read()
+
+    def _read(self):
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                return {m["name"]: m for m in json.load(f)["mailboxes"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
 
     def add(self, mailbox):
         status = MailboxStatus(mailbox)
+        if mailbox.name in self._previous:
+            status.carry_on(self._previous[mailbox.name])
         self.mailboxes.append(status)
         return status
 

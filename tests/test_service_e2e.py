@@ -14,8 +14,8 @@ import sys
 import pytest
 import yaml
 
-from service_support import (SCRIPT, mailbox_entry, run_once, service_file, serving, status,
-                             word)
+from service_support import (SCRIPT, mailbox_entry, run_once, service_file, serving,  # noqa: F401
+                             sink, status, wait_for, word)
 from support import mail, new_tickets, codes
 
 KNOWN = "jaume.moral@upc.edu"
@@ -193,3 +193,29 @@ def test_check_names_what_works_and_what_does_not(box, server, settings_file, tm
     assert "PROBLEM mailbox xarxa (127.0.0.1:%d): " % box.port in out
     assert "refused the login of xarxa" in out
     assert "OK GN6" in out and "PROBLEM: 1 problem(s)" in out
+
+
+def test_once_from_cron_tells_the_admin_once_about_a_mailbox_failing_too_long(
+        server, settings_file, sink, tmp_path):
+    """Each `--once` is a new process: the failure's start and the notice
+    carry over in the status file, so cron's runs tell the admin once, when
+    the mailbox has failed for alert_after, not at every run nor never."""
+    from service_support import mb
+    closed = mb.free_port()                                   # nothing listens there
+    settings = settings_file(notificar_errors=True, notificar_errors_to=["admin@upc.edu"],
+                             servidor_mail=sink.address)
+    entry = {"name": "gone", "server": "127.0.0.1", "port": closed, "tls": "none",
+             "login": {"user": "suport", "password": "secret"}, "settings": str(settings)}
+    path = service_file(tmp_path, [entry], alert_after=1, connect_timeout=2)
+    told = len(sink.messages)
+    first = run_once(path)
+    assert first.returncode == 75 and len(sink.messages) == told      # not yet
+    since = status(path)["gone"]["error_since"]
+    # cron's next runs, until the failure is alert_after old: then told
+    wait_for(lambda: run_once(path).returncode == 75 and len(sink.messages) > told, 15,
+             "the admin's mail")
+    for _ in range(2):                                                # and never again
+        assert run_once(path).returncode == 75
+    assert status(path)["gone"]["error_since"] == since
+    assert len(sink.messages) == told + 1
+    assert b"mailbox gone not fetched" in sink.messages[-1]
