@@ -53,6 +53,7 @@ class MailboxWorker(threading.Thread):
         self.once = once
         self.stop = threading.Event()
         self.waiting = {}            # uid -> time it may be tried again
+        self.uidvalidity = None      # of the folder, as last selected
         self.failed = False          # --once: this mailbox could not be fetched
         self.abandoned = False       # a delivery thread was left behind (watchdog)
         self.token_source = service.token_source(mailbox)
@@ -135,10 +136,20 @@ class MailboxWorker(threading.Thread):
         """Every message due, `deliveries_in_flight` at a time: fetched and
         filed here (the IMAP session is this thread's), delivered by the
         pool while the ticket system and the journal's disk answer."""
-        session.select()
+        validity = session.select()
+        if validity != self.uidvalidity:
+            if self.uidvalidity is not None:
+                # UIDs start again: what waits is known by UIDs no longer
+                # meant. Exactly-once rests on the journal's message key.
+                log.warning("mailbox %s: UIDVALIDITY of %s changed (%s -> %s): read afresh",
+                            self.mailbox.name, self.mailbox.folder, self.uidvalidity,
+                            validity)
+            self.waiting.clear()
+            self.uidvalidity = validity
         uids = session.uids()
+        present = set(uids)
         for uid in list(self.waiting):
-            if uid not in uids:
+            if uid not in present:
                 del self.waiting[uid]     # gone (filed by someone else, expunged)
         pending = {}
         self.to_file = {}
@@ -157,8 +168,14 @@ class MailboxWorker(threading.Thread):
         finally:
             # The connection failed with deliveries under way: let them end
             # (their messages stay in the folder; the next pass finds them
-            # handled in the journal and files them).
-            futures.wait(pending)
+            # handled in the journal and files them), within their limits.
+            if pending:
+                last = max(flight.limit for flight in pending.values())
+                _, stuck = futures.wait(pending, timeout=max(0, last - time.monotonic()))
+                if stuck:
+                    self.abandoned = True
+                    self.service.restart_needed.set()
+                    self.stop.set()
         left = session.uids()
         self.status.backlog = len(left)
         oldest = session.oldest(left)

@@ -46,7 +46,6 @@ class Session:
         self.connect_timeout, self.timeout = timeouts
         self.token_source = token_source
         self.client = None
-        self.uidvalidity = None
 
     # -- connection
     def open(self):
@@ -113,17 +112,8 @@ class Session:
                 log.info("mailbox %s: created folder %s", box.name, folder)
 
     def select(self):
-        """Select the folder to read; UIDVALIDITY noted (a change only
-        means UIDs start again: exactly-once rests on the journal's message
-        key, never on UIDs)."""
-        info = self.client.select_folder(self.mailbox.folder)
-        validity = info.get(b"UIDVALIDITY")
-        if self.uidvalidity is not None and validity != self.uidvalidity:
-            log.warning("mailbox %s: UIDVALIDITY of %s changed (%s -> %s): reading it "
-                        "afresh", self.mailbox.name, self.mailbox.folder,
-                        self.uidvalidity, validity)
-        self.uidvalidity = validity
-        return info
+        """Select the folder to read; its UIDVALIDITY."""
+        return self.client.select_folder(self.mailbox.folder).get(b"UIDVALIDITY")
 
     def uids(self):
         return sorted(self.client.search(["UNDELETED"]))

@@ -33,6 +33,7 @@ class Service:
         self.records = records
         for queue in config.queues.values():
             queue.run = Run(queue.settings, records)
+            _open_journal(queue)
         self.status = StatusFile(config.status_path)
         from service.inflight import Inflight
         from service.watchdog import DeadMansSwitch
@@ -95,6 +96,17 @@ class Service:
         """Join the mailboxes' threads, the dead man's switch re-armed meanwhile."""
         self.switch.join(self.workers)
         self.switch.disarm()
+
+
+def _open_journal(queue):
+    """Each queue's journal made (and its schema upgraded) once, before
+    the mailboxes' threads run: SQLite cannot switch a new file to WAL
+    while another thread's connection holds it ("database is locked")."""
+    from failures import TemporaryFailure
+    try:
+        queue.run.journal().close()
+    except TemporaryFailure as e:   # each delivery says it again, and waits
+        log.warning("queue %s: %s", queue.path, e)
 
 
 def load(path):
