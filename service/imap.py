@@ -56,6 +56,7 @@ class Session:
         client = IMAPClient(box.server, port=box.port, ssl=box.tls == "implicit",
                             ssl_context=context, timeout=timeout)
         try:
+            _keepalive(client.socket())
             if box.tls == "starttls":
                 client.starttls(context)
             self._login(client)
@@ -186,6 +187,16 @@ class Session:
             return False
         finally:
             client.idle_done()
+
+
+def _keepalive(sock):
+    """TCP keepalives: a connection that died without a word (a NAT's
+    table, a cable) is noticed within about two minutes even in IDLE,
+    where silence is normal and `timeout` does not apply."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    for name, value in (("TCP_KEEPIDLE", 60), ("TCP_KEEPINTVL", 15), ("TCP_KEEPCNT", 4)):
+        if hasattr(socket, name):     # Linux; elsewhere the system's defaults
+            sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
 
 
 def _close(client):
