@@ -189,6 +189,8 @@ def test_a_permanent_misconfiguration_waits_and_the_admin_is_told_at_the_first(
     log = (tmp_path / "mailtoticket.log").read_text()
     assert "configuration failure: settings key '%s'" % key in log
     assert check.returncode == 1 and ("'%s'" % key).encode() in check.stdout
+    if key == "filtres":                                    # and the class it cannot load
+        assert b"PROBLEM filtres: " in check.stdout and b"filtres.nou.FiltreNoou" in check.stdout
 
 
 # -- a root-owned state folder ------------------------------------------------------
