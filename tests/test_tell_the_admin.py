@@ -129,6 +129,57 @@ def test_a_jira_project_that_does_not_exist_waits_and_the_admin_is_told(jira, tm
         notice.get_body(("plain",)).get_content()
 
 
+class NotJira:
+    """A web server on loopback answering 404 to everything, as the wrong
+    host (or a proxy without the Jira route) does."""
+
+    def __enter__(self):
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def answer(self):
+                self.send_error(404, "Not Found")
+
+            do_GET = do_POST = do_PUT = answer
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.parametrize("where", ["wrong-context-path", "no-jira-at-the-address"])
+def test_a_jira_url_where_no_jira_answers_waits_and_the_admin_is_told(jira, tmp_path, where):
+    before = len(jira.issues())
+    with NotJira() as other, SmtpSink() as sink:
+        url = jira.url + "/jira" if where == "wrong-context-path" else other.url
+        settings = jira_settings(jira, tmp_path, jira_url=url, notificar_errors=True,
+                                 servidor_mail=sink.address,
+                                 notificar_errors_to=["admin@upc.edu"])
+        results = [run_mailtoticket(mail(subject="Wrong Jira %d" % i), settings)
+                   for i in range(2)]
+        check = run_mailtoticket(b"", settings, "--check")
+
+    said = "settings key 'jira_url': no Jira answers at %s" % url
+    assert [r.returncode for r in results] == [75, 75]
+    assert all(r.stdout == b"" and b"Traceback" not in r.stderr for r in results)
+    assert len(jira.issues()) == before
+    assert not list(tmp_path.glob("quarantine/*.eml"))
+    [notice] = told(sink, "configuration failure")           # at the first, once
+    assert said in notice.get_body(("plain",)).get_content()
+    assert ("configuration failure: %s" % said) in (tmp_path / "mailtoticket.log").read_text()
+    assert check.returncode == 1
+    assert ("PROBLEM Jira: %s" % said).encode() in check.stdout
+
+
 @pytest.fixture(scope="module")
 def box():
     mailbox = mb.Mailbox()
