@@ -328,6 +328,8 @@ def test_the_sample_settings_tell_somebody_by_default():
     defaults = settings_sample.settings
     assert defaults["notificar_errors"] is True
     assert defaults["notificar_errors_to"] and defaults["servidor_mail"]
+    assert defaults["avis_ajornament_hores"] > 0       # a message waiting too long is told
+    assert defaults["finestra_limit_minuts"] > 0       # once per window, not never
 
 
 def test_settings_that_cannot_be_read_at_all_tell_the_defaults_admin(tmp_path):
