@@ -115,6 +115,11 @@ class JiraClient:
                                       status=status) from None
         messages, errors = _error_body(resp)
         detail = "; ".join(messages + ["%s: %s" % kv for kv in sorted(errors.items())]) or resp.reason
+        if status in (301, 308) and not follow:
+            # Moved for good (http:// to https://, a new host or context
+            # path): every call will be sent there; the address is wrong.
+            raise JiraNotThere(self.base_url, "HTTP %d: %s moved to %s"
+                               % (status, url, resp.headers.get("Location", "?")))
         if status in (401, 403):
             # 403 "XSRF check failed" is this client's bug, not the account's.
             if status == 403 and "XSRF" in resp.text:

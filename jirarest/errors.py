@@ -11,8 +11,9 @@
   415...): this request, as it is, will be refused again. ``status``,
   ``messages`` and ``errors`` carry Jira's ``{"errorMessages", "errors"}``.
 - `JiraNotThere` (a `failures.ConfigurationFailure`): no Jira answers at
-  the base URL at all (serverInfo, which every Jira has, is a 404): a wrong
-  host or context path in the settings, the same for every call.
+  the base URL at all (serverInfo, which every Jira has, is a 404), or it
+  moved for good (301, 308): a wrong host, scheme or context path in the
+  settings, the same for every call.
 """
 
 from failures import ConfigurationFailure, CredentialsRefused, Refused, TemporaryFailure
@@ -51,8 +52,10 @@ class JiraNotFound(JiraRefusal):
 
 class JiraNotThere(ConfigurationFailure):
     """HTTP 404 for serverInfo: there is no Jira REST API at the base URL
-    (a wrong host, or a missing or extra context path). Not a refusal of
-    one request: every call will fail alike until the address is fixed.
+    (a wrong host, or a missing or extra context path); or a permanent
+    redirect (301, 308: http:// for an https:// site, a moved host). Not a
+    refusal of one request: every call will fail alike until the address
+    is fixed.
     Nothing was done (`sent` is False); `value` is the base URL as given,
     for the caller to name the setting holding it."""
 

@@ -131,15 +131,26 @@ def test_a_jira_project_that_does_not_exist_waits_and_the_admin_is_told(jira, tm
 
 class NotJira:
     """A web server on loopback answering 404 to everything, as the wrong
-    host (or a proxy without the Jira route) does."""
+    host (or a proxy without the Jira route) does; or, `moved`, a permanent
+    redirect to https, as a site that left plain http."""
+
+    def __init__(self, moved=False):
+        self.moved = moved
 
     def __enter__(self):
         import http.server
         import threading
+        moved = self.moved
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def answer(self):
-                self.send_error(404, "Not Found")
+                if moved:
+                    self.send_response(301)
+                    self.send_header("Location", "https://jira.example.edu" + self.path)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                else:
+                    self.send_error(404, "Not Found")
 
             do_GET = do_POST = do_PUT = answer
 
@@ -156,10 +167,11 @@ class NotJira:
         self.httpd.server_close()
 
 
-@pytest.mark.parametrize("where", ["wrong-context-path", "no-jira-at-the-address"])
+@pytest.mark.parametrize("where", ["wrong-context-path", "no-jira-at-the-address",
+                                   "http-moved-to-https"])
 def test_a_jira_url_where_no_jira_answers_waits_and_the_admin_is_told(jira, tmp_path, where):
     before = len(jira.issues())
-    with NotJira() as other, SmtpSink() as sink:
+    with NotJira(moved=where == "http-moved-to-https") as other, SmtpSink() as sink:
         url = jira.url + "/jira" if where == "wrong-context-path" else other.url
         settings = jira_settings(jira, tmp_path, jira_url=url, notificar_errors=True,
                                  servidor_mail=sink.address,
@@ -175,6 +187,9 @@ def test_a_jira_url_where_no_jira_answers_waits_and_the_admin_is_told(jira, tmp_
     assert not list(tmp_path.glob("quarantine/*.eml"))
     [notice] = told(sink, "configuration failure")           # at the first, once
     assert said in notice.get_body(("plain",)).get_content()
+    if where == "http-moved-to-https":                       # where it went, for the fix
+        assert "moved to https://jira.example.edu/rest/api/2/" in \
+            notice.get_body(("plain",)).get_content()
     assert ("configuration failure: %s" % said) in (tmp_path / "mailtoticket.log").read_text()
     assert check.returncode == 1
     assert ("PROBLEM Jira: %s" % said).encode() in check.stdout
