@@ -126,7 +126,7 @@ def test_a_site_filter_for_upstreams_filter_class_is_refused_saying_what_to_chan
             settings.update(notificar_errors=True, servidor_mail=%r,
                             notificar_errors_to=["admin@upc.edu"])
             """ % (str(tmp_path), sink.address)))
-        check = run_mailtoticket(b"", settings, "--check", env={"TMPDIR": str(tmp_path)})
+        check = run(b"", settings, tmp_path, "--check")
         result = run(mail(subject="Site filter"), settings, tmp_path)
 
     # --check refuses it before any mail comes, naming the key and the class
