@@ -129,30 +129,28 @@ def test_a_jira_project_that_does_not_exist_waits_and_the_admin_is_told(jira, tm
         notice.get_body(("plain",)).get_content()
 
 
-class NotJira:
-    """A web server on loopback answering 404 to everything, as the wrong
-    host (or a proxy without the Jira route) does; or, `moved`, a permanent
-    redirect to https, as a site that left plain http."""
+class Loopback:
+    """A web server on loopback answering every request with
+    answer(path) -> (status, headers, body): the wrong host a setting names."""
 
-    def __init__(self, moved=False):
-        self.moved = moved
+    def __init__(self, answer):
+        self.answer = answer
 
     def __enter__(self):
         import http.server
         import threading
-        moved = self.moved
+        answer = self.answer
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def answer(self):
-                if moved:
-                    self.send_response(301)
-                    self.send_header("Location", "https://jira.example.edu" + self.path)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                else:
-                    self.send_error(404, "Not Found")
+            def reply(self):
+                status, headers, body = answer(self.path)
+                self.send_response(status)
+                for name, value in dict(headers, **{"Content-Length": str(len(body))}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
 
-            do_GET = do_POST = do_PUT = answer
+            do_GET = do_POST = do_PUT = reply
 
             def log_message(self, *args):
                 pass
@@ -167,11 +165,21 @@ class NotJira:
         self.httpd.server_close()
 
 
+def not_jira(where):
+    """404 to everything, as the wrong host (or a proxy without the Jira
+    route) does; or a permanent redirect to https, as a site that left
+    plain http."""
+    if where == "http-moved-to-https":
+        return Loopback(lambda path: (301, {"Location": "https://jira.example.edu" + path}, b""))
+    return Loopback(lambda path: (404, {"Content-Type": "text/html"},
+                                  b"<html><body>Not Found</body></html>"))
+
+
 @pytest.mark.parametrize("where", ["wrong-context-path", "no-jira-at-the-address",
                                    "http-moved-to-https"])
 def test_a_jira_url_where_no_jira_answers_waits_and_the_admin_is_told(jira, tmp_path, where):
     before = len(jira.issues())
-    with NotJira(moved=where == "http-moved-to-https") as other, SmtpSink() as sink:
+    with not_jira(where) as other, SmtpSink() as sink:
         url = jira.url + "/jira" if where == "wrong-context-path" else other.url
         settings = jira_settings(jira, tmp_path, jira_url=url, notificar_errors=True,
                                  servidor_mail=sink.address,
@@ -257,6 +265,37 @@ def test_a_permanent_misconfiguration_waits_and_the_admin_is_told_at_the_first(
     assert check.returncode == 1 and ("'%s'" % key).encode() in check.stdout
     if key == "filtres":                                    # and the class it cannot load
         assert b"PROBLEM filtres: " in check.stdout and b"filtres.nou.FiltreNoou" in check.stdout
+
+
+PAGES = {
+    "a-web-page": b"<!DOCTYPE html>\n<html lang=ca><head><meta charset=utf-8>"
+                  b"<title>Bus SOA</title></head><body><p>Benvinguts<br></body></html>",
+    "an-xml-page": b"<html><body><p>GestioTiquets is running</p></body></html>",
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_a_wsdl_address_answering_a_page_that_is_no_wsdl_waits_and_the_admin_is_told(
+        server, settings_file, tmp_path, page):
+    before = len(server.tickets())
+    with Loopback(lambda path: (200, {"Content-Type": "text/html"}, PAGES[page])) as portal, \
+            SmtpSink() as sink:
+        url = portal.url + "/gN6/GestioTiquetsv6"             # ?wsdl left out
+        settings = settings_file(notificar_errors=True, servidor_mail=sink.address,
+                                 notificar_errors_to=["admin@upc.edu"], url_gn6=url)
+        results = [run_mailtoticket(mail(subject="Web page %d" % i), settings)
+                   for i in range(2)]
+        check = run_mailtoticket(b"", settings, "--check")
+
+    said = "settings key 'url_gn6': the address %s answers with something that is not " \
+        "a WSDL" % url
+    assert [r.returncode for r in results] == [75, 75]
+    assert all(r.stdout == b"" and b"Traceback" not in r.stderr for r in results)
+    assert len(server.tickets()) == before
+    [notice] = told(sink, "configuration failure")           # at the first, once
+    assert said in notice.get_body(("plain",)).get_content()
+    assert said in (tmp_path / "mailtoticket.log").read_text()
+    assert check.returncode == 1 and ("PROBLEM GN6: %s" % said).encode() in check.stdout
 
 
 # -- a root-owned state folder ------------------------------------------------------
