@@ -103,16 +103,25 @@ class JiraClient:
                                   sent=_maybe_sent(exc)) from None
         status = resp.status_code
         if status in expect:
-            self._answered = True
             if raw:
+                self._answered = True
                 return resp.content
             if not resp.content:
+                self._answered = True
                 return None
             try:
-                return resp.json()
+                answer = resp.json()
             except ValueError:
+                if not self._answered:
+                    # Never a JSON answer from this address: a web page
+                    # (a portal, a login page) where the settings say Jira is.
+                    raise JiraNotThere(self.base_url, "HTTP %d for %s is %s, not Jira's JSON"
+                                       % (status, url, resp.headers.get("Content-Type")
+                                          or "no JSON")) from None
                 raise JiraUnavailable("%s: HTTP %d but the answer is not JSON" % (operation, status),
                                       status=status) from None
+            self._answered = True
+            return answer
         messages, errors = _error_body(resp)
         detail = "; ".join(messages + ["%s: %s" % kv for kv in sorted(errors.items())]) or resp.reason
         if status in (301, 308) and not follow:

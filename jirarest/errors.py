@@ -52,8 +52,9 @@ class JiraNotFound(JiraRefusal):
 
 class JiraNotThere(ConfigurationFailure):
     """HTTP 404 for serverInfo: there is no Jira REST API at the base URL
-    (a wrong host, or a missing or extra context path); or a permanent
-    redirect (301, 308: http:// for an https:// site, a moved host). Not a
+    (a wrong host, or a missing or extra context path); a permanent
+    redirect (301, 308: http:// for an https:// site, a moved host); or a
+    web page where the address has never answered JSON. Not a
     refusal of one request: every call will fail alike until the address
     is fixed.
     Nothing was done (`sent` is False); `value` is the base URL as given,

@@ -171,12 +171,14 @@ def not_jira(where):
     plain http."""
     if where == "http-moved-to-https":
         return Loopback(lambda path: (301, {"Location": "https://jira.example.edu" + path}, b""))
+    if where == "a-web-page-there":
+        return Loopback(lambda path: (200, {"Content-Type": "text/html"}, PAGES["a-web-page"]))
     return Loopback(lambda path: (404, {"Content-Type": "text/html"},
                                   b"<html><body>Not Found</body></html>"))
 
 
 @pytest.mark.parametrize("where", ["wrong-context-path", "no-jira-at-the-address",
-                                   "http-moved-to-https"])
+                                   "http-moved-to-https", "a-web-page-there"])
 def test_a_jira_url_where_no_jira_answers_waits_and_the_admin_is_told(jira, tmp_path, where):
     before = len(jira.issues())
     with not_jira(where) as other, SmtpSink() as sink:
