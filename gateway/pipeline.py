@@ -199,9 +199,14 @@ def chosen_filter(delivery):
     from filtres import rebot
     from rules.bounces import looks_like_bounce
     from gateway.steps import FILTRE
-    first = [rebot.DOTTED] if looks_like_bounce(delivery.message) else []
-    for dotted in first + delivery.settings["filtres"]:
-        filtre = load_filter(dotted)(delivery)
+    chain = [rebot.DOTTED] if looks_like_bounce(delivery.message) else []
+    chain += delivery.settings["filtres"]
+    # Every class the chain names is loaded before any is asked: one that
+    # cannot be is a configuration failure for every message alike, not
+    # only for those that would have reached it.
+    classes = [load_filter(dotted) for dotted in chain]
+    for dotted, cls in zip(chain, classes):
+        filtre = cls(delivery)
         if filtre.es_aplicable():
             delivery.say("filter %s applies", filtre)
             state = filtre.state()

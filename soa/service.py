@@ -109,6 +109,7 @@ class SoapService:
         """The raw result of one call; _CannotServe when the WSDL the client
         was built from cannot serve it: the operation is missing, or there
         is no service at its address (HTTP 404, 405)."""
+        from lxml import etree
         from zeep import exceptions as zexc
         try:
             service = self._client(timeout)
@@ -117,6 +118,15 @@ class SoapService:
                 # No retry will find it: a wrong address in the settings.
                 raise ConfigurationFailure("the WSDL %s is not there (%s): check the address"
                                            % (self.wsdl, _short(e)), value=self.wsdl) from None
+            if isinstance(e, (zexc.XMLSyntaxError, zexc.DTDForbidden, etree.XMLSyntaxError,
+                              _NoService)):
+                # The address answered (200) with a whole document that makes
+                # no WSDL: a web page, the service's own page without ?wsdl.
+                # A cut answer is a transport error, never this.
+                raise ConfigurationFailure(
+                    "the address %s answers with something that is not a WSDL of a service "
+                    "(%s: %s): check the address (a WSDL's usually ends in ?wsdl)"
+                    % (self.wsdl, type(e).__name__, _short(e)), value=self.wsdl) from None
             raise BusFailure("loading the WSDL for %s: %s: %s" % (
                 operation, type(e).__name__, _short(e)), sent=False) from None
         try:
@@ -194,11 +204,11 @@ class SoapService:
         try:
             port = next(iter(next(iter(client.wsdl.services.values())).ports.values()))
         except StopIteration:
-            raise ValueError("the WSDL %s defines no service port" % self.wsdl) from None
+            raise _NoService("the WSDL %s defines no service port" % self.wsdl) from None
         address = self.endpoint or pinned_address(
             self.wsdl, port.binding_options.get("address"))
         if not address:
-            raise ValueError("the WSDL %s gives no service address" % self.wsdl)
+            raise _NoService("the WSDL %s gives no service address" % self.wsdl)
         self._service = client.create_service(port.binding.name, address)
         self._client_ref = client  # the service proxy needs it alive
 
@@ -206,6 +216,10 @@ class SoapService:
 # HTTP answers to a call that mean there is no such service at the address
 # the WSDL gave: the request was not carried out.
 NO_SERVICE_STATUSES = (404, 405)
+
+
+class _NoService(ValueError):
+    """The document at the WSDL address, read whole, names no service."""
 
 
 class _CannotServe(Exception):
