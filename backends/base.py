@@ -1,8 +1,8 @@
 """The ticket system, in the gateway's words: what a back-end implements.
 
-The filters and gateway/new_ticket.py speak to a ticket system only
-through this interface (wrapped by gateway/journalled.py, which journals
-every write). gateway/gn6.py implements it for GN6 over SOAP; a Jira
+The filters and gateway/writes/new_ticket.py speak to a ticket system only
+through this interface (wrapped by gateway/writes/journalled.py, which journals
+every write). backends/gn6/tickets.py implements it for GN6 over SOAP; a Jira
 back-end implements the same methods. Nothing here knows GN6's vocabulary
 (operation names, estat codes, PRIVAT/PUBLIC constants, date formats).
 

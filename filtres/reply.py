@@ -18,7 +18,7 @@ import logging
 import re
 
 from filtres.filtre import Filtre
-from gateway import parties, uploads
+from gateway.writes import parties, uploads
 from rules import trust
 from mail.limits import header_for_match, subject_for_match
 

@@ -69,17 +69,17 @@ def _deadline(settings):
 
 
 def probe_gn6(settings, deadline=None):
-    from gateway import gn6
+    from backends.gn6 import tickets as gn6
     return gn6.probe(settings, deadline or _deadline(settings))
 
 
 def probe_jira(settings):
-    from gateway import jira_tickets
+    from backends.jira import tickets as jira_tickets
     return jira_tickets.probe(settings, _deadline(settings))
 
 
 def probe_identitat(settings):
-    from gateway import gn6
+    from backends.gn6 import tickets as gn6
     return gn6.probe_directory(settings, _deadline(settings))
 
 
@@ -102,7 +102,7 @@ def status(settings, wanted):
     if not rows:
         _say("nothing in the journal for %s" % wanted)
         return PROBLEM
-    from gateway.summary import counts, ticket_of
+    from gateway.reports.summary import counts, ticket_of
     for key, message_id, state, outcome, reason, created, updated in rows:
         state = journal.state_of(key)
         comments, attachments = counts(state)

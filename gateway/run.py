@@ -25,7 +25,7 @@ class Run:
     back-end, a callable (settings, deadline, tell) -> TicketSystem whose
     writes are told to `tell` instead of made when it is not None; people:
     the person directory, (settings, deadline) -> client. None: GN6's
-    (gateway/gn6.py). In-process tests give fakes (tests/fake_tickets.py).
+    (backends/gn6/tickets.py). In-process tests give fakes (tests/fake_tickets.py).
 
     Frozen as email.policy objects are (a plain class, not a dataclass:
     this is imported by every delivery, and a dataclass costs ~1 ms to
@@ -65,7 +65,7 @@ class Run:
 
     def summary(self, facts, result, elapsed):
         """The message's summary line (a dry run's says WOULD-...)."""
-        from gateway import summary
+        from gateway.reports import summary
         summary.line(facts, result, elapsed, dry_run=self.dry_run)
 
     @property
@@ -93,12 +93,12 @@ class Run:
     def ticket_system(self, delivery):
         """The journalled ticket system for one delivery, its back-end in
         this run's variant (a dry run proves the credentials first)."""
-        from gateway.journalled import JournalledTickets
+        from gateway.writes.journalled import JournalledTickets
         make = self.backend
         if make is None and self.settings.get("backend") == "jira":
-            from gateway.jira_tickets import backend as make
+            from backends.jira.tickets import backend as make
         if make is None:
-            from gateway.gn6 import backend as make
+            from backends.gn6.tickets import backend as make
         tell = self.account if self.dry_run else None
         return JournalledTickets(make(self.settings, delivery.deadline, tell), delivery)
 
@@ -107,9 +107,9 @@ class Run:
         if self.people is not None:
             return lambda: self.people(self.settings, deadline)
         if self.settings.get("backend") == "jira":
-            from gateway import jira_tickets
+            from backends.jira import tickets as jira_tickets
             return lambda: jira_tickets.directory(self.settings, deadline)
-        from gateway import gn6
+        from backends.gn6 import tickets as gn6
         return lambda: gn6.directory(self.settings, deadline)
 
     # -- the quarantine and the admin
@@ -120,7 +120,8 @@ class Run:
             self.account("would keep the message in the quarantine %s"
                          % settings.quarantine_path)
             return
-        from gateway import notify, quarantine as q
+        from gateway import quarantine as q
+        from gateway.reports import notify
         path = q.keep(settings.quarantine_path, raw, entry.key, result.header,
                       result.reason, self.records.text())
         log.warning("%s: %s; kept in %s", result.header, result.reason, path)
@@ -158,7 +159,7 @@ class Run:
 
     def credentials_refused(self, error, raw):
         if self.writes:
-            from gateway import alerts
+            from gateway.reports import alerts
             alerts.credentials_refused(self.settings, error, raw, self.records.text())
 
     def deferred(self, entry, error, raw):
@@ -166,7 +167,7 @@ class Run:
         once when it has waited too long)."""
         from failures import CredentialsRefused
         if self.writes and not isinstance(error, CredentialsRefused):
-            from gateway import alerts
+            from gateway.reports import alerts
             alerts.deferred(self.settings, entry, str(error), raw, self.records.text())
 
     def poisoned(self, raw, error, deadline):

@@ -210,7 +210,7 @@ def check(settings, base):
     _check_log_level(settings["log_level"])
     if not all(isinstance(f, str) and "." in f for f in settings["filtres"]):
         raise SettingsError("settings key 'filtres': dotted class paths expected")
-    from gateway import jira_settings
+    from backends.jira import settings as jira_settings
     jira_settings.check(settings, base)
 
 
@@ -280,9 +280,9 @@ def _compile(key, pattern):
 
 
 def _check_rules(settings):
-    from gateway.gn6 import TICKET_FIELDS as ALTA_TIQUET
+    from backends.gn6.tickets import TICKET_FIELDS as ALTA_TIQUET
     if settings.get("backend") == "jira":   # rules name Jira fields (docs/jira.md)
-        from gateway.jira_settings import RULE_FIELDS as ALTA_TIQUET
+        from backends.jira.settings import RULE_FIELDS as ALTA_TIQUET
     for i, rule in enumerate(settings["valors_defecte"]):
         where = "valors_defecte[%d]" % i
         if not isinstance(rule, dict) or not isinstance(rule.get("order"), list) \

@@ -1,13 +1,13 @@
 """A ticket system in memory, for in-process tests of the pipeline.
 
-It implements gateway/tickets.py the way a back-end must, and can lose the
+It implements backends/base.py the way a back-end must, and can lose the
 answer to one write: the write is done, then the call fails as a timeout
 would (a TemporaryFailure with sent=True). `writes` lists what was done.
 """
 import datetime
 
 from failures import Refused, TemporaryFailure
-from gateway.tickets import Ticket, TicketSystem
+from backends.base import Ticket, TicketSystem
 
 
 class LostAnswer(TemporaryFailure):

@@ -1,5 +1,5 @@
 """--dry-run shows what a delivery would send: the same request, made by
-the same code (gateway/gn6.py's REQUESTS), not a hand-kept mirror."""
+the same code (backends/gn6/tickets.py's REQUESTS), not a hand-kept mirror."""
 import re
 
 from support import header, mail, run_mailtoticket

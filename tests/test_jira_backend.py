@@ -381,7 +381,7 @@ def test_paragraphs_of_a_plain_mail_stay_paragraphs_in_jira(jira, jira_settings)
 def test_only_the_jira_back_end_imports_the_jira_client():
     from tests.test_boundaries import crossings
     assert crossings(["mailtoticket.py", "gateway", "filtres"], ("jirarest",),
-                     allowed_files={"gateway/jira_tickets.py"}) == []
+                     allowed_files={"backends/jira/tickets.py"}) == []
 
 
 def test_server_data_center_with_a_personal_access_token(tmp_path, sink):

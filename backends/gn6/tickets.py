@@ -1,4 +1,4 @@
-"""GN6 behind the ticket-system interface (gateway/tickets.py).
+"""GN6 behind the ticket-system interface (backends/base.py).
 
 The only gateway module that imports `soa/` and knows GN6's vocabulary:
 operation and parameter names, estat codes, PRIVAT/PUBLIC, its date format
@@ -12,7 +12,7 @@ GN6's default GRAVETAT_MITJA).
 import logging
 
 from soa import parameters as P     # plain data: importing it costs nothing
-from gateway.tickets import Ticket, TicketSystem
+from backends.base import Ticket, TicketSystem
 
 log = logging.getLogger("mailtoticket.gn6")
 

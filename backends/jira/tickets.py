@@ -1,4 +1,4 @@
-"""Jira behind the ticket-system interface (gateway/tickets.py).
+"""Jira behind the ticket-system interface (backends/base.py).
 
 The only gateway module that imports `jirarest/` and knows Jira's
 vocabulary: issue keys, fields, status categories, visibility, watchers,
@@ -9,7 +9,7 @@ priority, components, assignee, customfield_N); it maps them.
 
 Exactly once: Jira can be asked what it already has, so a write whose
 answer was lost is looked for before it is sent again (`written`, the hook
-gateway/journalled.py calls): the issue by the message's journal label, a
+gateway/writes/journalled.py calls): the issue by the message's journal label, a
 comment by the marker on its last line, a file by name and size among the
 files added since the lost attempt.
 
@@ -21,7 +21,7 @@ import logging
 import re
 import time
 
-from gateway.tickets import Ticket, TicketSystem
+from backends.base import Ticket, TicketSystem
 
 log = logging.getLogger("mailtoticket.jira")
 
@@ -109,7 +109,7 @@ class JiraTickets(TicketSystem):
         self.tell = tell
         self.delivery = None
 
-    # -- the message this back-end works for (hook of gateway/journalled.py)
+    # -- the message this back-end works for (hook of gateway/writes/journalled.py)
     def for_delivery(self, delivery):
         self.delivery = delivery
 
@@ -170,7 +170,7 @@ class JiraTickets(TicketSystem):
         return "%s/secure/attachment/%s/%s" % (self.settings["jira_url"].rstrip("/"),
                                                ident, quote(name))
 
-    # -- what a lost write left (gateway/journalled.py asks after a lost answer)
+    # -- what a lost write left (gateway/writes/journalled.py asks after a lost answer)
     def written(self, write, codi, *args, since=None):
         """The value of a write an earlier delivery sent without getting the
         answer, if Jira has it; None if it is not there."""
@@ -292,10 +292,10 @@ class JiraTickets(TicketSystem):
         log.debug("issue %s: %s not set on Jira (shown by Jira itself)", codi,
                   ", ".join(sorted(fields)))
 
-    # -- the confirmation (hook of gateway/journalled.py, once the issue is the message's)
+    # -- the confirmation (hook of gateway/writes/journalled.py, once the issue is the message's)
     def opened(self, codi, fields):
         if self.settings["jira_confirmation"] and self.delivery is not None:
-            from gateway import confirmation
+            from gateway.writes import confirmation
             confirmation.send_once(self.delivery, codi, fields, self.tell)
 
     # -- markup

@@ -32,7 +32,7 @@ def credentials_refused(settings, error, raw, log_text):
         since = time.time() - settings["finestra_limit_minuts"] * 60
         if journal.noticed_since(CREDENTIALS_TOPIC, since):
             return
-        from gateway import notify
+        from gateway.reports import notify
         subject = "mailtoticket: credentials refused, mail is waiting"
         text = ("%s.\n\nEvery message waits in the mailbox (exit 75) until the "
                 "settings are fixed; none is lost or quarantined. Check them with:\n\n"
@@ -66,7 +66,7 @@ def deferred(settings, entry, reason, raw, log_text):
         log.error("message %s has been waiting %.1f hours since its first attempt "
                   "(%s); last reason: %s", entry.message_id, waited,
                   time.strftime("%Y-%m-%d %H:%M", time.localtime(started)), reason)
-        from gateway import notify
+        from gateway.reports import notify
         notify.send(settings, "mailtoticket: a message has waited %.0f hours" % waited,
                     "Message %s has been retried for %.1f hours (first attempt %s).\n\n"
                     "Last reason: %s\n\nSee: mailtoticket.py -c SETTINGS --status '%s'\n"

@@ -4,7 +4,7 @@ Jira does not mail outside customers, so the gateway does (as Jicket
 does): once the issue is the message's, the requester gets a mail naming
 its key, in text and HTML, through `servidor_mail`. Its subject carries
 [KEY] and its Message-ID is <KEY.hex@host>, so a reply finds the issue by
-either (jira_key_regex, regex_message_id: gateway/jira_settings.py).
+either (jira_key_regex, regex_message_id: backends/jira/settings.py).
 
 Never to automatic mail, never twice for one message (the journal step
 CONFIRMED), never past the loop guard's limit for the address: the guard
@@ -17,7 +17,7 @@ import logging
 import time
 import uuid
 
-from gateway import loop_guard
+from gateway.writes import loop_guard
 
 log = logging.getLogger("mailtoticket.confirmation")
 

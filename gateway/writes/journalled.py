@@ -1,6 +1,6 @@
 """The one journalled ticket system: every write of a delivery goes here.
 
-It wraps a back-end (gateway/tickets.py: GN6, its --dry-run variant, a fake
+It wraps a back-end (backends/base.py: GN6, its --dry-run variant, a fake
 in tests) with the journal's guarantees, so that no filter re-implements
 them:
 
@@ -19,7 +19,7 @@ them:
   back-end for a ticket it opened meanwhile (same requester, subject and
   address, since the day before the first attempt, owned by no other
   message) before opening another;
-- the per-sender loop guard (gateway/loop_guard.py) is checked before, and
+- the per-sender loop guard (gateway/writes/loop_guard.py) is checked before, and
   counted after, every write that mails somebody;
 - tickets are read once per delivery;
 - a back-end that can be asked what a lost write left (Jira: the comment's
@@ -33,7 +33,8 @@ import logging
 import time
 
 from failures import Refused, TemporaryFailure
-from gateway import loop_guard, steps
+from gateway import steps
+from gateway.writes import loop_guard
 
 log = logging.getLogger("mailtoticket.journal")
 
