@@ -22,9 +22,7 @@ def check(settings):
     """Settings already loaded and checked by the caller. One line per
     item, "OK ..." or "PROBLEM ...": fit for cron or a Nagios check."""
     problems = 0
-    remote = ((("Jira", lambda: probe_jira(settings)),) if settings.get("backend") == "jira"
-              else (("GN6", lambda: probe_gn6(settings)),
-                    ("directory", lambda: probe_identitat(settings))))
+    remote = tuple(backend(settings).probe())
     for name, probe in (("journal", lambda: _writable_file(settings.journal_path)),
                         ("quarantine", lambda: _writable_dir(settings.quarantine_path)),
                         ("log_file", lambda: _log_file(settings))) + remote:
@@ -68,19 +66,10 @@ def _deadline(settings):
     return Deadline(settings["temps_maxim_execucio"])
 
 
-def probe_gn6(settings, deadline=None):
-    from backends.gn6 import tickets as gn6
-    return gn6.probe(settings, deadline or _deadline(settings))
-
-
-def probe_jira(settings):
-    from backends.jira import tickets as jira_tickets
-    return jira_tickets.probe(settings, _deadline(settings))
-
-
-def probe_identitat(settings):
-    from backends.gn6 import tickets as gn6
-    return gn6.probe_directory(settings, _deadline(settings))
+def backend(settings):
+    """The configured back-end (backends/), its writes never made here."""
+    import backends
+    return backends.kind_of(settings)(settings, _deadline(settings))
 
 
 # -- --status ----------------------------------------------------------------

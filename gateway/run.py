@@ -21,11 +21,11 @@ log = logging.getLogger("mailtoticket")
 class Run:
     """settings: the loaded settings; records: the run's log lines
     (gateway/logs.py); dry_run, replay: the mode; tell: where a dry run
-    tells what it would do (stderr). backend: the ticket system's
-    back-end, a callable (settings, deadline, tell) -> TicketSystem whose
-    writes are told to `tell` instead of made when it is not None; people:
-    the person directory, (settings, deadline) -> client. None: GN6's
-    (backends/gn6/tickets.py). In-process tests give fakes (tests/fake_tickets.py).
+    tells what it would do (stderr). backend: the ticket system's class,
+    (settings, deadline, writes) -> TicketSystem (backends/base.py); people:
+    the person directory, (settings, deadline) -> client. None: what the
+    settings key `backend` names (backends/__init__.py). In-process tests
+    give fakes (tests/fake_tickets.py).
 
     Frozen as email.policy objects are (a plain class, not a dataclass:
     this is imported by every delivery, and a dataclass costs ~1 ms to
@@ -90,27 +90,33 @@ class Run:
             entry.finish(result.header, result.reason)
 
     # -- the ticket system
+    @property
+    def kind(self):
+        """The back-end's class: `backend` given to the Run (a test's), else
+        the one the settings key `backend` names (backends/__init__.py)."""
+        if self.backend is not None:
+            return self.backend
+        import backends
+        return backends.kind_of(self.settings)
+
     def ticket_system(self, delivery):
-        """The journalled ticket system for one delivery, its back-end in
-        this run's variant (a dry run proves the credentials first)."""
+        """The journalled ticket system for one delivery, its back-end's
+        writes in this run's mode (a dry run tells them, after proving the
+        credentials with the back-end's probes)."""
+        from backends.base import PERFORM, Describe
         from gateway.writes.journalled import JournalledTickets
-        make = self.backend
-        if make is None and self.settings.get("backend") == "jira":
-            from backends.jira.tickets import backend as make
-        if make is None:
-            from backends.gn6.tickets import backend as make
-        tell = self.account if self.dry_run else None
-        return JournalledTickets(make(self.settings, delivery.deadline, tell), delivery)
+        writes = Describe(self.account) if self.dry_run else PERFORM
+        backend = self.kind(self.settings, delivery.deadline, writes)
+        if self.dry_run:
+            for name, probe in backend.probe():
+                self.account("%s: %s" % (name, probe()))
+        return JournalledTickets(backend, delivery)
 
     def directory(self, deadline):
         """A callable making the person directory client on first use."""
         if self.people is not None:
             return lambda: self.people(self.settings, deadline)
-        if self.settings.get("backend") == "jira":
-            from backends.jira import tickets as jira_tickets
-            return lambda: jira_tickets.directory(self.settings, deadline)
-        from backends.gn6 import tickets as gn6
-        return lambda: gn6.directory(self.settings, deadline)
+        return lambda: self.kind(self.settings, deadline).directory()
 
     # -- the quarantine and the admin
     def quarantine(self, raw, entry, result):

@@ -76,9 +76,40 @@ def test_the_reference_servers_stand_apart_from_the_client_code():
                      ("gateway", "filtres", "mailtoticket", "jirarest", "soa")) == []
 
 
-def test_only_the_gn6_back_end_imports_soa():
-    assert crossings(["mailtoticket.py", "gateway", "rules", "filtres"], ("soa", "zeep"),
-                     allowed_files={"backends/gn6/tickets.py"}) == []
+CORE = ["mailtoticket.py", "gateway", "rules", "filtres", "mail"]
+
+
+@pytest.mark.parametrize("kind, client", [("gn6", ("soa", "zeep")),
+                                          ("jira", ("jirarest", "requests"))])
+def test_only_its_back_end_imports_a_ticket_systems_client(kind, client):
+    others = [path for path, _ in modules("backends")
+              if not path.startswith("backends/%s/" % kind)]
+    assert crossings(CORE + others, client) == []
+
+
+def test_the_core_reaches_the_back_ends_only_through_the_registry_and_the_interface():
+    kinds = [path.split("/")[1] for path, file in modules("backends")
+             if file.name == "__init__.py" and file.parent.parent.name == "backends"]
+    assert sorted(kinds) == ["gn6", "jira"]
+    assert crossings(CORE, tuple("backends." + kind for kind in kinds)) == []
+
+
+def test_the_back_ends_import_no_run_filter_or_rule_but_the_settings_error():
+    found = crossings(["backends"], ("gateway", "filtres", "rules", "mailtoticket",
+                                     "refservers"))
+    assert [line for line in found
+            if not line.endswith(("gateway.errors", "gateway.errors.SettingsError"))] == []
+
+
+def test_the_core_never_compares_a_kind_of_back_end_by_name():
+    found = []
+    for path, file in modules(*CORE):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        found += ["%s:%d" % (path, node.lineno) for node in ast.walk(tree)
+                  if isinstance(node, ast.Compare)
+                  and any(isinstance(c, ast.Constant) and c.value in ("gn6", "jira")
+                          for c in [node.left] + node.comparators)]
+    assert found == []
 
 
 def test_the_message_side_imports_nothing_of_settings_journal_or_soap():

@@ -1,48 +1,30 @@
 """GN6 behind the ticket-system interface (backends/base.py).
 
-The only gateway module that imports `soa/` and knows GN6's vocabulary:
-operation and parameter names, estat codes, PRIVAT/PUBLIC, its date format
-and file addresses. Each write is a row of REQUESTS: the operation and its
-parameters made from the domain's arguments. The real back-end sends the
-request; the --dry-run back-end (GN6(..., tell=...)) tells it on stderr
-instead. Both are made from the same row, so what --dry-run shows is what
-a delivery would send (a rule value `urgencia: ""` is sent, and shown, as
-GN6's default GRAVETAT_MITJA).
+The only module that imports `soa/` and knows GN6's vocabulary: operation
+and parameter names, estat codes, PRIVAT/PUBLIC, its date format and file
+addresses. Each write is a `Write` of one GN6 operation with its
+parameters, in the contract's order, made from the domain's arguments;
+the run's mode performs it or tells it (--dry-run), so what a dry run
+shows is what a delivery sends (a rule value `urgencia: ""` is sent, and
+shown, as GN6's default GRAVETAT_MITJA).
 """
+import datetime
 import logging
 
 from soa import parameters as P     # plain data: importing it costs nothing
-from backends.base import Ticket, TicketSystem
+from backends.base import Ticket, TicketSystem, Write
+from backends.gn6 import settings as gn6_settings
 
 log = logging.getLogger("mailtoticket.gn6")
 
 PLACEHOLDER = "(dry-run)"
-
-# Settings keys a ticket-opening rule (valors_defecte, paraules_clau) may set.
-TICKET_FIELDS = P.ALTA_TIQUET
+# The domain's update fields, as ModificarTiquet names them.
+UPDATE_NAMES = {"description": "descripcio", "due": "dataResol", "priority": "urgencia",
+                "team": "equipResolutor"}
 
 
 def _yes(flag):
     return "S" if flag else "N"
-
-
-# domain write -> (GN6 operation, its parameters from the write's arguments)
-REQUESTS = {
-    "open": lambda fields: ("AltaTiquet", _alta_values(fields)),
-    "comment": lambda codi, author, text, private, notify: (
-        "AfegirComentariTiquet", dict(
-            codiTiquet=codi, usuari=author, descripcio=text,
-            tipusComentari=P.PRIVAT if private else P.PUBLIC,
-            esNotificat=_yes(notify))),
-    "attach": lambda codi, author, name, data_base64: (
-        "AnnexarFitxerTiquet", dict(codiTiquet=codi, usuari=author, nomFitxer=name,
-                                    fitxerBase64=data_base64)),
-    "add_requester": lambda codi, user: (
-        "AfegirSolicitantTiquet", dict(codiTiquet=codi, solicitant=user)),
-    "reopen": lambda codi: ("ModificarTiquet", dict(codiTiquet=codi, estat=P.OBERT)),
-    "update": lambda codi, fields: ("ModificarTiquet", dict(
-        {name: _value(value) for name, value in fields.items()}, codiTiquet=codi)),
-}
 
 
 def _value(value):
@@ -50,69 +32,63 @@ def _value(value):
     return value.strftime(P.DATE_FORMAT) if hasattr(value, "strftime") else value
 
 
-def backend(settings, deadline, tell=None):
-    """The GN6 back-end of a run; with `tell` (--dry-run), one that proves
-    the credentials with a read, then tells its writes instead."""
-    gestio = client(settings, deadline)
-    if tell is not None:
-        tell("GN6: %s" % probe(settings, deadline))
-    return GN6(gestio, tell=tell)
+def _request(operation, values, codi=None, dry=None):
+    """A Write of one GN6 operation, its parameters in the contract's order."""
+    ordered = {name: values[name] for name in P.OPERATIONS[operation] if name in values}
+    return Write("call " + operation, codi, ordered, dry=dry)
 
 
-def _alta_values(fields):
+def alta_parameters(ticket):
+    """AltaTiquet's parameters for a NewTicket (the contract's defaults
+    where a value is empty)."""
     from soa.tiquets import alta_values
-    return alta_values(fields)
-
-
-def client(settings, deadline):
-    from soa.tiquets import GestioTiquets
-    return GestioTiquets(settings, deadline)
-
-
-def directory(settings, deadline):
-    """The person directory (GestioIdentitat), built on first use."""
-    from soa.identitat import GestioIdentitat
-    return GestioIdentitat(settings, deadline)
-
-
-def probe(settings, deadline):
-    """One authenticated read-only GN6 call: the bus credentials, and GN6's
-    username, password and domini. Raises on any failure."""
-    from soa.errors import Refusal
-    try:
-        client(settings, deadline).call("ConsultaTiquets", codi="0")
-    except Refusal as e:   # an answer: the credentials passed
-        return "credentials accepted (a ticket 0 lookup answered: %s)" % e.descripcio
-    return "credentials accepted (domini %s)" % settings["domini"]
-
-
-def probe_directory(settings, deadline):
-    address = (settings["mail_suport"] or ["mailtoticket-check@invalid"])[0]
-    found = directory(settings, deadline).llista_persones(address)
-    return "lookup answered (%d match(es) for %s)" % (len(found), address)
+    return alta_values(dict(ticket.fields, solicitant=ticket.requester,
+                            emailSolicitant=ticket.email, assumpte=ticket.subject,
+                            descripcio=ticket.description, equipResolutor=ticket.team,
+                            urgencia=ticket.priority,
+                            enviarMissatgeCreacio=_yes(ticket.notify)))
 
 
 class GN6(TicketSystem):
-    """tell: None to send the writes; for --dry-run, a callable told each
-    request instead (reads are still made: GN6 is read, never written)."""
+    name = "gn6"
+    rule_fields = P.ALTA_TIQUET
+    check_settings = staticmethod(gn6_settings.check)
 
-    def __init__(self, gestio, tell=None):
-        self.gestio = gestio
-        self.tell = tell
+    @classmethod
+    def instance(cls, settings):
+        return "%s|%s" % (settings["url_gn6"], settings["domini"])
 
-    def _write(self, write, *args):
-        operation, values = REQUESTS[write](*args)
-        if self.tell is None:
-            return self.gestio.call(operation, **values)
-        shown = []
-        for name in P.OPERATIONS[operation]:
-            value = values.get(name, "")
-            if name == "fitxerBase64":
-                value = "<%d characters of base64>" % len(value)
-            if value:
-                shown.append("%s=%r" % (name, value))
-        self.tell("would call %s(%s)" % (operation, ", ".join(shown)))
-        return None
+    @property
+    def gestio(self):
+        """The GestioTiquets client, built on first use."""
+        client = getattr(self, "_gestio", None)
+        if client is None:
+            from soa.tiquets import GestioTiquets
+            client = self._gestio = GestioTiquets(self.settings, self.deadline)
+        return client
+
+    def directory(self):
+        from soa.identitat import GestioIdentitat
+        return GestioIdentitat(self.settings, self.deadline)
+
+    # -- --check
+    def probe(self):
+        return [("GN6", self.probe_tickets), ("directory", self.probe_directory)]
+
+    def probe_tickets(self):
+        """One authenticated read-only GN6 call: the bus credentials, and
+        GN6's username, password and domini."""
+        from soa.errors import Refusal
+        try:
+            self.gestio.call("ConsultaTiquets", codi="0")
+        except Refusal as e:   # an answer: the credentials passed
+            return "credentials accepted (a ticket 0 lookup answered: %s)" % e.descripcio
+        return "credentials accepted (domini %s)" % self.settings["domini"]
+
+    def probe_directory(self):
+        address = (self.settings["mail_suport"] or ["mailtoticket-check@invalid"])[0]
+        found = self.directory().llista_persones(address)
+        return "lookup answered (%d match(es) for %s)" % (len(found), address)
 
     # -- reads
     def find(self, codi):
@@ -124,37 +100,47 @@ class GN6(TicketSystem):
                       requester=found.get("solicitant"),
                       email=found.get("emailSolicitant"))
 
-    def opened_since(self, fields, since, key):
-        import datetime
+    def opened_since(self, ticket, since, key):
         candidates = self.gestio.consulta_tiquets_dades(
-            solicitant=fields["solicitant"],
+            solicitant=ticket.requester,
             dataCreacioInici=since.strftime(P.DATE_FORMAT),
             dataCreacioFi=datetime.date.today().strftime(P.DATE_FORMAT))
         return [str(t["codi"]) for t in candidates
-                if (t.get("assumpte") or "") == fields["assumpte"]
-                and (t.get("emailSolicitant") or "").lower()
-                == (fields.get("emailSolicitant") or "").lower()]
+                if (t.get("assumpte") or "") == ticket.subject
+                and (t.get("emailSolicitant") or "").lower() == ticket.email.lower()]
 
     def file_url(self, annex):
         return P.FILE_URL % annex
 
     # -- writes
-    def open(self, fields, key):
+    def perform(self, write):
+        values = dict(write.fields)
+        if "fitxerBase64" in values:          # the file, encoded as it is sent
+            import base64
+            values["fitxerBase64"] = base64.b64encode(values["fitxerBase64"].read()).decode()
+        return self.gestio.call(write.what[len("call "):], **values)
+
+    def open(self, ticket, key):
         from soa.results import field
         from soa.tiquets import ticket_number
-        result = self._write("open", fields)
-        if self.tell is not None:
+        result = self.send(_request("AltaTiquet", alta_parameters(ticket), dry=PLACEHOLDER))
+        if result == PLACEHOLDER:
             return PLACEHOLDER
         return ticket_number(field(result, "codiTiquet"))
 
     def comment(self, codi, author, text, private, notify):
-        self._write("comment", codi, author, text, private, notify)
+        self.send(_request("AfegirComentariTiquet", dict(
+            codiTiquet=codi, usuari=author, descripcio=text,
+            tipusComentari=P.PRIVAT if private else P.PUBLIC,
+            esNotificat=_yes(notify)), codi))
 
-    def attach(self, codi, author, name, data_base64):
+    def attach(self, codi, author, name, data):
         from soa.errors import BusFailure
         from soa.results import field
-        result = self._write("attach", codi, author, name, data_base64)
-        if self.tell is not None:
+        result = self.send(_request("AnnexarFitxerTiquet", dict(
+            codiTiquet=codi, usuari=author, nomFitxer=name, fitxerBase64=data), codi,
+            dry=PLACEHOLDER))
+        if result == PLACEHOLDER:
             return PLACEHOLDER
         annex = field(result, "codiAnnex")
         if annex in (None, ""):
@@ -162,17 +148,20 @@ class GN6(TicketSystem):
         return str(annex)
 
     def add_requester(self, codi, user):
-        self._write("add_requester", codi, user)
+        self.send(_request("AfegirSolicitantTiquet", dict(codiTiquet=codi, solicitant=user),
+                           codi))
 
     def reopen(self, codi):
         """GN6 reopens only within the instance's deadline, and past it
-        still answers "1": the ticket is read again to know."""
-        self._write("reopen", codi)
-        if self.tell is not None:
-            self.tell("(dry run: assuming GN6 reopens it)")
+        still answers "1": the ticket is read again to know (a dry run
+        assumes it reopens)."""
+        answer = self.send(_request("ModificarTiquet", dict(codiTiquet=codi, estat=P.OBERT),
+                                    codi, dry=PLACEHOLDER))
+        if answer == PLACEHOLDER:
             return True
         again = self.find(codi)
         return again is not None and not again.closed
 
     def update(self, codi, fields):
-        self._write("update", codi, fields)
+        values = {UPDATE_NAMES.get(name, name): _value(value) for name, value in fields.items()}
+        self.send(_request("ModificarTiquet", dict(values, codiTiquet=codi), codi))

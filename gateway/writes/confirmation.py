@@ -1,64 +1,73 @@
-"""The confirmation mail to the requester of a new Jira issue.
+"""The confirmation mail to a new ticket's requester: a gateway step any
+back-end can ask for.
 
-Jira does not mail outside customers, so the gateway does (as Jicket
-does): once the issue is the message's, the requester gets a mail naming
-its key, in text and HTML, through `servidor_mail`. Its subject carries
-[KEY] and its Message-ID is <KEY.hex@host>, so a reply finds the issue by
-either (jira_key_regex, regex_message_id: backends/jira/settings.py).
-
-Never to automatic mail, never twice for one message (the journal step
-CONFIRMED), never past the loop guard's limit for the address: the guard
-that let the issue open gates its confirmation (the confirmation itself
-is not counted, or a desk on Jira would get half the limit of one on GN6). A mail
-server that does not take it costs a warning, not the message: the issue
-is there, and a retry would risk a second one.
+A ticket system that does not mail the requester (Jira does not mail
+outside customers) composes the mail (TicketSystem.confirmation); the
+gateway sends it through `servidor_mail` once the ticket is the
+message's, as one journalled step (CONFIRMED). Never to automatic mail,
+never twice for one message, never past the loop guard's limit for the
+address: the guard that let the ticket open gates its confirmation (the
+confirmation itself is not counted, or a desk that confirms would get half
+the limit of one that does not). A mail server that does not take it costs
+a warning, not the message: the ticket is there, and a retry would risk a
+second one. In a dry run the write is told, not sent.
 """
 import logging
 import time
-import uuid
 
+from backends.base import Write
 from gateway.writes import loop_guard
 
 log = logging.getLogger("mailtoticket.confirmation")
 
 CONFIRMED = "confirmation"     # journal step: the Message-ID sent, or why not
+# The longest a mail server may take the confirmation (within the deadline).
+SMTP_TIMEOUT = 30
 
 
-def send_once(delivery, key, fields, tell=None):
+def send_once(delivery, backend, codi, ticket):
     entry = delivery.entry
-    if entry.get(CONFIRMED) is not None:
+    if not backend.confirms() or entry.get(CONFIRMED) is not None:
         return
-    why_not = _why_not(delivery, fields)
+    address = ticket.email or delivery.sender.address
+    why_not = _why_not(delivery, address)
     if why_not:
-        log.info("no confirmation for %s: %s", key, why_not)
-        if tell is None:
-            entry.record(CONFIRMED, "not sent: " + why_not)
+        log.info("no confirmation for %s: %s", codi, why_not)
+        entry.record(CONFIRMED, "not sent: " + why_not)
         return
-    address = fields.get("emailSolicitant") or delivery.sender.address
+    mail = backend.confirmation(codi, ticket, address)
     settings = delivery.settings
-    mail = compose(settings, key, fields.get("assumpte") or "", address)
-    if tell is not None:
-        tell("would mail a confirmation of %s to %s" % (key, address))
-        return
-    import smtplib
-    host, _, port = settings["servidor_mail"].partition(":")
+
+    def perform(write):
+        return _send(settings, delivery.deadline, mail)
     try:
-        timeout = max(1.0, min(settings["jira_timeout"], delivery.deadline.remaining() - 1))
-        with smtplib.SMTP(host, int(port or 25), timeout=timeout) as smtp:
-            smtp.send_message(mail)
-    except (OSError, smtplib.SMTPException) as e:
-        log.warning("confirmation of %s to %s not sent through %s: %s", key, address,
+        backend.writes.send(Write("mail a confirmation", codi, dict(
+            to=address, subject=mail["Subject"], via=settings["servidor_mail"])), perform)
+    except (OSError, _smtp_error()) as e:
+        log.warning("confirmation of %s to %s not sent through %s: %s", codi, address,
                     settings["servidor_mail"], e)
         entry.record(CONFIRMED, "failed: %s" % e)
         return
     entry.record(CONFIRMED, mail["Message-ID"])
-    delivery.say("confirmation of %s mailed to %s", key, address)
+    delivery.say("confirmation of %s mailed to %s", codi, address)
 
 
-def _why_not(delivery, fields):
+def _smtp_error():
+    import smtplib
+    return smtplib.SMTPException
+
+
+def _send(settings, deadline, mail):
+    import smtplib
+    host, _, port = settings["servidor_mail"].partition(":")
+    timeout = max(1.0, min(SMTP_TIMEOUT, deadline.remaining() - 1))
+    with smtplib.SMTP(host, int(port or 25), timeout=timeout) as smtp:
+        smtp.send_message(mail)
+
+
+def _why_not(delivery, address):
     from rules.automatic import is_machine_mail
     from mail.addresses import valid_address
-    address = fields.get("emailSolicitant") or delivery.sender.address
     if not address or not valid_address(address):
         return "no address to mail"
     if is_machine_mail(delivery.message):
@@ -70,26 +79,3 @@ def _why_not(delivery, fields):
     if limit and count > limit:
         return "loop guard: %d writes for %s in the window" % (count, address)
     return None
-
-
-def compose(settings, key, subject, address):
-    from email.message import EmailMessage
-    from email.utils import formatdate
-    from urllib.parse import quote
-    values = {"key": key, "subject": subject,
-              "url": "%s/browse/%s" % (settings["jira_url"].rstrip("/"), quote(key))}
-    sender = settings["jira_confirmation_from"]
-    mail = EmailMessage()
-    mail["From"] = sender
-    mail["To"] = address
-    mail["Subject"] = settings["jira_confirmation_subject"].format(**values)
-    mail["Date"] = formatdate(localtime=True)
-    host = sender.rpartition("@")[2].strip(">") or "localhost"
-    mail["Message-ID"] = "<%s.%s@%s>" % (key, uuid.uuid4().hex, host)
-    mail["Auto-Submitted"] = "auto-replied"     # RFC 3834: not to be answered by machines
-    mail.set_content(settings["jira_confirmation_template_text"].format(**values))
-    import html
-    escaped = {k: html.escape(v) for k, v in values.items()}
-    mail.add_alternative(settings["jira_confirmation_template_html"].format(**escaped),
-                         subtype="html")
-    return mail
