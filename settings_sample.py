@@ -146,8 +146,13 @@ settings = {
     # The original tool's key for its REST identity service; this project
     # asks the bus (url_identitat) instead. Accepted and unused.
     "identitat_digital_apikey": None,
-    # Senders whose mail is skipped: addresses, domains ("@example.org"), or
-    # regexes starting with ^.
+    # Senders whose mail is skipped: addresses, domains, or regexes starting
+    # with ^. In every address list of these settings (reenviaments,
+    # mails_no_ticket, mails_sempre_ticket, remitents_formularis,
+    # remitents_permesos, remitents_denegats) an entry is an address (any
+    # case); "@example.org": addresses at that domain exactly; "example.org":
+    # addresses at that domain and at its subdomains (x@lists.example.org);
+    # "^...": a regex matched from the start, case-insensitive.
     "mails_no_ticket": [],
     # Senders always ticketed, even if their mail looks automatic.
     "mails_sempre_ticket": [],
@@ -261,9 +266,8 @@ settings = {
     "no_escriure_sortida": False,
 
     # ---------------------------------------------------------- sender lists
-    # For both back-ends (docs/jira.md). Addresses, domains ("@example.org",
-    # or "example.org": the domain and its subdomains) or regexes starting
-    # with ^. remitents_permesos not empty: only those senders are ticketed;
+    # For both back-ends (docs/jira.md). Addresses, domains or regexes
+    # starting with ^, as every address list here (see mails_no_ticket). remitents_permesos not empty: only those senders are ticketed;
     # remitents_denegats: never ticketed. A refused sender's mail is SKIP
     # (logged, not quarantined), like mails_no_ticket.
     "remitents_permesos": [],

@@ -196,7 +196,7 @@ def resolve_sender(delivery):
     forwarders = settings["reenviaments"]
     if forwarders and (matches(sender.address, forwarders) or
                        matches(senders.canonical(message.from_address), forwarders)):
-        from filtres.reply import ticket_number
+        from rules.reply_match import ticket_number
         from mail.forward import original_sender
         original = senders.canonical(original_sender(message))
         own = [senders.canonical(a) for a in settings["mail_suport"]]

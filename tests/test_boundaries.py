@@ -157,3 +157,10 @@ def test_filters_use_only_the_public_api_of_what_they_are_given():
                   and not node.attr.startswith("__")
                   and ast.unparse(node.value) != "self"]
     assert found == []
+
+
+def test_only_the_pipeline_reaches_the_filter_chain():
+    """Filters use the gateway; the gateway loads the chain in one place
+    (gateway/pipeline.py) and asks rules/, not a filter, what a reply is."""
+    assert crossings(["gateway", "backends", "rules", "mail"], ("filtres",),
+                     allowed_files={"gateway/pipeline.py"}) == []

@@ -66,7 +66,7 @@ def base_parameters(delivery, solicitant, email):
     message, settings = delivery.message, delivery.settings
     subject = message.subject.strip()
     if delivery.follows_closed:
-        from filtres.reply import without_ticket_tag
+        from rules.reply_match import without_ticket_tag
         subject = without_ticket_tag(subject, settings)
     return {
         "solicitant": solicitant,
