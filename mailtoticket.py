@@ -150,7 +150,7 @@ def exit_now(code):
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()
-    except Exception:  # e.g. a closed pipe: let the normal exit report it
+    except (OSError, ValueError):  # a closed pipe: let the normal exit report it
         sys.exit(code)
     os._exit(code)
 

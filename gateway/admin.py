@@ -155,5 +155,5 @@ def _headers(path):
             head = f.read(64 * 1024).split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
         msg = BytesHeaderParser(policy=default).parsebytes(head + b"\n\n")
         return {"from": str(msg.get("From", "")), "subject": str(msg.get("Subject", ""))}
-    except Exception:
-        return {}
+    except Exception as e:  # any file the quarantine holds: say, never a traceback
+        return {"subject": "(headers unreadable: %s: %s)" % (type(e).__name__, e)}

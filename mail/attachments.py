@@ -19,6 +19,7 @@ from mail.headers import part_header, part_transfer_encoding
 from mail.limits import name_for_match
 from mail.payload import decode_base64_text, part_payload, raw_payload
 from mail.rawmime import split_entity
+from mail.failsafe import noted
 
 __all__ = ["Attachment", "attachments", "select"]
 
@@ -164,7 +165,7 @@ def _extension(content_type):
     try:
         import mimetypes  # only for unnamed parts of unusual types
         ext = mimetypes.guess_extension(content_type, strict=False)
-    except Exception:
+    except (TypeError, ValueError):
         ext = None
     return ext or ".bin"
 
@@ -234,8 +235,8 @@ def message_bytes(message, leaf):
             for sub in payload:
                 BytesGenerator(out, mangle_from_=False).flatten(sub)
             return out.getvalue()
-    except Exception:
-        pass
+    except Exception as e:  # a message part that cannot be flattened
+        noted("attached message (its payload used)", e)
     return part_payload(leaf.part)
 
 
@@ -251,7 +252,8 @@ def _same_headers(body, part):
         head, _ = split_entity(body)
         found = re.findall(rb"^([\041-\071\073-\176]+):", head, re.M)
         return [n.decode("ascii").lower() for n in found] == names
-    except Exception:
+    except Exception as e:  # a broken inner header block
+        noted("headers of an attached message", e)
         return False
 
 
@@ -284,7 +286,8 @@ def _message_name(message, leaf):
         if inner is None:
             return ""
         subject = decode_header(part_header(inner, "Subject") or "")
-    except Exception:
+    except Exception as e:  # a broken attached message
+        noted("subject of an attached message", e)
         return ""
     subject = re.sub(r"[\\/:*?\"<>|]+", "_", subject).strip()
     return _safe_name(subject[:150] + ".eml") if subject else ""
@@ -417,7 +420,7 @@ def select(attachments, settings):
         try:
             value = get(key, default) if get else getattr(settings, key,
                                                           default)
-        except Exception:
+        except (KeyError, AttributeError, TypeError):
             return default
         return default if value is None else value
 

@@ -26,6 +26,7 @@ from mail.charsets import clean_text
 from mail.headers import part_params
 from mail.htmltext import escape, html_to_text, unescape
 from mail.payload import part_text
+from mail.failsafe import noted
 
 __all__ = ["body_leaves", "description_html", "replace_cid_images",
            "rewrite_cids", "text_to_html"]
@@ -160,7 +161,8 @@ def _soup(markup):
     from bs4 import BeautifulSoup
     try:
         return BeautifulSoup(markup, "lxml")
-    except Exception:  # lxml missing (FeatureNotFound) or choking
+    except Exception as e:  # lxml missing (FeatureNotFound) or choking
+        noted("HTML with lxml (html.parser used)", e)
         return BeautifulSoup(markup, "html.parser")
 
 
@@ -331,7 +333,7 @@ def _alternative_of(message, path):
             if node.get_content_type() == "multipart/alternative":
                 found = path[:depth]
             node = node.get_payload()[index]
-    except Exception:
+    except (IndexError, AttributeError, TypeError):   # a path into a broken tree
         return found
     return found
 
@@ -420,7 +422,8 @@ def _render_html(markup, strip_quotes, visible_texts):
     try:
         fragment, visible = _prune(markup)
         cleaned = _get_cleaner().clean(fragment).strip()
-    except Exception:  # RecursionError on absurdly nested markup...
+    except Exception as e:  # RecursionError on absurdly nested markup...
+        noted("HTML markup (shown as its text)", e)
         cleaned = ""
         visible = html_to_text(markup)
     visible_texts.append(visible)

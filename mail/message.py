@@ -100,7 +100,7 @@ class Message:
         elif not isinstance(raw, bytes):
             try:
                 raw = bytes(raw)
-            except Exception:
+            except (TypeError, ValueError):
                 raw = b""
         self.raw = raw
         self.bounds = Bounds()
@@ -135,7 +135,9 @@ class Message:
         try:
             # Headers only; the body stays one opaque payload.
             return _BytesParser(_class=factory).parsebytes(raw, headersonly=True)
-        except Exception:
+        except Exception as e:  # not even the headers: an empty message
+            if message is not None:
+                message.note_defect("headers (read as an empty message)", e)
             return _EmailMessage()
 
     def _unwrap_signed(self):
@@ -317,7 +319,8 @@ class Message:
     def _is_readable(self):
         try:
             keys = self.email.keys()
-        except Exception:
+        except Exception as e:  # headers the email package cannot list
+            self.note_defect("header names", e)
             keys = []
         if not keys:  # also empty or blank input
             return False

@@ -10,6 +10,7 @@ import re
 
 from mail.charsets import decode_bytes
 from mail.headers import part_charset, part_transfer_encoding
+from mail.failsafe import noted
 
 __all__ = ["decode_base64_text", "part_payload", "part_text", "raw_payload"]
 
@@ -41,7 +42,8 @@ def raw_payload(part):
     except AttributeError:
         try:
             payload = part.get_payload()
-        except Exception:
+        except Exception as e:  # a part the email package cannot give
+            noted("a part's payload", e)
             payload = None
     return payload
 
@@ -59,7 +61,7 @@ def part_payload(part):
     if not isinstance(payload, str):
         try:
             return bytes(payload)
-        except Exception:
+        except (TypeError, ValueError):
             return b""
     cte = part_transfer_encoding(part)
     if cte == "base64":
@@ -74,7 +76,8 @@ def part_payload(part):
         try:
             decoded = part.get_payload(decode=True)
             return decoded if isinstance(decoded, bytes) else data
-        except Exception:
+        except Exception as e:  # uudecode of broken lines
+            noted("uuencoded payload (kept encoded)", e)
             return data
     return data
 
