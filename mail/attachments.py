@@ -89,6 +89,17 @@ class Attachment:
             return b""
         return part_payload(self._part)
 
+    def open(self):
+        """The decoded bytes as a binary file object: a clean base64 part is
+        decoded as it is read (mail/streams.py), never held decoded whole."""
+        if self._data is None and self._part is not None:
+            text = _base64_text(self._part)
+            if text is not None and _base64_size(text) == self.size:
+                from mail.streams import Base64Reader
+                return Base64Reader(text, self.size)
+        import io
+        return io.BytesIO(self.payload())
+
     def base64(self) -> str:
         """The payload base64-encoded without newlines (GN6's fitxerBase64)."""
         if self._data is None and self._part is not None:

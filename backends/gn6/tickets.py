@@ -38,6 +38,22 @@ def _request(operation, values, codi=None, dry=None):
     return Write("call " + operation, codi, ordered, dry=dry)
 
 
+def _base64(data):
+    """fitxerBase64 of a FileData: encoded as it is sent (soa.service
+    Streamed) when it is large, so the file is never held encoded whole."""
+    from mail.streams import base64_chunks, base64_length
+    from soa.service import STREAM_MIN_CHARS, Streamed
+    length = base64_length(data.size)
+    if length < STREAM_MIN_CHARS:
+        with data.open() as stream:
+            return b"".join(base64_chunks(stream)).decode("ascii")
+
+    def chunks():
+        with data.open() as stream:
+            yield from base64_chunks(stream)
+    return Streamed(length, chunks)
+
+
 def alta_parameters(ticket):
     """AltaTiquet's parameters for a NewTicket (the contract's defaults
     where a value is empty)."""
@@ -115,9 +131,8 @@ class GN6(TicketSystem):
     # -- writes
     def perform(self, write):
         values = dict(write.fields)
-        if "fitxerBase64" in values:          # the file, encoded as it is sent
-            import base64
-            values["fitxerBase64"] = base64.b64encode(values["fitxerBase64"].read()).decode()
+        if "fitxerBase64" in values:
+            values["fitxerBase64"] = _base64(values["fitxerBase64"])
         return self.gestio.call(write.what[len("call "):], **values)
 
     def open(self, ticket, key):

@@ -22,10 +22,9 @@ def upload(delivery, codi, usuari):
 
 def file_data(attachment):
     """The attachment's bytes as the back-ends take them (backends/base.py
-    FileData): decoded when a write sends them, not before."""
-    import io
+    FileData): streamed from the message when a write sends them."""
     from backends.base import FileData
-    return FileData(lambda: io.BytesIO(attachment.payload()), attachment.size)
+    return FileData(attachment.open, attachment.size)
 
 
 def with_attachments(delivery, description, uploaded, skipped):
