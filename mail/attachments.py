@@ -93,9 +93,12 @@ class Attachment:
         """The decoded bytes as a binary file object: a clean base64 part is
         decoded as it is read (mail/streams.py), never held decoded whole."""
         if self._data is None and self._part is not None:
+            from mail.streams import Base64Reader
+            if _span_size(self._part) == self.size:
+                raw, start, end = self._part._mtt_span
+                return Base64Reader(raw, self.size, start, end)
             text = _base64_text(self._part)
             if text is not None and _base64_size(text) == self.size:
-                from mail.streams import Base64Reader
                 return Base64Reader(text, self.size)
         import io
         return io.BytesIO(self.payload())
@@ -108,6 +111,15 @@ class Attachment:
                 return text
         return binascii.b2a_base64(self.payload(), newline=False) \
             .decode("ascii")
+
+
+def _span_size(part):
+    """Decoded size of a base64 body kept in the message's bytes
+    (mail/bigbodies.py), or None."""
+    from mail.bigbodies import base64_size, span_of
+    if span_of(part) is None or part_transfer_encoding(part) != "base64":
+        return None
+    return base64_size(part)
 
 
 def _base64_text(part):
@@ -154,6 +166,9 @@ def _clean_base64_text(part):
 
 
 def _size(part):
+    size = _span_size(part)
+    if size is not None:
+        return size
     text = _base64_text(part)
     if text is not None:
         size = _base64_size(text)

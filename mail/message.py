@@ -23,6 +23,7 @@ from email.message import Message as _EmailMessage
 from email.parser import BytesParser as _BytesParser
 from email.feedparser import BytesFeedParser as _BytesFeedParser
 
+from mail import bigbodies
 from mail.addresses import parse_addresses
 from mail.folding import mend_folding
 from mail.headers import (
@@ -108,7 +109,12 @@ class Message:
         # What the parser reads: header folding mended (folding.py). Raw
         # parts are cut from these bytes, so that they match the tree.
         self._parsed_raw = mend_folding(raw)
-        self.email = self._parse(self._parsed_raw, self.bounds, self)
+        # Long base64 bodies stay in these bytes, not copied into the tree
+        # (mail/bigbodies.py).
+        parsed, spans = bigbodies.cut(self._parsed_raw)
+        self.email = self._parse(parsed, self.bounds, self)
+        del parsed
+        bigbodies.restore(self.email, self._parsed_raw, spans)
         if part_content_type(self.email) in _OPAQUE_SIGNED:
             try:
                 self._unwrap_signed()
@@ -263,8 +269,8 @@ class Message:
             ctype = part_content_type(part)
             # raw_payload(), not get_payload(): that would decode the body
             # of every leaf (a copy of each attachment) just to look at it.
-            payload = raw_payload(part)
-            if ctype.startswith("multipart/") and isinstance(payload, list):
+            payload = raw_payload(part) if ctype.startswith("multipart/") else None
+            if isinstance(payload, list):
                 if len(path) >= _MAX_DEPTH:
                     self.bounds.note("parts nested deeper than %d levels" % _MAX_DEPTH)
                 else:

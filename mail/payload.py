@@ -37,6 +37,9 @@ def raw_payload(part):
     """A part's payload as stored by the parser: for a leaf, the body text
     with 8-bit bytes as surrogate escapes. (get_payload() would already
     decode those with the declared charset, replacing what fails.)"""
+    if getattr(part, "_mtt_span", None) is not None:   # kept in the message's bytes
+        from mail.bigbodies import text_of
+        return text_of(part)
     try:
         payload = part._payload
     except AttributeError:

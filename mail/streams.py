@@ -20,12 +20,14 @@ class Base64Reader(io.RawIOBase):
     the decoded size and `tell()` what was read (requests-toolbelt reads
     them for the Content-Length of a multipart body)."""
 
-    def __init__(self, text, size):
+    def __init__(self, text, size, start=0, end=None):
         super().__init__()
-        self.text = text
+        self.text = text          # str, or the message's bytes (with start, end)
         self.len = size
-        self.at = 0               # next character of `text` to decode
-        self.carry = ""           # clean characters waiting for a whole quantum
+        self.at = start           # next character of `text` to decode
+        self.end = len(text) if end is None else end
+        self.strip = _STRIP if isinstance(text, str) else None
+        self.carry = text[:0]     # clean characters waiting for a whole quantum
         self.pending = b""        # decoded bytes of the current window
         self.taken = 0            # how many of them were read
         self.position = 0         # bytes read in all
@@ -37,14 +39,16 @@ class Base64Reader(io.RawIOBase):
         return True
 
     def readinto(self, buffer):
-        while self.taken == len(self.pending) and (self.at < len(self.text) or self.carry):
-            chunk = self.carry + self.text[self.at:self.at + WINDOW].translate(_STRIP)
+        while self.taken == len(self.pending) and (self.at < self.end or self.carry):
+            window = self.text[self.at:min(self.at + WINDOW, self.end)]
+            chunk = self.carry + (window.translate(self.strip) if self.strip
+                                  else window.translate(None, b"\r\n \t"))
             self.at += WINDOW
-            if self.at < len(self.text):
+            if self.at < self.end:
                 whole = len(chunk) - len(chunk) % 4
                 chunk, self.carry = chunk[:whole], chunk[whole:]
             else:
-                self.carry = ""
+                self.carry = self.text[:0]
             self.pending, self.taken = binascii.a2b_base64(chunk), 0
         count = min(len(buffer), len(self.pending) - self.taken)
         buffer[:count] = memoryview(self.pending)[self.taken:self.taken + count]
