@@ -321,10 +321,13 @@ def _message_name(message, leaf):
 
 def _uuencoded(leaf):
     from mail.payload import part_text
-    from mail.uuencode import split_uuencoded
     if leaf.content_type != "text/plain":
         return []
-    _, files = split_uuencoded(part_text(leaf.part))
+    text = part_text(leaf.part)
+    if "begin" not in text:   # the uuencode reader, only for text that may hold a file
+        return []
+    from mail.uuencode import split_uuencoded
+    _, files = split_uuencoded(text)
     return [Attachment(_safe_name(name) or "attachment.bin",
                        "application/octet-stream", None, False, len(data),
                        None, data) for name, data in files]

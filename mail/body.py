@@ -305,8 +305,10 @@ def _leaf_text(leaf):
     """A text/plain body leaf decoded, format=flowed undone, uuencoded
     files left out (they are attachments), inline PGP clear-signed text
     read as the text it signs."""
-    from mail.uuencode import split_uuencoded
-    text, _ = split_uuencoded(part_text(leaf.part))
+    text = part_text(leaf.part)
+    if "begin" in text:      # the uuencode reader, only for text that may hold a file
+        from mail.uuencode import split_uuencoded
+        text, _ = split_uuencoded(text)
     if "-----BEGIN PGP SIGNED MESSAGE-----" in text:
         from mail.special import unarmor_signed
         text = unarmor_signed(text)

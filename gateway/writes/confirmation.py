@@ -27,7 +27,7 @@ SMTP_TIMEOUT = 30
 
 def send_once(delivery, backend, codi, ticket):
     entry = delivery.entry
-    if not backend.confirms() or entry.get(CONFIRMED) is not None:
+    if entry.get(CONFIRMED) is not None:
         return
     address = ticket.email or delivery.sender.address
     why_not = _why_not(delivery, address)

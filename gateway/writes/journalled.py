@@ -134,8 +134,9 @@ class JournalledTickets:
             loop_guard.note(self.delivery)
         self.delivery.journal.claim_ticket(codi, entry.key)
         self.backend.opened(codi, ticket)
-        from gateway.writes import confirmation
-        confirmation.send_once(self.delivery, self.backend, codi, ticket)
+        if self.backend.confirms():
+            from gateway.writes import confirmation
+            confirmation.send_once(self.delivery, self.backend, codi, ticket)
         return codi
 
     def _find_lost(self, ticket):
