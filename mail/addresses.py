@@ -161,16 +161,3 @@ def matching_entry(address, entries):
         elif entry.lower() == address:
             return written
     return None
-    for entry in entries:
-        entry = entry.strip()
-        if entry.startswith("^"):
-            if re.match(entry, address, re.IGNORECASE):
-                return True
-        elif "@" not in entry.lstrip("@"):       # a domain: "upc.edu" or "@upc.edu"
-            domain = entry.lstrip("@").lower()
-            if address.endswith("@" + domain) or (
-                    entry[0] != "@" and address.endswith("." + domain)):
-                return True
-        elif entry.lower() == address:
-            return True
-    return False

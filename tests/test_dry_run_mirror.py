@@ -55,23 +55,26 @@ def same_writes(dry_run, real_run, placeholders):
     return normalised == dry_run
 
 
-def test_gn6_dry_run_tells_exactly_the_writes_the_real_run_performs(
-        server, settings_file, tmp_path):
-    settings = settings_file(folder=tmp_path, assignar_data_resolucio_amb_data_creacio=True)
-    log_file = tmp_path / "mailtoticket.log"
-    raw = with_file(mail(subject="Mirror of writes"))
-
+def dry_then_real(raw, settings, log_file):
+    """The dry run's writes told, then the real run's writes performed."""
     dry = run_mailtoticket(raw, settings, "--dry-run")
     start = log_file.stat().st_size if log_file.exists() else 0
     real = run_mailtoticket(raw, settings)
-
     assert header(dry) == header(real) == "SUCCESS"
+    return told(dry.stderr), performed(log_file, start)
+
+
+def test_gn6_dry_run_tells_exactly_the_writes_the_real_run_performs(
+        server, settings_file, tmp_path):
+    settings = settings_file(folder=tmp_path, assignar_data_resolucio_amb_data_creacio=True)
+    dry_writes, real_writes = dry_then_real(with_file(mail(subject="Mirror of writes")),
+                                            settings, tmp_path / "mailtoticket.log")
+
     [ticket] = [t for t in server.tickets() if t["assumpte"] == "Mirror of writes"]
-    real_writes = performed(log_file, start)
     assert [w.split("(")[0] for w in real_writes] == [
         "call AltaTiquet", "call AnnexarFitxerTiquet", "call ModificarTiquet",
         "call ModificarTiquet"]
-    assert same_writes(told(dry.stderr), real_writes, [
+    assert same_writes(dry_writes, real_writes, [
         (r"codiTiquet='%s'" % ticket["codi"], "codiTiquet='(dry-run)'"),
         (r"fileId=\d+", "fileId=(dry-run)")])
 
@@ -79,16 +82,11 @@ def test_gn6_dry_run_tells_exactly_the_writes_the_real_run_performs(
 def test_jira_dry_run_tells_exactly_the_writes_the_real_run_performs(
         jira, jira_settings, sink, tmp_path):
     settings = jira_settings(jira_confirmation=True, jira_confirmation_from="suport@upc.edu")
-    log_file = tmp_path / "mailtoticket.log"
-    raw = with_file(mail(subject="Mirror of Jira writes"))
+    dry_writes, real_writes = dry_then_real(
+        with_file(mail(subject="Mirror of Jira writes")), settings,
+        tmp_path / "mailtoticket.log")
 
-    dry = run_mailtoticket(raw, settings, "--dry-run")
-    start = log_file.stat().st_size if log_file.exists() else 0
-    real = run_mailtoticket(raw, settings)
-
-    assert header(dry) == header(real) == "SUCCESS"
-    real_writes = performed(log_file, start)
     assert [w.split("(")[0] for w in real_writes] == [
         "create_issue", "set_property", "mail a confirmation", "upload_attachment"]
     key = re.search(r"set_property\(key='([A-Z]+-\d+)'", real_writes[1]).group(1)
-    assert same_writes(told(dry.stderr), real_writes, [(re.escape(key) + r"\b", "DRY-0")])
+    assert same_writes(dry_writes, real_writes, [(re.escape(key) + r"\b", "DRY-0")])

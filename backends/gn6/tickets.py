@@ -10,6 +10,7 @@ shown, as GN6's default GRAVETAT_MITJA).
 """
 import datetime
 import logging
+from functools import cached_property
 
 from soa import parameters as P     # plain data: importing it costs nothing
 from backends.base import Ticket, TicketSystem, Write
@@ -74,14 +75,11 @@ class GN6(TicketSystem):
     def instance(cls, settings):
         return "%s|%s" % (settings["url_gn6"], settings["domini"])
 
-    @property
+    @cached_property
     def gestio(self):
         """The GestioTiquets client, built on first use."""
-        client = getattr(self, "_gestio", None)
-        if client is None:
-            from soa.tiquets import GestioTiquets
-            client = self._gestio = GestioTiquets(self.settings, self.deadline)
-        return client
+        from soa.tiquets import GestioTiquets
+        return GestioTiquets(self.settings, self.deadline)
 
     def directory(self):
         from soa.identitat import GestioIdentitat

@@ -21,6 +21,7 @@ by backends/jira/confirmation.py and sent by the gateway.
 import logging
 import re
 import time
+from functools import cached_property
 
 from backends.base import PERFORM, Ticket, TicketSystem, Write
 from backends.jira import settings as jira_settings
@@ -84,13 +85,10 @@ class Jira(TicketSystem):
         super().__init__(settings, deadline, writes)
         self.delivery = None
 
-    @property
+    @cached_property
     def jira(self):
         """The client, built on first use."""
-        made = getattr(self, "_jira", None)
-        if made is None:
-            made = self._jira = client(self.settings, self.deadline)
-        return made
+        return client(self.settings, self.deadline)
 
     def directory(self):
         from backends.jira.people import JiraPeople
