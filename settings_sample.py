@@ -275,7 +275,10 @@ settings = {
 
     # ------------------------------------------------------- ticket system
     # "gn6" (the SOAP settings above) or "jira" (the jira_* keys below;
-    # docs/jira.md). Nothing else in these settings changes with it.
+    # docs/jira.md), or a kind a settings file registers itself
+    # (`import backends; backends.register("name", "module:Class")`:
+    # docs/DESIGN.md, "Adding a ticket system"). Nothing else in these
+    # settings changes with it.
     "backend": "gn6",
     # Jira site base URL (Cloud: https://yourdesk.atlassian.net; Server/DC:
     # the base URL with its context path).
