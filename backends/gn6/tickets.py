@@ -13,15 +13,14 @@ import logging
 from functools import cached_property
 
 from soa import parameters as P     # plain data: importing it costs nothing
-from backends.base import Ticket, TicketSystem, Write
+from backends.base import DOMAIN_NAMES, Ticket, TicketSystem, Write
 from backends.gn6 import settings as gn6_settings
 
 log = logging.getLogger("mailtoticket.gn6")
 
 PLACEHOLDER = "(dry-run)"
 # The domain's update fields, as ModificarTiquet names them.
-UPDATE_NAMES = {"description": "descripcio", "due": "dataResol", "priority": "urgencia",
-                "team": "equipResolutor"}
+UPDATE_NAMES = dict({domain: name for name, domain in DOMAIN_NAMES.items()}, due="dataResol")
 
 
 def _yes(flag):
@@ -36,6 +35,9 @@ def _value(value):
 def _request(operation, values, codi=None, dry=None):
     """A Write of one GN6 operation, its parameters in the contract's order."""
     ordered = {name: values[name] for name in P.OPERATIONS[operation] if name in values}
+    if len(ordered) < len(values):   # a field must not be lost unseen
+        log.warning("%s has no parameter %s: not sent", operation,
+                    ", ".join(sorted(set(values) - set(ordered))))
     return Write("call " + operation, codi, ordered, dry=dry)
 
 
