@@ -13,9 +13,11 @@ settings = {
     # WSDL locations (URL or file path). The service address inside the WSDL is
     # used unless endpoint_gn6 / endpoint_identitat override it (same WSDL,
     # test bus vs production bus).
-    # The defaults are the production bus of the original tool's guide, as
-    # it hard-coded them: pointing at a test bus is a settings change.
-    "url_gn6": "https://bus-soa.upc.edu/gN6/GestioTiquetsv5?wsdl",
+    # The defaults are the production bus: url_gn6 is the GN6 v6 service the
+    # original tool's code has called since 2019 (v6 adds additional
+    # requesters; its guide still names v5), url_identitat the guide's
+    # Personesv6 address. Pointing at a test bus is a settings change.
+    "url_gn6": "https://bus-soa.upc.edu/gN6/GestioTiquetsv6?wsdl",
     "url_identitat": "https://public.bus-soa.upc.edu/GestioIdentitat/Personesv6?wsdl",
     "endpoint_gn6": None,
     "endpoint_identitat": None,
@@ -39,7 +41,10 @@ settings = {
     # Filter classes, tried in order; the first applicable one handles the
     # message. Shipped: filtres.reply.FiltreReply,
     # filtres.reply_reobrint.FiltreReplyReobrint, filtres.nou.FiltreNou,
-    # filtres.nou_extern.FiltreNouExtern.
+    # filtres.nou_extern.FiltreNouExtern. A reply to a closed ticket that
+    # is not reopened opens a new ticket naming it. A site filter written
+    # for the original tool's filter class is refused, saying what to
+    # change (docs/upstream.md, "Site filters").
     "filtres": ["filtres.reply.FiltreReply", "filtres.nou.FiltreNou"],
     # Team (equipResolutor) of new tickets.
     "equip_resolutor_nous": "",
@@ -78,9 +83,11 @@ settings = {
         "[Comentari afegit des del correu de {from} del {date} a les {time}]",
     # Header rules for new tickets: each rule tests the headers in "order"
     # with re.match (anchored at the start), case-insensitive, on the
-    # decoded header and on each bare address of address headers; every
+    # decoded header, on each piece of it between commas (as the original
+    # tool split them) and on each bare address of address headers; every
     # matching rule's defaults (AltaTiquet parameters) apply, later rules
-    # winning over earlier ones.
+    # winning over earlier ones. The first releases' shape, a mapping of an
+    # address to the defaults, is read too (docs/upstream.md).
     # Example: {"order": ["Subject"], "match": ".*URGENT",
     #           "defaults": {"urgencia": "GRAVETAT_ALTA"}}
     "valors_defecte": [],

@@ -1,192 +1,248 @@
 #!/usr/bin/env python3
-"""How much quoted history a reply's comment loses, and that its new text
-stays: mail/replies.py over real-shaped replies from the common clients.
+"""How well comments lose a reply's quoted history and keep its new text,
+and what it costs: mail/replies.py over the reply corpus
+(tests/replies/corpus.py: every class of issue 19, written as the clients
+write them, the new text of each marked).
 
-    .venv/bin/python bench/replies.py
+    .venv/bin/python bench/replies.py [--rounds N]
 
-Each reply below is written as its client writes it: the sender's new text,
-then the history (attribution or header block, quoted text, signature).
-For each, the text left by the stripping is compared line by line with the
-two halves: the share of the history's non-blank lines removed, and any
-line of the new text missing (which must never happen). Besides the
-pipeline the comments use (quotequail, then mail-parser-reply, Catalan
-header words put in English first), each library alone is measured on the
-text replies, which is how the pipeline was chosen. The figures are
-printed; nothing here is asserted by tests.
+For each class, and overall: the share of replies with all their quoted
+history removed, and the share with all their new text kept (the one that
+must be 100 %). The same figures for today's reader (mail/replies.py as
+it was before issue 19, read from git and loaded as a module beside the
+new one) and for the other reply parsers measured to choose: quotequail
+and mail-parser-reply (the libraries in use before) and, when installed
+(requirements-test.txt), email-reply-parser and email-reply-extractor.
+Then the time per comment of the new reader and of today's, side by side
+in this run: in-process (best of N rounds over the corpus) and for the
+first comment of a fresh process (imports included), as each MDA delivery
+pays it. Nothing here is asserted by tests.
 """
+import argparse
+import collections
+import importlib.util
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from mail.htmltext import html_to_text  # noqa: E402
 from mail.replies import strip_html, strip_text  # noqa: E402
+from tests.replies.corpus import check, corpus  # noqa: E402
 
-SIG = "-- \nJaume Moral\nUnitat de Sistemes - UPC\nTel. 93 401 00 00\n"
-
-# (client, kind, new text, history): the reply is new text + history.
-TEXT_REPLIES = [
-    ("Gmail (en)", "text", "It prints again after the restart, thanks.\n\n",
-     "On Tue, Nov 24, 2026 at 5:10 PM Suport Unitat <suport@upc.edu> wrote:\n\n"
-     "> Please switch the printer off and on again.\n>\n> Regards,\n> Suport\n"),
-    ("Gmail (ca)", "text", "Ja funciona, gràcies.\nHo tanco jo mateix.\n\n",
-     "El dt., 24 de nov. 2026, a les 17:10, Suport Unitat (<suport@upc.edu>)\n"
-     "va escriure:\n\n> Apagueu i engegueu la impressora.\n>\n> Salutacions\n"),
-    ("Gmail (es)", "text", "Ya funciona.\n\n",
-     "El mar, 24 nov 2026 a las 17:10, Suport Unitat (<suport@upc.edu>) escribió:\n\n"
-     "> Apague y encienda la impresora.\n"),
-    ("Outlook desktop (ca)", "text",
-     "Continua sense imprimir en color.\n\nJaume Moral\n\n",
-     "De: Suport Unitat <suport@upc.edu>\nEnviat: dimarts, 24 de novembre de 2026 17:10\n"
-     "Per a: Jaume Moral <jaume.moral@upc.edu>\nAssumpte: [Suport Unitat 1234] Impressora\n\n"
-     "Apagueu i engegueu la impressora.\n"),
-    ("Outlook desktop (es)", "text", "Sigue sin imprimir en color.\n\n",
-     "De: Suport Unitat <suport@upc.edu>\nEnviado el: martes, 24 de noviembre de 2026 17:10\n"
-     "Para: Jaume Moral <jaume.moral@upc.edu>\nAsunto: RE: [Suport Unitat 1234] Impresora\n\n"
-     "Apague y encienda la impresora.\n"),
-    ("Outlook / OWA (en)", "text", "Still no colour.\n\n",
-     "________________________________\nFrom: Suport Unitat <suport@upc.edu>\n"
-     "Sent: Tuesday, November 24, 2026 5:10 PM\nTo: Jaume Moral <jaume.moral@upc.edu>\n"
-     "Subject: [Suport Unitat 1234] Printer\n\nPlease restart the printer.\n"),
-    ("old Outlook (en)", "text", "Done, thanks.\n\n",
-     "-----Original Message-----\nFrom: Suport Unitat [mailto:suport@upc.edu]\n"
-     "Sent: Tuesday, November 24, 2026 5:10 PM\nTo: Jaume Moral\n"
-     "Subject: RE: printer\n\nPlease restart the printer.\n"),
-    ("Thunderbird (ca) + signature", "text",
-     "Ja imprimeix, però la safata 2 encara s'encalla.\n\n",
-     "El 24/11/26 a les 17:10, Suport Unitat va escriure:\n"
-     "> Apagueu i engegueu la impressora.\n>\n> Salutacions\n\n" + SIG),
-    ("Apple Mail (es)", "text", "Ya funciona, gracias.\n\n",
-     "> El 24 nov 2026, a las 17:10, Suport Unitat <suport@upc.edu> escribió:\n>\n"
-     "> Apague y encienda la impresora.\n"),
-    ("iPhone (en)", "text", "OK, will try tomorrow.\n\nSent from my iPhone\n\n",
-     "> On 24 Nov 2026, at 17:10, Suport Unitat <suport@upc.edu> wrote:\n>\n"
-     "> Please restart the printer.\n"),
-    ("Zimbra (ca)", "text", "D'acord, ara ja imprimeix a doble cara.\n\n",
-     "----- Missatge original -----\nDe: \"Suport Unitat\" <suport@upc.edu>\n"
-     "Per a: \"Jaume Moral\" <jaume.moral@upc.edu>\nEnviats: Dimarts, 24 de novembre "
-     "2026 17:10:00\nAssumpte: Impressora\n\nApagueu i engegueu la impressora.\n"),
-    ("mutt bottom-posting", "text", "",
-     "On Tue, Nov 24, 2026 at 05:10:00PM +0100, Suport Unitat wrote:\n"
-     "> Please restart the printer.\n"),
-    ("signature only", "text", "Can you call me?\nI am in room B3.\n\n", SIG),
-]
-# mutt: the new text goes after the quote.
-BOTTOM = {"mutt bottom-posting": "\nRestarted, it works now.\n"}
-
-HTML_REPLIES = [
-    ("Gmail (en)", "html", "It prints again after the restart, thanks.",
-     '<div dir="ltr">It prints again after the restart, thanks.</div><br>'
-     '<div class="gmail_quote"><div dir="ltr" class="gmail_attr">On Tue, Nov 24, 2026 at '
-     '5:10 PM Suport Unitat &lt;suport@upc.edu&gt; wrote:<br></div><blockquote '
-     'class="gmail_quote">Please switch the printer off and on again.<br>Regards,<br>'
-     'Suport</blockquote></div>'),
-    ("Outlook desktop (ca)", "html", "Continua sense imprimir en color.",
-     '<html><body><div class="WordSection1"><p class="MsoNormal">Continua sense imprimir '
-     'en color.</p><div><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:'
-     '3.0pt 0cm 0cm 0cm"><p class="MsoNormal"><b>De:</b> Suport Unitat &lt;suport@upc.edu'
-     '&gt;<br><b>Enviat:</b> dimarts, 24 de novembre de 2026 17:10<br><b>Per a:</b> Jaume'
-     '<br><b>Assumpte:</b> Impressora</p></div></div><p class="MsoNormal">Apagueu i '
-     'engegueu la impressora.</p></div></body></html>'),
-    ("OWA (es)", "html", "Sigue sin imprimir.",
-     '<html><body><div>Sigue sin imprimir.</div><div id="appendonsend"></div><hr '
-     'style="display:inline-block;width:98%"><div id="divRplyFwdMsg" dir="ltr"><font '
-     'face="Calibri"><b>De:</b> Suport Unitat &lt;suport@upc.edu&gt;<br><b>Enviado:</b> '
-     'martes<br><b>Para:</b> Jaume<br><b>Asunto:</b> RE: Impresora</font><div>&nbsp;</div>'
-     '</div><div>Apague y encienda la impresora.</div></body></html>'),
-    ("Apple Mail (es)", "html", "Ya funciona, gracias.",
-     '<html><body>Ya funciona, gracias.<br><div><br><blockquote type="cite"><div>El 24 nov '
-     '2026, a las 17:10, Suport Unitat &lt;suport@upc.edu&gt; escribió:</div><br><div>'
-     'Apague y encienda la impresora.</div></blockquote></div></body></html>'),
-    ("Zimbra (ca)", "html", "D'acord.",
-     '<html><body><div><div>D\'acord.</div><div><br></div><hr id="zwchr"><div><b>De: </b>'
-     '"Suport Unitat" &lt;suport@upc.edu&gt;<br><b>Per a: </b>"Jaume"<br><b>Enviats: </b>'
-     'Dimarts<br><b>Assumpte: </b>Impressora<br></div><br><div>Apagueu i engegueu la '
-     'impressora.</div></div></body></html>'),
-    ("Thunderbird (ca)", "html", "Ja imprimeix.",
-     '<html><body><p>Ja imprimeix.</p><div class="moz-cite-prefix">El 24/11/26 a les 17:10, '
-     'Suport Unitat va escriure:<br></div><blockquote type="cite">Apagueu i engegueu la '
-     'impressora.</blockquote><pre class="moz-signature" cols="72">-- \nJaume Moral'
-     '</pre></body></html>'),
-]
+# The commit whose mail/replies.py is "today's reader" (before issue 19).
+BASELINE = "4b15701"
 
 
-def _lines(text):
-    return [" ".join(line.split()).strip("> ").strip()
-            for line in text.replace("\xa0", " ").split("\n")
-            if line.strip().strip(">").strip() and line.strip() != "--"]
+def old_reader():
+    """Today's mail/replies.py, loaded from git as module `old_replies`
+    (None when git or the commit is not there)."""
+    try:
+        source = subprocess.run(
+            ["git", "show", BASELINE + ":mail/replies.py"], cwd=str(REPO),
+            capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None, None
+    folder = tempfile.mkdtemp(prefix="bench-replies-")
+    path = Path(folder) / "old_replies.py"
+    path.write_bytes(source)
+    spec = importlib.util.spec_from_file_location("old_replies", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module, path
 
 
-def score(new, history, output):
-    """(history lines, of them removed, new lines lost)."""
-    out = set(_lines(output))
-    old = [line for line in _lines(history) if line not in _lines(new)]
-    removed = sum(1 for line in old if line not in out)
-    lost = [line for line in _lines(new) if line not in out]
-    return len(old), removed, lost
-
+# ------------------------------------------------------------ alternatives
 
 def only_quotequail(text):
     import quotequail
     found = quotequail.unwrap(text)
     if found and found.get("text_top"):
         return found["text_top"]
-    parts = quotequail.quote(text)
-    return "".join(t for shown, t in parts if shown) or text
+    return "".join(t for shown, t in quotequail.quote(text) if shown) or text
+
+
+def only_quotequail_html(markup):
+    import quotequail
+    found = quotequail.unwrap_html(markup)
+    return (found or {}).get("html_top") or markup
 
 
 def only_mail_parser_reply(text):
     from mailparser_reply import EmailReplyParser
-    return EmailReplyParser(languages=["en", "es", "fr", "de", "it"]) \
+    from mailparser_reply.constants import MAIL_LANGUAGES
+    return EmailReplyParser(languages=list(MAIL_LANGUAGES)) \
         .parse_reply(text=text) or text
 
 
-def run(name, strip, corpus, html=False):
-    total = removed_total = 0
-    losses = []
-    start = time.perf_counter()
-    rows = []
-    for client, _, new, history in corpus:
-        if html:
-            full = history
-            output = html_to_text(strip(full))
-            hist = html_to_text(full)
-        else:
-            full = new + history + BOTTOM.get(client, "")
-            new = new + BOTTOM.get(client, "")
-            output = strip(full)
-            hist = history
-        count, removed, lost = score(new, hist, output)
-        total += count
-        removed_total += removed
-        losses.extend((client, line) for line in lost)
-        rows.append("    %-30s history %2d lines, removed %2d%s" % (
-            client, count, removed, ("   NEW TEXT LOST: %r" % lost) if lost else ""))
-    elapsed = time.perf_counter() - start
-    print("%s: %d%% of the quoted history removed (%d of %d lines), new text lost in "
-          "%d replies, %.1f ms per reply" % (
-              name, 100 * removed_total / max(total, 1), removed_total, total,
-              len({c for c, _ in losses}), 1000 * elapsed / len(corpus)))
-    return rows
+def only_email_reply_parser(text):
+    from email_reply_parser import EmailReplyParser
+    return EmailReplyParser.parse_reply(text) or text
+
+
+def only_email_reply_extractor(text):
+    import email_reply_extractor as ere
+    result = ere.extract_new_text(text)
+    return getattr(result, "text", None) or text
+
+
+def only_email_reply_extractor_html(markup):
+    import email_reply_extractor as ere
+    from mail.htmltext import escape
+    result = ere.extract_new_text("", html_body=markup)
+    return escape(getattr(result, "text", None) or "") or markup
+
+
+def installed(name):
+    return importlib.util.find_spec(name) is not None
+
+
+# ------------------------------------------------------------ measuring
+
+def score(readers, replies):
+    """{reader: {class: [replies, history removed, new kept]}} and the
+    replies each reader lost new text of."""
+    table = {name: collections.defaultdict(lambda: [0, 0, 0]) for name in readers}
+    losses = collections.defaultdict(list)
+    for name, (text_reader, html_reader) in readers.items():
+        for reply in replies:
+            reader = text_reader if reply.kind == "text" else html_reader
+            if reader is None:
+                continue
+            try:
+                output = reader(reply.body)
+            except Exception as e:  # a parser that fails keeps nothing
+                output = ""
+                losses[name].append("%s (%s)" % (reply.name, type(e).__name__))
+            lost, left = check(reply, output)
+            row = table[name][reply.cls]
+            row[0] += 1
+            row[1] += not left
+            row[2] += not lost
+            if lost:
+                losses[name].append(reply.name)
+    return table, losses
+
+
+def per_comment(reader_pairs, replies, rounds):
+    """Best of `rounds` in-process times per comment, {name: (text, html)}."""
+    texts = [r.body for r in replies if r.kind == "text"]
+    htmls = [r.body for r in replies if r.kind == "html"]
+    best = {name: [float("inf"), float("inf")] for name in reader_pairs}
+    for _ in range(rounds):
+        for name, (text_reader, html_reader) in reader_pairs.items():
+            for slot, reader, bodies in ((0, text_reader, texts),
+                                         (1, html_reader, htmls)):
+                start = time.perf_counter()
+                for body in bodies:
+                    reader(body)
+                elapsed = (time.perf_counter() - start) / len(bodies)
+                best[name][slot] = min(best[name][slot], elapsed)
+    return best
+
+
+_FIRST = r"""
+import sys, time
+sys.path[:0] = [%(repo)r, %(folder)r]
+sample = %(sample)r
+import bs4, lxml.etree, mail.htmltext  # both readers' HTML parser: not timed
+start = time.perf_counter()
+from %(module)s import strip_text, strip_html
+strip_text(sample[0]); strip_html(sample[1])
+print(time.perf_counter() - start)
+"""
+
+
+def first_comment(module, folder, sample, rounds):
+    """Seconds for a fresh process's first text and HTML comment (the
+    reader's imports included; BeautifulSoup and lxml, which both use for
+    HTML, imported before the clock starts), best of `rounds`."""
+    code = _FIRST % {"repo": str(REPO), "folder": str(folder), "sample": sample,
+                     "module": module}
+    times = []
+    for _ in range(rounds):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                             text=True, cwd=str(REPO),
+                             env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+        times.append(float(out.stdout.strip() or "nan"))
+    return min(times)
+
+
+def pct(part, whole):
+    return "%5.1f %%" % (100.0 * part / whole) if whole else "    - "
 
 
 def main():
-    print("replies benchmark: %d text replies, %d HTML replies\n" % (
-        len(TEXT_REPLIES), len(HTML_REPLIES)))
-    rows = run("comments (text)      mail.replies.strip_text", strip_text,
-               TEXT_REPLIES)
-    html_rows = run("comments (HTML)      mail.replies.strip_html", strip_html,
-                    HTML_REPLIES, html=True)
-    run("alternative          quotequail alone           ", only_quotequail,
-        TEXT_REPLIES)
-    run("alternative          mail-parser-reply alone    ", only_mail_parser_reply,
-        TEXT_REPLIES)
-    print("\nper reply (text):")
-    print("\n".join(rows))
-    print("per reply (HTML):")
-    print("\n".join(html_rows))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    replies = corpus()
+    old, old_path = old_reader()
+    readers = {"new reader": (strip_text, strip_html)}
+    if old is not None:
+        readers["today's reader"] = (old.strip_text, old.strip_html)
+    readers["quotequail alone"] = (only_quotequail, only_quotequail_html)
+    readers["mail-parser-reply alone"] = (only_mail_parser_reply, None)
+    if installed("email_reply_parser"):
+        readers["email-reply-parser"] = (only_email_reply_parser, None)
+    if installed("email_reply_extractor"):
+        readers["email-reply-extractor"] = (only_email_reply_extractor,
+                                            only_email_reply_extractor_html)
+    table, losses = score(readers, replies)
+
+    classes = sorted({r.cls for r in replies})
+    print("replies benchmark: %d replies (%d text, %d HTML) in %d classes\n" % (
+        len(replies), sum(r.kind == "text" for r in replies),
+        sum(r.kind == "html" for r in replies), len(classes)))
+    compare = [name for name in readers if name != "new reader"][:1]
+    head = "%-26s %4s  %-9s %-9s" % ("class", "n", "removed", "new kept")
+    for name in compare:
+        head += "  | %s: removed, kept" % name
+    print(head)
+    new = table["new reader"]
+    for cls in classes:
+        n, removed, kept = new[cls]
+        line = "%-26s %4d  %-9s %-9s" % (cls, n, pct(removed, n), pct(kept, n))
+        for name in compare:
+            on, oremoved, okept = table[name][cls]
+            line += "  | %s, %s" % (pct(oremoved, on), pct(okept, on))
+        print(line)
+    print()
+    print("%-26s %4s  %-9s %-9s  replies that lost new text" % (
+        "overall", "n", "removed", "new kept"))
+    for name in readers:
+        rows = table[name].values()
+        n = sum(r[0] for r in rows)
+        print("%-26s %4d  %-9s %-9s  %s" % (
+            name, n, pct(sum(r[1] for r in rows), n), pct(sum(r[2] for r in rows), n),
+            ", ".join(losses[name][:6]) + (" ..." if len(losses[name]) > 6 else "")))
+
+    if old is None:
+        print("\n(today's reader not found in git: no time comparison)")
+        return 0
+    pairs = {"new reader": (strip_text, strip_html),
+             "today's reader": (old.strip_text, old.strip_html)}
+    best = per_comment(pairs, replies, args.rounds)
+    print("\ntime per comment, best of %d rounds over the corpus (in-process):" % args.rounds)
+    for kind, slot in (("text", 0), ("HTML", 1)):
+        new_t, old_t = best["new reader"][slot], best["today's reader"][slot]
+        print("  %-5s new %.3f ms, today %.3f ms: new/today = %.2f" % (
+            kind, new_t * 1e3, old_t * 1e3, new_t / old_t))
+    sample = (next(r.body for r in replies if r.kind == "text"),
+              next(r.body for r in replies if r.kind == "html"))
+    fresh_new, fresh_old = [], []
+    for _ in range(args.rounds):  # alternated, best of each
+        fresh_new.append(first_comment("mail.replies", old_path.parent, sample, 1))
+        fresh_old.append(first_comment("old_replies", old_path.parent, sample, 1))
+    fresh_new, fresh_old = min(fresh_new), min(fresh_old)
+    print("  first text + HTML comment of a fresh process (the reader's imports, "
+          "best of %d): " % args.rounds +
+          "new %.1f ms, today %.1f ms: new/today = %.2f" % (
+              fresh_new * 1e3, fresh_old * 1e3, fresh_new / fresh_old))
     return 0
 
 

@@ -11,6 +11,7 @@ address cannot plant a staff-only note. A comment by the ticket's own
 requester is never notified back to them; others' per
 `notificar_comentaris_afegits`.
 """
+import html
 import logging
 import re
 
@@ -75,8 +76,20 @@ class FiltreReply(Filtre):
         return not is_closed(ticket) or self.reopen(ticket)
 
     def reopen(self, ticket):
-        """Plain replies leave closed tickets alone."""
+        """Plain replies leave closed tickets alone: the chain goes on
+        (usually to a new ticket, which names the closed one)."""
         self.delivery.say("ticket %s is closed", self.codi)
+        return self.follow_closed("")
+
+    def follow_closed(self, why):
+        """Tell a new ticket made of this message that it follows the closed
+        ticket (a line on top of its description, its subject without the
+        old ticket's tag); not applicable."""
+        delivery = self.delivery
+        if delivery.follows_closed != self.codi:
+            delivery.follows_closed = self.codi
+            delivery.notes.append("<p>This ticket follows closed ticket %s%s.</p>"
+                                  % (html.escape(self.codi), why))
         return False
 
     def comment_author(self):

@@ -5,8 +5,6 @@ GN6 reopens only within the instance's deadline, and past it still answers
 filter not applicable, and the chain goes on (usually to a new ticket, whose
 description then names the old one).
 """
-import html
-
 from filtres.reply import FiltreReply
 
 
@@ -21,8 +19,5 @@ class FiltreReplyReobrint(FiltreReply):
     def not_reopened(self):
         self.delivery.say("ticket %s stays closed (past its reopening deadline)",
                           self.codi)
-        self.delivery.follows_closed = self.codi   # the new ticket's subject drops its tag
-        self.delivery.notes.append(
-            "<p>This ticket follows closed ticket %s, which could not be "
-            "reopened (past its reopening deadline).</p>" % html.escape(self.codi))
-        return False
+        return self.follow_closed(", which could not be reopened (past its "
+                                  "reopening deadline)")

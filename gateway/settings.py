@@ -151,6 +151,8 @@ def read(name):
 def load(name=None):
     name = locate(name)
     data, path = read(name)
+    from gateway.settings_shapes import normalise
+    data = normalise(data)   # older upstream shapes (valors_defecte as a dict...)
     base = defaults()
     merged = Settings(base)
     merged.update(data)

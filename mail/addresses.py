@@ -2,14 +2,15 @@
 the address lists in settings.
 
 Parsing (`parse_addresses`, `find_addresses`) survives whatever a mailer
-writes in an address header, and gives bare lower-cased addresses.
+writes in an address header, and gives bare lower-cased addresses: the
+standard library's RFC 5322 parser reads each entry, then the project's
+trust rules decide who it names.
 Address lists in settings (`matches`) hold plain addresses, "@domain"
 entries, or regexes starting with ^ (matched from the start,
 case-insensitive).
 """
 
 import re
-from email.utils import getaddresses as _getaddresses
 
 from mail.charsets import unescape_surrogates
 from mail.headers import CONTROL_RE, FOLD_RE, decode_header
@@ -45,33 +46,52 @@ def valid_address(addr):
         and not addr.startswith("@") and not addr.endswith("@")
 
 
-def parse_addresses(value):
+def parse_addresses(value, note=None, limit=None):
     """[(display name, bare address lower-cased)] of a raw address header
-    value; invalid entries skipped.
+    value (RFC 5322 address-list: groups, comments, obsolete forms, RFC 2047
+    display names), entries that name nobody skipped; at most `limit`.
 
-    Strict where it matters: an entry that does not parse cleanly (an
-    unclosed quote or <, a quoted local part, an address beside the one in
-    angle brackets) gives nothing, never some other address found inside
-    it: `"jaume@upc.edu"@evil.example` is not jaume@upc.edu."""
+    Each entry is read by the standard library's RFC 5322 parser
+    (email.headerregistry, the modern policy's), then the project's rules
+    decide (docs/hostile-input.md): an entry the parser finds invalid (an
+    unclosed <, an address-looking unquoted display name such as
+    `evil@x.example <jaume@upc.edu>`), a quoted local part
+    (`"jaume@upc.edu"@evil.example`) or a domain literal names nobody,
+    never some other address found inside it. `note(where, why)` hears of
+    entries the parser could not read at all."""
     if not value:
         return []
     value = unescape_surrogates(value[:_MAX_ADDRESS_HEADER])
     value = CONTROL_RE.sub(" ", FOLD_RE.sub("", value))
     out = []
-    for element in _elements(value):
-        found = _parse_element(element)
+    for entry in _entries(value):
+        found = _read_entry(entry, note)
         if found:
             out.append(found)
+            if limit and len(out) >= limit:
+                break
     return out
 
 
-def _elements(value):
-    """The comma-separated entries of an address list, commas inside quotes,
-    comments and angle brackets kept; None for an entry that is not closed
-    (an unclosed quote, comment or <) ends the list."""
+_MAX_ENTRY = 512        # one entry (an address and its display name, comments)
+# The parser's work grows with the square of an entry's tokens on some
+# input (runs of quotes, words, dots): an entry with more than this many
+# quotes, parentheses, dots and blanks is hostile, not an address.
+_MAX_ENTRY_TOKENS = 100
+_TOKEN_RE = re.compile(r'["().]|\s+')
+_MAX_ENTRIES = 1000     # entries of one header read; the rest are not
+_MAILTO_RE = re.compile(r"<\s*mailto:", re.IGNORECASE)
+
+
+def _entries(value):
+    """The entries of an address list, linear in its length: split at
+    commas and semicolons outside quotes, comments and angle brackets, a
+    group's name (up to its colon) dropped so that its members are entries
+    of their own. An entry left open at the end (a quote, a comment or a <)
+    is None: unreadable."""
     out, start, quoted, depth, angle, i = [], 0, False, 0, 0, 0
     size = len(value)
-    while i < size:
+    while i < size and len(out) < _MAX_ENTRIES:
         c = value[i]
         if c == "\\" and (quoted or depth):
             i += 2
@@ -85,52 +105,94 @@ def _elements(value):
                 depth -= 1
             elif not depth and c == "<":
                 angle += 1
-            elif not depth and c == ">":
+            elif not depth and c == ">" and angle:
                 angle -= 1
-            elif c == "," and not depth and not angle:
-                out.append(value[start:i])
-                start = i + 1
+            elif not depth and not angle:
+                if c in ",;":
+                    out.append(value[start:i])
+                    start = i + 1
+                elif c == ":":
+                    start = i + 1       # "Group name:" a group's members follow
         i += 1
-    last = value[start:]
-    if quoted or depth or angle:
-        out.append(None)        # unbalanced: this entry is unreadable
-    else:
-        out.append(last)
+    if len(out) < _MAX_ENTRIES:
+        out.append(None if quoted or depth or angle else value[start:])
     return out
 
 
-_ANGLE_RE = re.compile(r"<([^<>]*)>")
-
-
-def _parse_element(element):
+def _read_entry(entry, note):
     """(name, address) of one entry, or None."""
-    if element is None or not element.strip():
+    if entry is None:
+        return None        # unclosed quote, comment or <: nobody
+    entry = entry.strip()
+    if not entry or len(entry) > _MAX_ENTRY:
         return None
-    if element.count("<") > 1 or element.count(">") > 1 or \
-            element.find(">") < element.find("<"):
+    if len(_TOKEN_RE.findall(entry, 0, _MAX_ENTRY)) > _MAX_ENTRY_TOKENS:
         return None
-    bracket = _ANGLE_RE.search(element)
+    entry = _MAILTO_RE.sub("<", entry)
     try:
-        pairs = [p for p in _getaddresses([element]) if p[1]]
-    except Exception:
-        pairs = []
-    if bracket is not None:
-        wanted = bracket.group(1).strip().lower()
-        if wanted.startswith("mailto:"):
-            wanted = wanted[7:]
-        if not valid_address(wanted):
-            return None
-        name = next((n for n, a in pairs if a.strip().lower() == wanted), "")
-        return decode_header(name or ""), wanted
-    if len(pairs) == 1:
-        addr = pairs[0][1].strip().lower()
-        if valid_address(addr):
-            return decode_header(pairs[0][0] or ""), addr
-    if '"' in element or "\\" in element:
+        return _parsed(entry)
+    except Exception as e:   # the parser can fail on hostile input (RecursionError...)
+        if note is not None:
+            note("address %r" % entry[:80], e)
         return None
-    # Mailers that write "Name addr@host": the one thing that looks like an
-    # address, if there is exactly one.
-    found = find_addresses(element)
+
+
+def _parsed(entry):
+    """(name, address) of `entry` read by the email package's RFC 5322
+    parser, then by the rules above; None."""
+    from email.headerregistry import AddressHeader
+    parsed = {}
+    AddressHeader.parse(entry, parsed)
+    tree = parsed["parse_tree"]
+    mailboxes = [m for address in tree.addresses for m in address.all_mailboxes]
+    if len(mailboxes) != 1:
+        return None
+    mailbox = mailboxes[0]
+    # The parser calls a mailbox invalid for any invalid defect, those of
+    # encoded words in its display name too: the defects decide here.
+    if mailbox.token_type not in ("mailbox", "invalid-mailbox") or \
+            any(_invalid(d) for d in tree.all_defects):
+        return _old_mailer_form(entry)
+    address = (mailbox.addr_spec or "").lower()
+    if not mailbox.local_part or not mailbox.domain or address.startswith('"') \
+            or mailbox.domain.startswith("[") or not valid_address(address):
+        return None
+    return _display_name(mailbox, entry), address
+
+
+def _invalid(defect):
+    """A defect that makes an entry name nobody: the parser's invalid ones
+    (obsolete forms are fine), but for encoded words in the display name
+    (inside quotes, no blank around: many mailers write them so)."""
+    from email.errors import InvalidHeaderDefect
+    return isinstance(defect, InvalidHeaderDefect) and "encoded" not in str(defect)
+
+
+def _display_name(mailbox, entry):
+    """The display name; a trailing comment for `addr (Name)`; encoded
+    words decoded even inside quotes (as mailers write them)."""
+    name = mailbox.display_name or ""
+    if not name and "<" not in entry:
+        comments = getattr(mailbox, "comments", None) or []
+        name = comments[-1] if comments else ""
+    return decode_header(name) if "=?" in name else name.strip()
+
+
+_SAME_TWICE_RE = re.compile(r"([^\s<>\"@]+@[^\s<>\"@]+)\s*<\s*([^\s<>\"@]+@[^\s<>\"@]+)\s*>")
+
+
+def _old_mailer_form(entry):
+    """Two forms RFC 5322 refuses that mailers write, read when they can
+    name nobody else: `Name addr@host` (old mailers: no brackets, quotes or
+    escapes, exactly one thing that looks like an address), and
+    `addr@host <addr@host>` (the same address twice, unquoted)."""
+    twice = _SAME_TWICE_RE.fullmatch(entry)
+    if twice and twice.group(1).lower() == twice.group(2).lower():
+        address = twice.group(2).lower()
+        return ("", address) if valid_address(address) else None
+    if any(c in entry for c in '<>"\\'):
+        return None
+    found = find_addresses(entry)
     return ("", found[0]) if len(found) == 1 else None
 
 

@@ -191,15 +191,24 @@ class Message:
         """Bare lower-cased addresses of an address header (all its lines)."""
         out = []
         for value in part_headers(self.email, name):
-            out.extend(addr for _, addr in parse_addresses(value))
+            out.extend(addr for _, addr in parse_addresses(value, self._address_defect))
         return out
 
     def _first_address(self, name):
-        for value in part_headers(self.email, name):
-            pairs = parse_addresses(value)
-            if pairs:
-                return pairs[0]
-        return None
+        """(display name, address) of the first entry of `name` that names
+        somebody (mail/addresses.py), read once."""
+        cache = self.__dict__.setdefault("_first_addresses", {})
+        if name not in cache:
+            cache[name] = None
+            for value in part_headers(self.email, name):
+                pairs = parse_addresses(value, self._address_defect, limit=1)
+                if pairs:
+                    cache[name] = pairs[0]
+                    break
+        return cache[name]
+
+    def _address_defect(self, where, error):
+        self.note_defect("%s (read as nobody)" % where, error)
 
     @property
     def from_address(self):

@@ -6,34 +6,38 @@ message ten times. Used for comments only (never a new ticket's
 description), never for a forward, and never down to nothing: when
 stripping would leave no text, the whole text stays.
 
-The recognising is done by two well-kept libraries, chosen by measuring on
-real replies (bench/replies.py):
+The rule that matters most: losing a requester's words is worse than
+keeping a quote, so only what something marks as history goes.
 
-* quotequail (`unwrap`, `unwrap_html`) finds where the history starts:
-  "On ... wrote:" and its translations, Outlook's "From: ... Sent: ..."
-  blocks (with or without a rule of underscores, and the HTML of
-  Outlook/OWA's divRplyFwdMsg), "-----Original Message-----";
-* mail-parser-reply then takes off the signature ("-- ", "Sent from my
-  ...") and any header block in the other languages it knows.
+* Text: reply_rules.py reads the lines once, with the tables of
+  reply_patterns.py (attribution verbs, Outlook's header labels and the
+  separators, in the languages the clients ship): `>` runs after an
+  attribution, header block or separator go, and the sender's text
+  between and below them stays (interleaved answers, bottom posting);
+  unquoted history under a header block or a dated attribution goes to
+  the end. Then the signature ("-- ").
+* HTML: the elements each client puts around the history (Gmail's
+  gmail_quote, blockquote type=cite of Apple, Thunderbird, Roundcube and
+  Horde, Yahoo's yahoo_quoted, Proton's protonmail_quote, Zimbra's rule
+  and markers, a bare blockquote after an attribution as Yandex and
+  mail.ru write it) go with the attribution before them; an Outlook,
+  OWA or Windows Mail header block and everything after it go.
 
-Neither library knows Catalan, so the few Catalan words of those header
-blocks and attributions ("va escriure:", "Enviat:", "Per a:",
-"Assumpte:") are put in English on a copy first, line by line, and the cut
-found there is applied to the original. `>`-quoted lines left after that
-are dropped. In HTML, the markup mail clients put around the history
-(Gmail's gmail_quote, Apple's and Thunderbird's blockquote type=cite,
-Outlook's reply header div) and signature blocks are removed as elements.
-
-Both libraries are imported only when a comment is being written.
+Chosen by measuring over the corpus of tests/replies/ (bench/replies.py):
+these rules beat quotequail, mail-parser-reply and the other reply
+parsers on every class, and cost less. quotequail stays for forwards
+(forward.py), with `english_headers` below.
 """
 
+import functools
 import re
 
 __all__ = ["english_headers", "is_forward_subject", "strip_html",
            "strip_text"]
 
-# Catalan (and a few Spanish) words of reply headers, put in English on a
-# copy of the text so the libraries recognise them. Line-preserving.
+# Catalan (and a few Spanish) words of forward header blocks, put in English
+# on a copy of the text so quotequail recognises them (forward.py).
+# Line-preserving.
 _HEADER_WORDS = [
     (re.compile(r"^(\W{0,3})(?:Enviat|Enviado|Data|Fecha)(\W{0,3}):", re.I | re.M), r"\1Sent\2:"),
     (re.compile(r"^(\W{0,3})(?:Per a|Para|A)(\W{0,3}):", re.I | re.M), r"\1To\2:"),
@@ -51,24 +55,14 @@ _ATTRIBUTION = [
     (re.compile(r"^([ \t]*)(?!On )(.{0,300}?) va escriure[ \t]*:[ \t]*$",
                 re.I | re.M), r"\1On \2 wrote:"),
 ]
-# Attribution lines split over two lines by the sender's mailer.
-_ATTRIBUTION_START_RE = re.compile(r"^[ \t]*(?:On|El) [^\n]{0,300}$", re.I)
-_ATTRIBUTION_END_RE = re.compile(
-    r"(?:wrote|va escriure|escribió|escribio)[ \t]*:[ \t]*$", re.I)
-
 _FORWARD_SUBJECT_RE = re.compile(
     r"^[ \t]*(?:\[[^\]]{0,80}\][ \t]*)?(?:fwd?|rv|reenv|tr|wg|enc)[ \t]*:",
     re.I)
-_FORWARD_MARKER_RE = re.compile(
-    r"^[ \t>*-]*(?:Forwarded message|Begin forwarded message|"
-    r"Missatge reenviat|Inici del missatge reenviat|Mensaje reenviado|"
-    r"Inicio del mensaje reenviado)\b", re.I | re.M)
 
 _MAX_TEXT = 200_000  # longer texts are left as they are (cost bound)
-# The libraries cost ~0.1 ms a line: they see the first lines only (a
-# reply's history starts near the top; a forward's header block too).
+# quotequail costs ~0.1 ms a line: forward.py gives it the first lines only
+# (a forward's header block starts near the top).
 MAX_LINES = 400
-_MAX_HTML_UNWRAP = 100_000
 
 
 def is_forward_subject(subject):
@@ -92,77 +86,21 @@ def english_headers(text, html=False):
     return _english(text)
 
 
-def _nonblank_count(text):
-    return sum(1 for line in text.split("\n") if line.strip())
-
-
-def _cut_after_nonblank(lines, count):
-    """Index just after the `count`-th non-blank line of `lines`."""
-    if count <= 0:
-        return 0
-    seen = 0
-    for index, line in enumerate(lines):
-        if line.strip():
-            seen += 1
-            if seen == count:
-                return index + 1
-    return len(lines)
-
-
-def _drop_attribution(out):
-    """Take the attribution ("On ... wrote:", maybe wrapped over two
-    lines) off the end of `out`."""
-    while out and not out[-1].strip():
-        out.pop()
-    if out and _ATTRIBUTION_END_RE.search(out[-1]):
-        ending = out.pop()
-        if out and not _ATTRIBUTION_START_RE.match(ending) and \
-                _ATTRIBUTION_START_RE.match(out[-1]):
-            out.pop()
-
-
-def _drop_quoted(lines):
-    """Lines without `>`-quoted runs and the attribution line before each."""
-    out = []
-    for line in lines:
-        if line.lstrip().startswith(">"):
-            _drop_attribution(out)
-            continue
-        out.append(line)
-    return out
-
-
 def strip_text(text):
     """The reply's own text of a plain-text comment (never '')."""
     try:
         stripped = _strip_text(text)
-    except Exception:
+    except Exception:  # a bug here must never cost the comment its text
         return text
     return stripped if stripped.strip() else text
 
 
 def _strip_text(text):
-    if not text or len(text) > _MAX_TEXT or _FORWARD_MARKER_RE.search(text):
+    if not text or len(text) > _MAX_TEXT:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    copy = _english("\n".join(lines[:MAX_LINES]))
-    import quotequail
-    found = quotequail.unwrap(copy)
-    if found and found.get("type") in ("reply", "forward", "quote") \
-            and "text_top" in found:
-        lines = lines[:_cut_after_nonblank(lines,
-                                           _nonblank_count(found["text_top"]))]
-        _drop_attribution(lines)
-    lines = _drop_quoted(lines)
-    kept = "\n".join(lines)
-    if not kept.strip() or len(lines) > MAX_LINES:
-        return "\n".join(_drop_signature(lines)).rstrip()
-    from mailparser_reply import EmailReplyParser
-    reply = EmailReplyParser(languages=["en", "es", "fr", "de", "it"]) \
-        .parse_reply(text=_english(kept))
-    if reply and reply.strip():
-        lines = lines[:_cut_after_nonblank(lines, _nonblank_count(reply))]
+    from mail.reply_rules import reply_lines
+    lines = reply_lines(text.split("\n"))
     return "\n".join(_drop_signature(lines)).rstrip()
 
 
@@ -189,16 +127,13 @@ _HTML_WORDS = {"enviat": "Sent", "enviado": "Sent", "per a": "To",
                "para": "To", "assumpte": "Subject", "asunto": "Subject",
                "de": "From"}
 
-# Elements that hold the history or a signature, as mail clients write them.
-_QUOTE_SELECTORS = [
-    "div.gmail_quote", "blockquote.gmail_quote", "div.gmail_signature",
-    "blockquote[type=cite]", "div.moz-cite-prefix", ".moz-signature",
-    "div.yahoo_quoted", "div#Signature", "div.protonmail_quote",
-]
-# Outlook/OWA: the reply header, and everything after it, is history.
-_CUT_SELECTORS = ["div#divRplyFwdMsg", "div#appendonsend"]
-_OUTLOOK_BORDER_RE = re.compile(r"border-top:\s*solid\s+#(?:E1E1E1|B5C4DF)",
-                                re.I)
+# Bounds on hostile markup (thousands of nested quotes): a plain
+# blockquote is looked at only among the first ones, and only its first
+# nodes are read for an attribution.
+_MAX_BLOCKQUOTES = 100
+_MAX_HEAD_NODES = 60
+_BLOCKS = frozenset("div p blockquote table tr td li ul ol hr pre body html "
+                    "h1 h2 h3 h4 h5 h6".split())
 
 
 def strip_html(markup):
@@ -206,7 +141,7 @@ def strip_html(markup):
     nothing would be left)."""
     try:
         stripped = _strip_html(markup)
-    except Exception:
+    except Exception:  # a bug here must never cost the comment its text
         return markup
     if stripped is None:
         return markup
@@ -217,55 +152,243 @@ def strip_html(markup):
 
 
 def _strip_html(markup):
+    """The markup without the elements that hold the history, as the
+    clients mark them (reply_patterns.py), nor an Outlook-style header
+    block and what follows it. A forward written outside any quote keeps
+    everything."""
     if not markup or len(markup) > _MAX_TEXT * 5:
-        return None
-    from mail.htmltext import html_to_text
-    if _FORWARD_MARKER_RE.search(html_to_text(markup)):
         return None
     from bs4 import BeautifulSoup
     try:
         soup = BeautifulSoup(markup, "lxml")
-    except Exception:
+    except Exception:  # lxml refuses some control characters
         soup = BeautifulSoup(markup, "html.parser")
-    for selector in _CUT_SELECTORS:
-        for element in soup.select(selector):
-            _cut_from(element)
-    for div in soup.find_all("div", style=_OUTLOOK_BORDER_RE):
-        _cut_from(div.parent if div.parent and div.parent.name == "div"
-                  and len(div.parent.find_all(recursive=False)) == 1 else div)
-    for selector in _QUOTE_SELECTORS:
-        for element in soup.select(selector):
-            if not element.decomposed:
-                _drop_with_attribution(element)
-    result = str(soup)
-    # The rest (a reply header block only in the text) for quotequail.
-    if len(result) > _MAX_HTML_UNWRAP:
-        return result
-    import quotequail
-    found = quotequail.unwrap_html(english_headers(result, html=True))
-    if found and found.get("type") in ("reply", "forward", "quote") \
-            and found.get("html_top"):
-        result = found["html_top"]
-    return result
+    cut, quote, signature = _selectors()
+    for element in cut.select(soup):
+        _cut_from(element)
+    forwards, separators, labels = _marker_strings(soup)
+    if forwards:
+        return None  # a forward the sender brings (in Outlook's history: cut above)
+    for element in quote.select(soup):
+        if not _gone(element):
+            _drop_with_attribution(element)
+    for blockquote in soup.find_all("blockquote", limit=_MAX_BLOCKQUOTES):
+        if not _gone(blockquote) and (_attribution_before(blockquote)
+                                          or _starts_with_attribution(blockquote)):
+            _drop_with_attribution(blockquote)
+    for element in signature.select(soup):
+        if not _gone(element):
+            element.decompose()
+    _cut_header_block(soup, separators, labels)
+    return str(soup)
+
+
+@functools.lru_cache(maxsize=None)
+def _selectors():
+    """The cut, quote and signature selectors of reply_patterns.py,
+    compiled once per process. Each is run once over the document (a
+    per-element match would walk up to the root for every element:
+    quadratic on thousands of nested quotes)."""
+    import soupsieve
+    from mail import reply_patterns as P
+    return tuple(soupsieve.compile(", ".join(k)) for k in (
+        P.HTML_CUT_SELECTORS + P.HTML_HEADER_BORDER_SELECTORS,
+        P.HTML_QUOTE_SELECTORS, P.HTML_SIGNATURE_SELECTORS))
+
+
+def _marker_strings(soup):
+    """One walk over the text: a forward marker outside any quote (the
+    walk stops there), the separators and the strings that start with a
+    From label (at most _MAX_BLOCKQUOTES markers in all)."""
+    from mail.reply_rules import forward_marker, is_separator, starts_label
+    forwards, separators, labels = [], [], []
+    for string in soup.find_all(string=True):
+        text = string.strip()
+        if not text or len(text) > 200 or string.parent is None or \
+                string.parent.name in ("style", "script", "head", "title"):
+            continue
+        if forward_marker(text):
+            if string.find_parent("blockquote") is None:
+                return [string], [], []
+            forwards.append(string)  # quoted: counted, not kept
+        elif is_separator(text):
+            separators.append(string)
+        elif starts_label(text):
+            labels.append(string)
+        if len(forwards) + len(separators) + len(labels) > _MAX_BLOCKQUOTES:
+            break
+    forwards = []
+    return forwards, separators, labels
 
 
 def _cut_from(element):
-    """Remove `element`, everything after it in its parent, and an <hr>
-    just before it (Outlook's rule above the header block)."""
-    if element.decomposed:
+    """Remove `element` (a tag or a string) and everything after it in the
+    document (the following siblings of it and of each of its ancestors),
+    and an <hr> just before it (Outlook's rule above the header block)."""
+    if _gone(element) or element.parent is None:
         return
-    for sibling in list(element.find_next_siblings()):
-        sibling.decompose()
     previous = element.find_previous_sibling()
     if previous is not None and previous.name == "hr":
         previous.decompose()
-    element.decompose()
+    node = element
+    while node is not None and node.name not in ("body", "html", "[document]"):
+        for sibling in list(node.next_siblings):
+            sibling.extract()
+        node = node.parent
+    element.extract()
+
+
+def _text(node):
+    from bs4 import NavigableString
+    if isinstance(node, NavigableString):
+        return str(node)
+    return node.get_text(" ")
+
+
+def _inline_run_before(element):
+    """The nodes just before `element` back to a block or a <br> after
+    text (an attribution written as text, links and <br> before the
+    quote), nearest first; or the one block element just before it."""
+    from bs4 import NavigableString
+    run = []
+    for node in element.previous_siblings:
+        if isinstance(node, NavigableString):
+            if node.strip():
+                run.append(node)
+            continue
+        if node.name == "br":
+            if any(_text(n).strip() for n in run):
+                break
+            continue
+        if node.name in _BLOCKS:
+            if not run:
+                run.append(node)
+            break
+        run.append(node)
+    return run
+
+
+def _attribution_before(element):
+    from mail.reply_rules import looks_like_attribution
+    run = _inline_run_before(element)
+    text = " ".join(_text(n) for n in reversed(run))
+    return bool(run) and bool(looks_like_attribution(text, True))
+
+
+def _starts_with_attribution(element):
+    """A quote whose first line is its attribution (mail.ru, Apple)."""
+    from mail.reply_rules import looks_like_attribution
+    from bs4 import NavigableString
+    head = []
+    for count, string in enumerate(element.descendants):
+        if count > _MAX_HEAD_NODES:
+            break
+        if not isinstance(string, NavigableString):
+            continue
+        if string.strip():
+            head.append(string.strip())
+        nxt = string.next_element
+        if head and (nxt is None or getattr(nxt, "name", None) in ("br", "div", "p")):
+            break
+        if len(head) > 4:
+            break
+    return bool(head) and bool(looks_like_attribution(" ".join(head), True))
 
 
 def _drop_with_attribution(element):
-    """Remove a quote element and the "On ... wrote:" just before it."""
-    previous = element.find_previous_sibling()
-    if previous is not None and previous.name in ("div", "p", "span") and \
-            _ATTRIBUTION_END_RE.search(previous.get_text(" ").strip()):
-        previous.decompose()
+    """Remove a quote element and the attribution just before it."""
+    if _attribution_before(element):
+        for node in _inline_run_before(element):
+            node.extract()
     element.decompose()
+
+
+def _cut_header_block(soup, separators, labels):
+    """A separator or an Outlook-style header block left in the markup
+    (bold labels or not, any language, in its own block or after the new
+    text in the same one): it and what follows go, the text before it
+    stays. `separators` and `labels`: the strings _marker_strings found."""
+    from mail.reply_rules import header_block_at
+    for string in separators:
+        if _attached(string):
+            _cut_from(_inline_start(string))
+            return
+    for string in labels:
+        if not _attached(string):
+            continue
+        block = string.find_parent(_BLOCKS) or soup
+        lines = _logical_lines(block)
+        label = string.strip()
+        if any(line.startswith(label) and header_block_at(lines, index)
+               for index, line in enumerate(lines)):
+            start = _inline_start(string)
+            _drop_rule_before(start)
+            _cut_from(start)
+            return
+
+
+def _gone(node):
+    """Whether `node` was decomposed. Not `node.decomposed`: on a tag that
+    never was, bs4 looks the attribute up as a child tag, searching the
+    whole subtree (quadratic over nested markup)."""
+    return getattr(node, "__dict__", {}).get("_decomposed", False)
+
+
+def _attached(node):
+    """Whether `node` is still in the document (not removed with a quote)."""
+    while node is not None:
+        if _gone(node):
+            return False
+        if node.name == "[document]":
+            return True
+        node = node.parent
+    return False
+
+
+def _logical_lines(block):
+    """The block's text as lines, "<b>From:</b> name" and "<b>From</b>:
+    name" each on one line."""
+    joined = []
+    for line in block.get_text("\n").split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if joined and (line[0] in ":：" or joined[-1].endswith((":", "："))
+                       and len(joined[-1]) < 30):
+            joined[-1] += " " + line if line[0] not in ":：" else line
+        else:
+            joined.append(line)
+    return joined
+
+
+_INLINE = frozenset("b strong span font a i em u o:p".split())
+
+
+def _inline_start(string):
+    """The outermost inline element that `string` starts (its <b>, its
+    <font>...), or the string itself."""
+    node = string
+    while node.parent is not None and node.parent.name in _INLINE:
+        first = next((c for c in node.parent.children
+                      if c.name is not None or c.strip()), None)
+        if first is not node:
+            break
+        node = node.parent
+    return node
+
+
+def _drop_rule_before(node):
+    """A rule (<hr>, a line of underscores or dashes, a separator) and the
+    <br>s just before the header block."""
+    from mail.reply_rules import is_rule
+    for _ in range(4):
+        previous = node.previous_sibling
+        while previous is not None and (previous.name == "br" or previous.name is None
+                                        and not previous.strip()):
+            previous = previous.previous_sibling
+        if previous is None:
+            return
+        if previous.name == "hr" or is_rule(_text(previous).strip()):
+            previous.extract()
+        else:
+            return

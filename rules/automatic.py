@@ -25,7 +25,8 @@ SYSTEM_LOCAL_PARTS = ("mailer-daemon", "postmaster")
 # Read receipts and non-RFC auto-replies the original tool skipped by their
 # subject (substrings, case as written), and Exchange-style out-of-office
 # subjects (prefixes, any case).
-RECEIPT_SUBJECT_PARTS = ("DELIVERY FAILURE", "Informe de lectura", "Leer informe :")
+RECEIPT_SUBJECT_PARTS = ("DELIVERY FAILURE", "Informe de lectura", "Leer informe :",
+                         "Llegit:")
 AUTOREPLY_SUBJECT_PREFIXES = ("llegit:", "read:", "leído:", "leido:", "lu :", "lu:",
                               "automatic reply:", "auto reply:", "autoreply:",
                               "out of office:", "out of office reply:",

@@ -13,10 +13,23 @@ ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender",
                    "delivered-to", "x-original-to", "resent-from", "resent-to")
 
 
+# A header value is also tried piece by piece between its commas, as the
+# original tool did (a rule `^b$` on "X-Group: a,b" applies); at most this
+# many pieces of one value.
+MAX_COMMA_PIECES = 100
+
+
 def header_values(message, name):
-    """The decoded values of a header and, for address headers, each bare
-    address too: a rule on 'To' may name the decoded header or an address."""
-    values = list(message.headers(name))
+    """The decoded values of a header, each of their comma-separated pieces
+    (as written, blanks kept, as upstream split them) and, for address
+    headers, each bare address too: a rule on 'To' may name the decoded
+    header, a piece of it or an address."""
+    values = []
+    for value in message.headers(name):
+        values.append(value)
+        if "," in value:
+            values += [piece for piece in value.split(",", MAX_COMMA_PIECES)[:MAX_COMMA_PIECES]
+                       if piece]
     if name.lower() in ADDRESS_HEADERS:
         values += message.addresses(name)
     return values

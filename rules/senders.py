@@ -124,10 +124,11 @@ class Senders:
         from rules import trust
         failed = trust.dmarc_failed(message, self.settings)
         if failed:
-            address = self.canonical(override or message.from_address) or None
+            original = (override or message.from_address or "").strip().lower()
+            address = self.canonical(original) or None
             log.warning("%s failed DMARC at %s: treated as an outsider", address, failed)
-            return Sender(address, None, "dmarc=fail at %s" % failed, address,
-                          outsider=True)
+            return Sender(address, None, "dmarc=fail at %s" % failed,
+                          original if address else None, outsider=True)
         reply_to = None if override else message.reply_to_address
         if reply_to and \
                 not trust.reply_to_trusted(message, self.settings, self.canonical):
@@ -135,15 +136,22 @@ class Senders:
                      "listed web form (remitents_formularis)", reply_to,
                      message.from_address)
             reply_to = None
-        candidates = [override] if override else [reply_to, message.from_address]
-        candidates = [self.canonical(a) for a in candidates if a]
-        email = self.canonical(reply_to) if reply_to else None
-        for address in candidates:
+        originals = [override] if override else [reply_to, message.from_address]
+        originals = [a.strip().lower() for a in originals if a]
+        # The ticket's emailSolicitant is the address as the sender wrote it
+        # (lower-cased), as upstream kept it: reescriptura_mails only finds
+        # the user (jaume@ac.upc.es is looked up as jaume@ac.upc.edu).
+        email = reply_to.strip().lower() if reply_to else None
+        for original in originals:
+            address = self.canonical(original)
+            if not address:
+                continue
             user, how = self.resolve(address)
             if user:
-                return Sender(address, user, how, email or address)
-        first = candidates[0] if candidates else None
-        return Sender(first, None, "unknown", email or first)
+                return Sender(address, user, how, email or original)
+        first = originals[0] if originals else None
+        address = self.canonical(first) or None
+        return Sender(address, None, "unknown", (email or first) if address else None)
 
 
 def _fill(template, match):

@@ -59,6 +59,8 @@ class SoapService:
         self.cache_path = cache_path
         self._service = None
         self._transport = None
+        self._cache = None          # the WsdlCache the client was built with
+        self._from_cache = False    # whether it was built from cached documents
 
     def call(self, operation, *args, write=False):
         """Call `operation` with positional arguments; the result as plain
@@ -77,33 +79,76 @@ class SoapService:
             return self._call(operation, args, timeout, temporary)
 
     def _call(self, operation, args, timeout, temporary):
-        from zeep import exceptions as zexc
         from zeep.helpers import serialize_object
         try:
-            service = self._client(timeout)
-        except temporary as e:
-            raise BusFailure("loading the WSDL for %s: %s: %s" % (
-                operation, type(e).__name__, _short(e)), sent=False) from None
-        args, spliced = _placeholders(args)
-        try:
-            self._transport.operation_timeout = timeout
-            self._transport.spliced = spliced
-            result = getattr(service, operation)(*args)
-        except temporary as e:
-            if (isinstance(e, zexc.Fault) and is_credentials_text(e.message)) or \
-                    getattr(e, "status_code", None) in (401, 403):
-                raise CredentialsRefused("the bus (username_soa/password_soa)",
-                                         "%s: %s" % (operation, _short(e))) from None
-            raise BusFailure("%s: %s: %s" % (operation, type(e).__name__, _short(e)),
-                             sent=not _never_connected(e),
-                             unavailable=getattr(e, "status_code", None) == 503) from None
-        finally:
-            self._transport.spliced = None
+            result = self._answer(operation, args, timeout, temporary)
+        except _CannotServe as e:
+            if not self._from_cache:
+                raise BusFailure(str(e), sent=False) from None
+            # A WSDL that served once (it was cached) no longer does: the
+            # service moved or changed. Nothing was carried out (no such
+            # operation, or no service at that address): drop it, download
+            # it again, and try once more with what the bus serves now.
+            log.warning("%s; the cached WSDL %s is dropped and downloaded again",
+                        e, ", ".join(self._cache.hits))
+            self._cache.drop()
+            self._service = None
+            try:
+                result = self._answer(operation, args, timeout, temporary)
+            except _CannotServe as e:
+                raise BusFailure(str(e), sent=False) from None
+        self._commit()
         try:
             return serialize_object(result, dict)
         except temporary as e:
             raise BusFailure("%s: unreadable answer: %s: %s" % (
                 operation, type(e).__name__, _short(e))) from None
+
+    def _answer(self, operation, args, timeout, temporary):
+        """The raw result of one call; _CannotServe when the WSDL the client
+        was built from cannot serve it: the operation is missing, or there
+        is no service at its address (HTTP 404, 405)."""
+        from zeep import exceptions as zexc
+        try:
+            service = self._client(timeout)
+        except temporary as e:
+            raise BusFailure("loading the WSDL for %s: %s: %s" % (
+                operation, type(e).__name__, _short(e)), sent=False) from None
+        try:
+            method = getattr(service, operation)
+        except AttributeError:
+            raise _CannotServe("the WSDL %s has no operation %s" % (self.wsdl, operation)) \
+                from None
+        args, spliced = _placeholders(args)
+        try:
+            self._transport.operation_timeout = timeout
+            self._transport.spliced = spliced
+            return method(*args)
+        except zexc.Fault as e:
+            self._commit()  # a SOAP answer: the WSDL does serve
+            if is_credentials_text(e.message):
+                raise CredentialsRefused("the bus (username_soa/password_soa)",
+                                         "%s: %s" % (operation, _short(e))) from None
+            raise BusFailure("%s: %s: %s" % (operation, type(e).__name__, _short(e)),
+                             sent=True) from None
+        except temporary as e:
+            status = getattr(e, "status_code", None)
+            if status in (401, 403):
+                raise CredentialsRefused("the bus (username_soa/password_soa)",
+                                         "%s: %s" % (operation, _short(e))) from None
+            if status in NO_SERVICE_STATUSES:
+                raise _CannotServe("%s: no service at the WSDL's address (HTTP %d): %s"
+                                   % (operation, status, _short(e))) from None
+            raise BusFailure("%s: %s: %s" % (operation, type(e).__name__, _short(e)),
+                             sent=not _never_connected(e),
+                             unavailable=status == 503) from None
+        finally:
+            self._transport.spliced = None
+
+    def _commit(self):
+        """The downloaded WSDL is cached once a call has been answered."""
+        if self._cache is not None:
+            self._cache.commit()
 
     def _client(self, timeout):
         if self._service is None:
@@ -122,8 +167,11 @@ class SoapService:
                             ", ".join(cache.hits))
                 cache.drop()
                 self._build(cache, timeout)
-            if cache:
-                cache.commit()  # only what made a working client is cached
+            # Only what answered a call is cached (_commit): a WSDL that
+            # builds a client but names no service where it says, or lacks
+            # the operation, must not be served from disk for a day.
+            self._cache = cache
+            self._from_cache = bool(cache and cache.hits)
         return self._service
 
     def _build(self, cache, timeout):
@@ -148,6 +196,15 @@ class SoapService:
             raise ValueError("the WSDL %s gives no service address" % self.wsdl)
         self._service = client.create_service(port.binding.name, address)
         self._client_ref = client  # the service proxy needs it alive
+
+
+# HTTP answers to a call that mean there is no such service at the address
+# the WSDL gave: the request was not carried out.
+NO_SERVICE_STATUSES = (404, 405)
+
+
+class _CannotServe(Exception):
+    """The client's WSDL cannot serve this call (see SoapService._answer)."""
 
 
 class WsdlCache:

@@ -114,6 +114,13 @@ def guarded_transport():
                     raise TransportError("redirect (HTTP %d) refused"
                                          % response.status_code,
                                          status_code=response.status_code)
+                if response.status_code in (404, 405):
+                    # No service at this address (a SOAP fault comes as 500
+                    # or 200): whatever the page says, it is not an answer.
+                    response.close()
+                    raise TransportError("no service at %s (HTTP %d)"
+                                         % (address, response.status_code),
+                                         status_code=response.status_code)
                 read_capped(response, MAX_ANSWER_BYTES, "answer from %s" % address,
                             self.operation_timeout)
                 return response

@@ -101,10 +101,11 @@ def test_upstream_private_marker_matches_at_the_start_of_the_subject(server, tmp
     assert second["tipusComentari"] == "COMENT_TIQUET_PUBLIC"   # re.match, as upstream
 
 
-def test_url_defaults_are_the_production_bus_of_the_original_guide():
+def test_url_defaults_are_the_production_bus_upstream_calls():
     from gateway import settings
     defaults = settings.defaults()
-    assert defaults["url_gn6"] == "https://bus-soa.upc.edu/gN6/GestioTiquetsv5?wsdl"
+    # upstream's soa/tiquets.py has called the v6 service since 2019
+    assert defaults["url_gn6"] == "https://bus-soa.upc.edu/gN6/GestioTiquetsv6?wsdl"
     assert defaults["url_identitat"] == \
         "https://public.bus-soa.upc.edu/GestioIdentitat/Personesv6?wsdl"
 

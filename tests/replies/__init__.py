@@ -1,0 +1,1 @@
+"""Replies as mail clients write them, with their new text marked."""
