@@ -30,6 +30,19 @@ class Refused(Exception):
     != "1", a Jira 4xx): the message is kept as ERROR, not retried."""
 
 
+class ConfigurationFailure(TemporaryFailure):
+    """The settings name something that is not there (a WSDL address that
+    answers 404, a filter class that cannot be imported, a key of the wrong
+    shape): the same for every message until the admin fixes it. Temporary
+    (the mail stays in the mailbox), never quarantined; the admin is told
+    at the first one, once per window. `value` is what the settings said
+    (the URL, the dotted path), for the gateway to name the key holding it."""
+
+    def __init__(self, text, value=None):
+        super().__init__(text)
+        self.value = value
+
+
 class CredentialsRefused(TemporaryFailure):
     """A service refused our credentials: a settings problem, the same for
     every message. Temporary (the mail stays), never quarantined; the

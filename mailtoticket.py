@@ -7,13 +7,13 @@ echo, the exit code); the pipeline is gateway/pipeline.py.
 Run as fetchmail's MDA (see fetchmailrc.example):
 
     mailtoticket.py [-c SETTINGS] [--dry-run] [--replay FILE...]
-    mailtoticket.py [-c SETTINGS] --check | --status ID | --quarantine
+    mailtoticket.py [-c SETTINGS] --check [--fetchmailrc FILE] | --status ID | --quarantine
 
 The message is echoed on stdout with an `X-Mailtoticket:` header saying what
 happened. Exit 0 acknowledges the message (fetchmail deletes it) and is only
 given once the work is durable: the ticket work done and journalled, or the
 message kept in the quarantine. Exit 75 means "try again at the next poll".
-The names are public: ../shared/settings-contract.md.
+The names are public: docs/settings-reference.md.
 """
 import argparse
 import logging
@@ -45,7 +45,16 @@ def main(argv=None):
         logs.to_path(getattr(e, "log_file", None))
         for warning in getattr(e, "warnings", ()):
             log.warning("%s", warning)
-        log.error("%s; message left in the mailbox", e)
+        if args.check:                  # every problem, one line each
+            from gateway import admin
+            return admin.unloadable(e)
+        if delivering:   # told at the first message, once per window (the
+            from gateway.reports import alerts   # defaults' admin when unreadable)
+            alerts.configuration_failure(e.settings if getattr(e, "settings", None)
+                                         is not None else settings_module.fallback(
+                                             args.settings), e, raw, records.text())
+        else:
+            log.error("%s; message left in the mailbox", e)
         return EX_TEMPFAIL if delivering else 1
     logs.to_file(settings, dry_run=args.dry_run)
     for warning in settings.warnings:
@@ -60,7 +69,11 @@ def main(argv=None):
     result = deliver(run, raw)
     run.account("outcome: %s %s" % (result.header or "temporary failure (exit 75)",
                                     result.reason))
-    if not settings["no_escriure_sortida"]:
+    if not settings["no_escriure_sortida"] and (
+            result.header is not None or settings["escriure_sortida_ajornats"]):
+        # A message that waits (exit 75) is not echoed by default: fetchmail
+        # would copy all of it into its log at every poll. Its one line,
+        # timestamped, is on stderr (docs/settings-reference.md).
         echo.write(sys.stdout.buffer, raw, result.header)
     return result.exit_code
 
@@ -68,7 +81,7 @@ def main(argv=None):
 def admin_command(args, run):
     from gateway import admin
     if args.check:
-        return admin.check(run.settings)
+        return admin.check(run.settings, fetchmailrc=args.fetchmailrc)
     if args.status:
         return admin.status(run.settings, args.status)
     if args.list_quarantine:
@@ -82,8 +95,10 @@ exit codes:
   delivering a message (stdin): 0  done (SUCCESS, SKIP, or kept in the
                                    quarantine as REJECT/ERROR)
                                 75 try again later (bus down, credentials
-                                   refused, settings unreadable, bad option):
-                                   the message stays in the mailbox
+                                   refused, a configuration failure, bad
+                                   option): the message stays in the
+                                   mailbox; the admin is mailed when a
+                                   person must act (notificar_errors_to)
   --replay:                     0 every message SUCCESS/SKIP, 1 one still
                                 REJECT/ERROR, 75 one hit a temporary failure
   --check, --status, --quarantine: 0 all well / found, 1 a problem / nothing
@@ -92,8 +107,9 @@ settings are read from: -c SETTINGS, else $MAILTOTICKET_SETTINGS, else
 settings_default.py beside mailtoticket.py (a .py file defining `settings`,
 a .yaml file, or a module name). Every key: settings_sample.py.
 
-docs: README.md, docs/deployment.md (install, cron, day to day),
-../shared/settings-contract.md (the public interface)
+docs: README.md, docs/deployment.md (install, cron, logrotate, day to day),
+docs/settings-reference.md (the public interface, every settings key),
+docs/gn6-contract.md (the GN6 services)
 """
 
 
@@ -126,6 +142,10 @@ def parse_args(argv):
                           help="what the journal knows of a Message-ID or ticket number")
     commands.add_argument("--quarantine", dest="list_quarantine", action="store_true",
                           help="list the quarantined messages, newest first")
+    # --check's mailbox login (gateway/imap_probe.py)
+    parser.add_argument("--fetchmailrc", metavar="FILE",
+                        help="with --check: try the IMAP login of the mailbox this "
+                             "fetchmail run file polls")
     return parser.parse_args(argv)
 
 

@@ -3,8 +3,8 @@
 # Copy this file (say to settings.py) and change what your deployment needs;
 # keys you leave out take the values below, so this file is also the list of
 # defaults. The same mapping may be written as YAML (settings.yaml).
-# Every key is described in ../shared/settings-contract.md; names are part of
-# the public interface, keep them exactly.
+# Every key is described in docs/settings-reference.md (shipped with the
+# project); names are part of the public interface, keep them exactly.
 # A settings file written for the original UPC mailtoticket loads unchanged;
 # docs/upstream.md lists every behaviour that differs from it, on purpose.
 
@@ -264,13 +264,25 @@ settings = {
     # told once per window.
     "limit_tiquets_per_remitent": 30,
     "finestra_limit_minuts": 60,
-    # Mail the admin (once per message) when a message goes to quarantine.
-    "notificar_errors": False,
+    # Mail the admin: once per message when one goes to the quarantine as
+    # ERROR, once per finestra_limit_minuts for REJECTs (unknown senders,
+    # spam: --quarantine lists them), once when one has waited
+    # avis_ajornament_hores, and
+    # once per finestra_limit_minuts while credentials are refused or the
+    # settings are wrong (a configuration failure). On by default, to
+    # root on the local mail server (Debian's MTA forwards it to the
+    # admin through /etc/aliases): set your address and mail server.
+    "notificar_errors": True,
     "notificar_errors_from": "mailtoticket@localhost",
-    "notificar_errors_to": [],
+    "notificar_errors_to": ["root@localhost"],
     "servidor_mail": "localhost",
     # Do not echo the message on stdout.
     "no_escriure_sortida": False,
+    # Echo a message that waits (exit 75) too. Off by default: fetchmail
+    # (and cron) would copy the whole message into its log at every poll;
+    # the one timestamped line on stderr says why it waits. True restores
+    # the first interface's echo of every message.
+    "escriure_sortida_ajornats": False,
 
     # ---------------------------------------------------------- sender lists
     # For both back-ends (docs/jira.md). Addresses, domains or regexes

@@ -8,11 +8,13 @@ guarantees; nothing outside the back-end's folder knows its vocabulary.
 The class carries everything about its system:
 
 - `check_settings(settings, base)`: its settings section, refused naming
-  the key, defaults filled in (runs once at load);
+  the key, defaults filled in (runs once at load); `settings_problems`:
+  the keys it cannot work without (--check lists them all);
 - `rule_fields`: the names a rule (valors_defecte, paraules_clau) may set;
 - `instance(settings)`: which system a journal entry belongs to;
 - `__init__(settings, deadline, writes)`: its client, built on first use;
 - `probe()`: the read-only calls `--check` (and a dry run) make;
+  `probe_objects()`: what the system says of the objects the settings name;
 - `directory()`: the person directory senders are resolved with;
 - the reads and writes below, in the domain's words (`NewTicket`);
 - optional capabilities, declared here with defaults: `for_delivery`,
@@ -190,6 +192,13 @@ class TicketSystem:
         in defaults; `base` is settings_sample's mapping."""
 
     @classmethod
+    def settings_problems(cls, settings):
+        """[(key, what is wrong)]: keys it cannot work without, missing or
+        misshapen. A delivery refuses the settings at the first (a
+        configuration failure naming the key); --check lists them all."""
+        return []
+
+    @classmethod
     def instance(cls, settings):
         """Which system this is (journal entries are kept per instance)."""
         return cls.name
@@ -204,6 +213,12 @@ class TicketSystem:
         """[(item, check)]: each check makes one read-only call and returns
         a line for the admin (or raises). `--check` prints one OK/PROBLEM
         line per item; a dry run makes them before telling its writes."""
+        return []
+
+    def probe_objects(self):
+        """[(ok, item, detail)]: what the system says of the objects the
+        settings name (a project, an issue type), asked by --check once the
+        first probe passed."""
         return []
 
     def directory(self):

@@ -51,16 +51,16 @@ UPSTREAM_NAMES = {
     "get_uid": "self.get_uid() -> self.delivery.sender.user",
     "get_uid_addicionals": "get_uid_addicionals -> delivery.senders.resolve for "
                            "each of self.message.addresses('Cc')",
-    "alta_tiquet": "tickets.alta_tiquet(...) -> gateway.new_ticket.open_ticket"
+    "alta_tiquet": "tickets.alta_tiquet(...) -> gateway.writes.new_ticket.open_ticket"
                    "(self.delivery, params)",
     "afegir_comentari_tiquet": "tickets.afegir_comentari_tiquet(...) -> "
                                "self.tickets.comment(codi, author, text, private, notify)",
     "modificar_tiquet": "tickets.modificar_tiquet(...) -> self.tickets.update(codi, **fields) "
                         "or self.tickets.reopen(codi)",
     "annexar_fitxer_tiquet": "annexar_fitxer_tiquet / afegir_attachments* -> "
-                             "gateway.uploads.upload(self.delivery, codi, author)",
+                             "gateway.writes.uploads.upload(self.delivery, codi, author)",
     "afegir_attachments_canviant_body": "afegir_attachments_canviant_body -> "
-                                        "gateway.uploads",
+                                        "gateway.writes.uploads",
     "afegir_solicitant_tiquet": "afegir_solicitant_tiquet -> "
                                 "self.tickets.add_requester(codi, user)",
     "consulta_tiquet_dades": "consulta_tiquet(s)(_dades) -> self.delivery.ticket(codi)",

@@ -9,6 +9,8 @@ import json
 import os
 import time
 
+from gateway.errors import SettingsError
+
 OK, PROBLEM = 0, 1
 
 
@@ -18,23 +20,134 @@ def _say(text):
 
 # -- --check -----------------------------------------------------------------
 
-def check(settings):
+def check(settings, fetchmailrc=None):
     """Settings already loaded and checked by the caller. One line per
-    item, "OK ..." or "PROBLEM ...": fit for cron or a Nagios check."""
-    problems = 0
-    remote = tuple(backend(settings).probe())
-    for name, probe in (("journal", lambda: _writable_file(settings.journal_path)),
-                        ("quarantine", lambda: _writable_dir(settings.quarantine_path)),
-                        ("log_file", lambda: _log_file(settings))) + remote:
+    item, "OK ..." or "PROBLEM ...": fit for cron or a Nagios check.
+    fetchmailrc: a fetchmail run file whose mailbox login is tried too."""
+    lines = Lines(settings)
+    for key in settings.unknown:
+        lines.problem("settings", "unknown key %r (misspelt? a delivery ignores it)" % key)
+    from gateway.settings import required_problems
+    for key, text in required_problems(settings):
+        lines.problem("settings", "key %r %s" % (key, text))
+    if not lines.problems:
+        lines.ok("settings", "%s: keys known, required keys set" % (settings.path or "module"))
+    system = backend(settings)
+    remote = tuple(system.probe())
+    from gateway import state_access
+    if state_access.problem(settings):   # nothing made as the wrong user (root)
+        remote = ()
+        writes = ()
+    else:
+        writes = (("journal", lambda: _writable_file(settings.journal_path)),
+                  ("quarantine", lambda: _writable_dir(settings.quarantine_path)),
+                  ("log_file", lambda: _log_file(settings)))
+    for name, probe in (("state folder", lambda: _state_folder(settings)),) + writes + (
+                        ("filtres", lambda: _filters(settings)),
+                        ("admin mail", lambda: _admin_mail(settings))) + remote:
+        lines.probe(name, probe)
+    if remote and not lines.failed(remote[0][0]):   # the credentials passed
+        try:
+            for ok, item, detail in system.probe_objects():
+                lines.add(ok, item, detail)
+        except Exception as e:  # every problem is a line, never a traceback
+            lines.problem(remote[0][0], str(e))
+    if fetchmailrc:
+        from gateway import imap_probe
+        for ok, item, detail in imap_probe.check_fetchmailrc(fetchmailrc):
+            lines.add(ok, item, detail)
+    _say("%s: %d problem(s)" % ("PROBLEM" if lines.problems else "OK", lines.problems))
+    return PROBLEM if lines.problems else OK
+
+
+class Lines:
+    """--check's output: one OK or PROBLEM line per item, counted."""
+
+    def __init__(self, settings=None):
+        self.settings = settings
+        self.problems = 0
+        self.failed_items = set()
+
+    def add(self, ok, item, detail):
+        if not ok:
+            self.problems += 1
+            self.failed_items.add(item)
+        _say("%s %s: %s" % ("OK" if ok else "PROBLEM", item, str(detail).replace("\n", " ")))
+
+    def ok(self, item, detail):
+        self.add(True, item, detail)
+
+    def problem(self, item, detail):
+        self.add(False, item, detail)
+
+    def probe(self, item, probe):
         try:
             detail = probe()
         except Exception as e:  # every problem is a line, never a traceback
-            problems += 1
-            _say("PROBLEM %s: %s" % (name, str(e).replace("\n", " ")))
+            if self.settings is not None:   # the key holding what is not there
+                from gateway.reports.alerts import describe
+                e = describe(self.settings, e)
+            self.problem(item, e)
         else:
-            _say("OK %s: %s" % (name, detail))
-    _say("%s: %d problem(s)" % ("PROBLEM" if problems else "OK", problems))
-    return PROBLEM if problems else OK
+            self.ok(item, detail)
+
+    def failed(self, item):
+        return item in self.failed_items
+
+
+def unloadable(error):
+    """--check when the settings were refused at load: every problem the
+    settings have, one line each (the first refused them)."""
+    lines = Lines()
+    settings = getattr(error, "settings", None)
+    for key in getattr(settings, "unknown", ()):
+        lines.problem("settings", "unknown key %r (misspelt? a delivery ignores it)" % key)
+    lines.problem("settings", error)
+    if settings is not None:
+        try:
+            from gateway.settings import required_problems
+            for key, text in required_problems(settings):
+                if "%r" % key not in str(error):
+                    lines.problem("settings", "key %r %s" % (key, text))
+        except (SettingsError, KeyError, TypeError, AttributeError, ValueError):
+            pass   # the settings are wrong in a way the list cannot read: said above
+    _say("PROBLEM: %d problem(s)" % lines.problems)
+    return PROBLEM
+
+
+def _filters(settings):
+    """Every filter class the chain names can be imported."""
+    from gateway.pipeline import load_filter
+    for dotted in settings["filtres"]:
+        load_filter(dotted)
+    return ", ".join(settings["filtres"])
+
+
+def _state_folder(settings):
+    from gateway import state_access
+    text = state_access.problem(settings)
+    if text:
+        raise RuntimeError(text)
+    return "%s writable by this user" % settings.state_path
+
+
+def _admin_mail(settings):
+    """Whether somebody would be told, and the mail server answers."""
+    if not settings["notificar_errors"]:   # the admin's choice, not a fault
+        return "off: nobody is mailed about quarantined or waiting mail (notificar_errors)"
+    if not settings["notificar_errors_to"]:
+        raise RuntimeError("notificar_errors is on but notificar_errors_to is empty: "
+                           "nobody is told")
+    import smtplib
+    host, _, port = settings["servidor_mail"].partition(":")
+    try:
+        with smtplib.SMTP(host, int(port or 25), timeout=10) as smtp:
+            code, answer = smtp.noop()
+    except (OSError, smtplib.SMTPException) as e:
+        raise RuntimeError("servidor_mail %s does not answer: %s"
+                           % (settings["servidor_mail"], e)) from None
+    return "%s through %s (it answered %d)" % (", ".join(settings["notificar_errors_to"]),
+                                               settings["servidor_mail"], code)
 
 
 def _writable_dir(folder):

@@ -9,13 +9,14 @@ is a TemporaryFailure, everything that will fail the same way again a
 PermanentFailure, answered once and kept in the quarantine.
 """
 
-from failures import (CredentialsRefused, PermanentFailure, Refused,  # noqa: F401
-                      TemporaryFailure)
+from failures import (ConfigurationFailure, CredentialsRefused,  # noqa: F401
+                      PermanentFailure, Refused, TemporaryFailure)
 
 
-class SettingsError(TemporaryFailure):
+class SettingsError(ConfigurationFailure):
     """The settings file is unreadable or wrong. Temporary on purpose: the
-    admin fixes the file and the messages still in the mailbox go through."""
+    admin fixes the file and the messages still in the mailbox go through
+    (told at the first one: gateway/reports/alerts.py)."""
 
 
 class Rejected(PermanentFailure):

@@ -1,7 +1,7 @@
 """What happened to a message: the X-Mailtoticket value and the exit code.
 
 The names are public (mail-server rules filter on the header), see
-../shared/settings-contract.md.
+docs/settings-reference.md.
 """
 from dataclasses import dataclass
 

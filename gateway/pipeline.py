@@ -19,7 +19,7 @@ import time
 from gateway.deadline import Deadline, RunInterrupted
 from gateway.errors import PermanentFailure, Rejected, SettingsError, TemporaryFailure
 from gateway.outcome import ERROR, REJECT, SKIP, SUCCESS, EX_TEMPFAIL, Outcome, temporary
-from failures import CredentialsRefused, Refused
+from failures import ConfigurationFailure, CredentialsRefused, Refused
 
 log = logging.getLogger("mailtoticket")
 
@@ -35,6 +35,9 @@ def deliver(run, raw):
         result = handle(run, raw, deadline, facts)
     except CredentialsRefused as e:
         run.credentials_refused(e, raw)
+        result = temporary(str(e))
+    except ConfigurationFailure as e:   # the settings name what is not there
+        run.configuration_failure(e, raw)
         result = temporary(str(e))
     except (TemporaryFailure, RunInterrupted) as e:
         log.warning("temporary failure, the message stays in the mailbox: %s", e)

@@ -76,6 +76,9 @@ class Run:
     def journal(self):
         from gateway.journal import Journal
         settings = self.settings
+        if self.writes:   # a root-owned state folder is named, with its fix
+            from gateway import state_access
+            state_access.require_writable(settings)
         return Journal(settings.journal_path, settings.instance, readonly=self.dry_run,
                        keep_days=settings["dies_journal"])
 
@@ -163,6 +166,15 @@ class Run:
             from gateway import quarantine as q
             q.mark_replayed(path)
 
+    def configuration_failure(self, error, raw):
+        """The settings name what is not there: the admin told at once."""
+        if self.writes:
+            from gateway.reports import alerts
+            alerts.configuration_failure(self.settings, error, raw, self.records.text())
+        else:
+            from gateway.reports import alerts
+            self.account("configuration failure: %s" % alerts.describe(self.settings, error))
+
     def credentials_refused(self, error, raw):
         if self.writes:
             from gateway.reports import alerts
@@ -171,8 +183,8 @@ class Run:
     def deferred(self, entry, error, raw):
         """A temporary failure of a message the journal knows (reported
         once when it has waited too long)."""
-        from failures import CredentialsRefused
-        if self.writes and not isinstance(error, CredentialsRefused):
+        from failures import ConfigurationFailure, CredentialsRefused
+        if self.writes and not isinstance(error, (CredentialsRefused, ConfigurationFailure)):
             from gateway.reports import alerts
             alerts.deferred(self.settings, entry, str(error), raw, self.records.text())
 

@@ -53,6 +53,8 @@ class Settings(dict):
 
     path = None  # the file it was read from (None for a module)
     warnings = ()  # what load() found worth a warning, logged once the log is open
+    unknown = ()   # keys the file sets that no default names (--check: PROBLEM)
+    unreadable = False   # fallback(): the defaults standing in for unreadable settings
 
     @property
     def base_dir(self):
@@ -100,6 +102,16 @@ def defaults():
         sys.path.insert(0, HERE)
     import settings_sample
     return dict(settings_sample.settings)
+
+
+def fallback(name):
+    """The defaults alone, for telling the admin (notificar_errors_to,
+    servidor_mail) that the settings `name` cannot be read at all.
+    `unreadable` keeps the notice's memory out of the default state folder."""
+    settings = Settings(defaults())
+    settings.path = name or os.environ.get("MAILTOTICKET_SETTINGS") or "settings_default.py"
+    settings.unreadable = True
+    return settings
 
 
 def locate(name=None):
@@ -157,20 +169,23 @@ def load(name=None):
     merged = Settings(base)
     merged.update(data)
     merged.path = path
+    merged.unknown = sorted(set(data) - set(base))
     merged.warnings = []
     try:
         import backends
         for key, value in backends.kind_of(merged).defaults.items():
             base.setdefault(key, value)         # a registered back-end's own keys
             merged.setdefault(key, value)
+        merged.unknown = sorted(set(data) - set(base))
         merged.warnings = ["settings: unknown key %r ignored (misspelt?)" % key
-                           for key in sorted(set(data) - set(base))]
+                           for key in merged.unknown]
         check(merged, base)
     except SettingsError as e:
         # The admin looks in log_file: say it there too when it can be known.
         log_file = data.get("log_file")
         e.log_file = merged.resolve_path(log_file) if isinstance(log_file, str) else None
         e.warnings = merged.warnings
+        e.settings = merged     # enough to tell the admin (gateway/reports/alerts.py)
         raise
     return merged
 
@@ -180,6 +195,9 @@ def check(settings, base):
     for key, default in base.items():
         value = settings[key]
         if key in ONE_OR_MANY_KEYS and isinstance(value, str):
+            if re.search(r"[,;\s]", value.strip()):   # a YAML list that became one string
+                raise SettingsError("settings key %r: %r is one string; write a list: "
+                                    "[\"a\", \"b\"]" % (key, value))
             settings[key] = value = [value] if value else []
         _check_type(key, value, default)
         if isinstance(default, str) and isinstance(value, int) and key != "log_level":
@@ -220,6 +238,15 @@ def check(settings, base):
     kind = backends.kind_of(settings)
     _check_rules(settings, kind.rule_fields)
     kind.check_settings(settings, base)
+    for key, text in required_problems(settings)[:1]:
+        raise SettingsError("settings key %r %s" % (key, text))
+
+
+def required_problems(settings):
+    """[(key, what is wrong)]: the keys the back-end cannot work without,
+    missing or misshapen (its own settings section knows which)."""
+    import backends
+    return backends.kind_of(settings).settings_problems(settings)
 
 
 def _check_type(key, value, default):

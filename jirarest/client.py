@@ -144,6 +144,11 @@ class JiraClient:
             self._deployment = "cloud" if kind.lower() == "cloud" else "server"
         return self._deployment
 
+    def project(self, key):
+        """The project as this account sees it, with its issueTypes
+        (JiraNotFound when there is none)."""
+        return self._call("getProject", "GET", "/rest/api/2/project/%s" % quote(key))
+
     def find_user_by_email(self, email):
         """The one active user whose address is `email` (any case), or None.
 

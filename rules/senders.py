@@ -1,6 +1,6 @@
 """Who sent the message: an address resolved to a user id (cn).
 
-The algorithm is the contract's (../shared/gn6-contract.md), in order:
+The algorithm is the contract's (docs/gn6-contract.md), in order:
 canonicalise; the settings map; the local part as a commonName for the
 institution's own domains; the directory (several matches told apart by
 emailPreferent); the settings patterns. Reply-To is tried before From: web

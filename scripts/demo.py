@@ -5,9 +5,17 @@ a settings file pointing at it (demo-run/settings.yaml), pipes the sample
 message through the real script as fetchmail would, prints what the script
 echoed and the ticket now on the server, and stops the server.
 
-With --serve it only starts the server and writes demo-run/settings.yaml,
-then waits (Ctrl-C stops it): the README's "By hand" commands run against
-it from another terminal.
+With --serve it starts the server and an SMTP sink standing in for the
+admin's mail server, writes demo-run/settings.yaml (the default filter
+chain: an unknown sender's mail is REJECTed into the quarantine, and the
+admin told) and demo-run/settings-extern.yaml (the fix: the same with
+FiltreNouExtern, which tickets unknown senders), prints every mail the
+admin gets, and waits (Ctrl-C stops it): the README's "By hand" commands
+run against it from another terminal.
+
+Each demo has its own folder (demo-run/, demo-run-jira/: $MAILTOTICKET_DEMO_DIR
+moves them) and holds a lock beside it while it runs: a demo never empties
+a folder another running demo uses.
 """
 import json
 import shutil
@@ -21,35 +29,68 @@ sys.path.insert(0, str(REPO))
 from refservers.gn6.control import ReferenceServer  # noqa: E402
 
 
-def settings_for(server, folder):
-    return dict(server.client_settings(folder),
-                filtres=["filtres.reply.FiltreReply", "filtres.nou.FiltreNou",
-                         "filtres.nou_extern.FiltreNouExtern"])
+def settings_for(server, folder, sink=None):
+    """The default filter chain (reply, new): unknown senders are REJECTed."""
+    settings = dict(server.client_settings(folder), notificar_errors=False)
+    if sink is not None:   # the admin's mail, caught by the sink
+        settings.update(notificar_errors=True, servidor_mail=sink.address,
+                        notificar_errors_to=["admin@upc.edu"])
+    return settings
 
 
 def serve(folder):
     import signal
     import threading
-    with ReferenceServer(db=folder / "gn6.sqlite") as server:
+    sys.path.insert(0, str(REPO / "tests"))
+    from smtp_sink import SmtpSink
+    with ReferenceServer(db=folder / "gn6.sqlite") as server, SmtpSink() as sink:
         settings = folder / "settings.yaml"
-        settings.write_text(json.dumps(settings_for(server, folder), indent=2))
-        print("== reference server on %s; settings in %s" % (server.url, settings))
+        data = settings_for(server, folder, sink)
+        settings.write_text(json.dumps(data, indent=2))
+        extern = dict(data, filtres=data.get("filtres") or [
+            "filtres.reply.FiltreReply", "filtres.nou.FiltreNou",
+            "filtres.nou_extern.FiltreNouExtern"])
+        (folder / "settings-extern.yaml").write_text(json.dumps(extern, indent=2))
+        print("== reference server on %s, the admin's mail server (a sink) on %s; "
+              "settings in %s" % (server.url, sink.address, settings))
         print("== ready: try .venv/bin/python mailtoticket.py -c %s --check   "
               "(Ctrl-C stops the server)" % settings, flush=True)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        shown = 0
         try:
             while not stop.wait(0.5):
-                pass
+                for raw in sink.messages[shown:]:
+                    print("== mail to the admin: %s" % _subject(raw), flush=True)
+                shown = len(sink.messages)
         except KeyboardInterrupt:
             pass
     return 0
 
 
-def fresh_folder():
-    """demo-run/ (or $MAILTOTICKET_DEMO_DIR), emptied."""
+def _subject(raw):
+    from email import message_from_bytes, policy
+    return str(message_from_bytes(raw, policy=policy.default)["Subject"])
+
+
+_held = []   # the demo's folder lock, held until the process exits
+
+
+def fresh_folder(suffix=""):
+    """demo-run<suffix>/ (the base moved by $MAILTOTICKET_DEMO_DIR),
+    emptied, and locked for as long as this demo runs: a folder another
+    running demo holds is never emptied (the demo stops instead)."""
+    import fcntl
     import os
-    folder = Path(os.environ.get("MAILTOTICKET_DEMO_DIR") or REPO / "demo-run")
+    base = os.environ.get("MAILTOTICKET_DEMO_DIR") or str(REPO / "demo-run")
+    folder = Path(base.rstrip("/") + suffix)
+    lock = open(str(folder) + ".lock", "a")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.exit("== %s is in use by another running demo: stop it first (Ctrl-C), "
+                 "or set MAILTOTICKET_DEMO_DIR to another folder" % folder)
+    _held.append(lock)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     return folder

@@ -1,7 +1,7 @@
 """The demo on Jira: mail.txt through mailtoticket.py with `backend: jira`.
 
 Starts the reference Jira server (refservers/jira) and an SMTP sink on free
-loopback ports, writes demo-run/settings-jira.yaml pointing at them, pipes
+loopback ports, writes demo-run-jira/settings-jira.yaml pointing at them, pipes
 the sample message through the real script as fetchmail would, prints what
 the script echoed, the issue now in Jira and the confirmation mail the
 requester got, then stops both. `scripts/demo.sh --jira` runs it.
@@ -38,7 +38,7 @@ def settings_for(jira, sink, folder):
 
 
 def main():
-    folder = fresh_folder()
+    folder = fresh_folder("-jira")   # never the folder of a running demo.sh --serve
     with ReferenceJira(db=str(folder / "jira.sqlite")) as jira, SmtpSink() as sink:
         print("== reference Jira on %s, SMTP sink on %s" % (jira.url, sink.address))
         run = pipe_mail_txt(folder / "settings-jira.yaml", settings_for(jira, sink, folder))

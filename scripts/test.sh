@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: system packages for the
 # end-to-end mailbox tests (fetchmail, dovecot, sieve, procmail) and the LDAP
-# tests (slapd), a venv made with the system python3 when there is one
+# tests (slapd), logrotate (tests/test_logrotate.py), a venv made with the system python3 when there is one
 # (scripts/venv.sh), pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 for pair in fetchmail:fetchmail dovecot:dovecot-imapd sieve-test:dovecot-sieve procmail:procmail \
-        slapd:slapd ldapsearch:ldap-utils; do
+        slapd:slapd ldapsearch:ldap-utils logrotate:logrotate flock:util-linux crontab:cron \
+        adduser:adduser runuser:util-linux; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -22,6 +22,7 @@ import logging
 import os
 import time
 
+from failures import ConfigurationFailure
 from soa.errors import BusFailure, CredentialsRefused, is_credentials_text
 
 log = logging.getLogger("mailtoticket.soa")
@@ -112,6 +113,10 @@ class SoapService:
         try:
             service = self._client(timeout)
         except temporary as e:
+            if getattr(e, "status_code", None) in (404, 410) or isinstance(e, FileNotFoundError):
+                # No retry will find it: a wrong address in the settings.
+                raise ConfigurationFailure("the WSDL %s is not there (%s): check the address"
+                                           % (self.wsdl, _short(e)), value=self.wsdl) from None
             raise BusFailure("loading the WSDL for %s: %s: %s" % (
                 operation, type(e).__name__, _short(e)), sent=False) from None
         try:

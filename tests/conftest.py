@@ -50,8 +50,9 @@ def _normal_bus(request):
 
 
 def base_settings(server, folder):
+    # notificar_errors off: a test that wants the admin's mail gives its sink
     return dict(server.client_settings(folder), timeout_soa=5,
-                temps_maxim_execucio=30, log_level="DEBUG")
+                temps_maxim_execucio=30, log_level="DEBUG", notificar_errors=False)
 
 
 @pytest.fixture

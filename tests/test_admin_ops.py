@@ -286,6 +286,7 @@ def test_the_readmes_by_hand_commands_work_on_a_fresh_clone(tmp_path):
                            l.replace("demo-run/", str(folder) + "/") for l in lines[1:])
         run = subprocess.run(["bash", "-c", script], cwd=str(REPO), capture_output=True,
                              timeout=300)
+        told = _line_within(serve.stdout, b"== mail to the admin", 30)
     finally:
         serve.terminate()
         serve.wait(timeout=10)
@@ -295,4 +296,25 @@ def test_the_readmes_by_hand_commands_work_on_a_fresh_clone(tmp_path):
     assert "OK: 0 problem(s)" in out
     assert "X-Mailtoticket: SUCCESS" in out
     assert "outcome:  SUCCESS" in out and "ticket:   1000" in out
-    assert "0 message(s) in" in out
+    assert "X-Mailtoticket: REJECT" in out
+    assert re.search(r"visitant@example.net.*REJECT.*no filter applies", out)
+    assert "1 message(s) in" in out
+    assert re.search(r"quarantine/\S+\.eml: SUCCESS ticket 1001", out), out
+    assert b"== mail to the admin: mailtoticket REJECT: no filter applies" in told
+
+
+def _line_within(stream, start, seconds):
+    """The first line of `stream` containing `start`, waiting at most
+    `seconds` for it (b"" if it never came)."""
+    import threading
+    found = []
+
+    def read():
+        for line in stream:
+            if start in line:
+                found.append(line)
+                return
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(seconds)
+    return found[0] if found else b""

@@ -14,7 +14,9 @@ import email
 import email.policy
 import fcntl
 import importlib.util
+import re
 import shlex
+import stat
 import subprocess
 import sys
 import time
@@ -125,10 +127,18 @@ def test_crontab_example_shape():
     fields = jobs[0].split(None, 5)
     assert fields[:5] == ["*/5", "*", "*", "*", "*"]
     command = shlex.split(fields[5])
-    assert command[:3] == ["flock", "-n", command[2]] and command[2].endswith(".lock")
-    assert command[3] == "fetchmail" and "-s" in command
+    assert command[:2] == ["umask", "077;"]   # the log it creates: 0600, as logrotate's
+    assert command[2:5] == ["flock", "-n", command[4]] and command[4].endswith(".lock")
+    assert command[5] == "fetchmail" and "-s" in command
     assert command[command.index("-f") + 1] == "/opt/mailtoticket/fetchmailrc"
-    assert fields[5].endswith(">> /var/log/mailtoticket/fetchmail.log 2>&1")
+    assert "2>&1 | awk" in fields[5]          # every line of fetchmail's timestamped
+    assert fields[5].endswith(">> /var/log/mailtoticket/fetchmail.log")
+
+
+def cron_command(job):
+    """The command cron runs for a crontab line: the sixth field, with
+    cron's one rewrite (an escaped \\% is a %)."""
+    return job.split(None, 5)[5].replace("\\%", "%")
 
 
 # ------------------------------------------------------------- the e2e runs
@@ -277,8 +287,9 @@ def test_crontab_job_line_polls_and_never_overlaps(folder, server, settings_file
     rc, _ = run_file(folder, settings)
     lock = tmp_path / "mailtoticket-fetchmail.lock"
     job = [l for l in CRONTAB_EXAMPLE.read_text().splitlines() if l.startswith("*/5")][0]
-    command = job.split(None, 5)[5]
-    lock_in_example = shlex.split(command)[2]
+    command = cron_command(job)
+    words = shlex.split(command)
+    lock_in_example = words[words.index("-n") + 1]
     command = (command.replace(lock_in_example, str(lock))
                .replace("/opt/mailtoticket/fetchmailrc", str(rc))
                .replace("/var/log/mailtoticket/", str(logdir) + "/"))
@@ -294,17 +305,44 @@ def test_crontab_job_line_polls_and_never_overlaps(folder, server, settings_file
         busy = subprocess.run(["/bin/sh", "-c", command], env=env, timeout=60,
                               capture_output=True)
         assert time.monotonic() - started < 10
-    assert busy.returncode == 1               # flock -n: busy, nothing done
+    assert busy.returncode == 0 and busy.stdout == b""   # flock -n: busy, nothing done
     assert len(folder.messages()) == 1
     assert new_tickets(server, before) == []
 
     done = subprocess.run(["/bin/sh", "-c", command], env=env, timeout=300,
                           capture_output=True)
-    assert done.returncode == mb.FETCHMAIL_GOT_MAIL, (
-        done, (logdir / "fetchmail.log").read_text(errors="replace"))
+    assert done.returncode == 0, (done, (logdir / "fetchmail.log").read_text(errors="replace"))
     assert done.stdout == b"" and done.stderr == b""   # all in the log
     assert len(with_subject(new_tickets(server, before), word)) == 1
     assert folder.messages() == []
     fetchmail_log = (logdir / "fetchmail.log").read_text(errors="replace")
     assert word not in fetchmail_log        # -s, and no message echoed into it
     assert (logdir / "mailtoticket.log").stat().st_size > 0
+    assert stat.S_IMODE((logdir / "fetchmail.log").stat().st_mode) == 0o600
+
+
+def test_a_changed_mailbox_password_reaches_the_log_timestamped(
+        folder, server, settings_file, tmp_path):
+    """The crontab's job line, the mailbox password changed on the server:
+    fetchmail's own complaint lands in fetchmail.log with a date and time."""
+    mb.require("flock")
+    logdir = tmp_path / "log"
+    logdir.mkdir()
+    settings = settings_file(no_escriure_sortida=True, log_file=str(logdir / "m.log"))
+    rc, text = run_file(folder, settings)
+    rc.write_text(text.replace('password "%s"' % folder.password, 'password "changed"'))
+    job = [l for l in CRONTAB_EXAMPLE.read_text().splitlines() if l.startswith("*/5")][0]
+    command = cron_command(job)
+    words = shlex.split(command)
+    command = (command.replace(words[words.index("-n") + 1], str(tmp_path / "l.lock"))
+               .replace("/opt/mailtoticket/fetchmailrc", str(rc))
+               .replace("/var/log/mailtoticket/", str(logdir) + "/"))
+    folder.append(mail("Wrong password", KNOWN[0], "Body"))
+
+    subprocess.run(["/bin/sh", "-c", command], timeout=120, capture_output=True,
+                   env=folder.fetchmail_env({"PATH": "/usr/local/bin:/usr/bin:/bin"}))
+
+    lines = (logdir / "fetchmail.log").read_text(errors="replace").splitlines()
+    assert any(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d .*(?i:authoriz|login|auth)", l)
+               for l in lines), lines
+    assert len(folder.messages()) == 1

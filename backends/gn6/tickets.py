@@ -72,6 +72,7 @@ class GN6(TicketSystem):
     name = "gn6"
     rule_fields = P.ALTA_TIQUET
     check_settings = staticmethod(gn6_settings.check)
+    settings_problems = staticmethod(gn6_settings.problems)
 
     @classmethod
     def instance(cls, settings):
@@ -100,6 +101,14 @@ class GN6(TicketSystem):
         except Refusal as e:   # an answer: the credentials passed
             return "credentials accepted (a ticket 0 lookup answered: %s)" % e.descripcio
         return "credentials accepted (domini %s)" % self.settings["domini"]
+
+    def probe_objects(self):
+        """The contract (docs/gn6-contract.md) has no read of teams, so
+        equip_resolutor_nous is shown, not verified."""
+        return [(True, "equip_resolutor_nous",
+                 "%r (not verified: the GN6 contract offers no read of teams; a wrong one "
+                 "shows as GN6 refusing AltaTiquet, an ERROR in the quarantine)"
+                 % self.settings["equip_resolutor_nous"])]
 
     def probe_directory(self):
         address = (self.settings["mail_suport"] or ["mailtoticket-check@invalid"])[0]

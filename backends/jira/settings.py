@@ -87,3 +87,19 @@ def check(settings, base):
     if settings["regex_message_id"] == base["regex_message_id"]:
         settings["regex_message_id"] = MESSAGE_ID_REGEX
 
+
+PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+$")
+
+
+def settings_problems(settings):
+    """[(key, what is wrong)] beyond what check() refuses at load: shapes a
+    delivery cannot work with. --check lists them; a delivery refuses."""
+    problems = []
+    if not PROJECT_KEY.match(settings["jira_project"].strip()):
+        problems.append(("jira_project", "%r is not a Jira project key (capitals, such as "
+                                         "\"SUP\")" % settings["jira_project"]))
+    extern = "filtres.nou_extern.FiltreNouExtern" in settings["filtres"]
+    if extern and not settings["usuari_extern"]:
+        problems.append(("jira_reporter", "is needed with filtres.nou_extern.FiltreNouExtern "
+                                          "(who reports unknown senders' issues)"))
+    return problems

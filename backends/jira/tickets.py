@@ -66,6 +66,20 @@ def client(settings, deadline):
                       timeout=lambda: min(per_call, deadline.remaining()))
 
 
+def _refused_settings(error, settings, project, issuetype):
+    """A createIssue refused for the project or issue type the settings
+    name (not a rule's) is the settings' fault, the same for every new
+    mail: a configuration failure (the mail waits, the admin is told),
+    not an ERROR in the quarantine per message."""
+    from failures import ConfigurationFailure
+    for field, value, key in (("project", project, "jira_project"),
+                              ("issuetype", issuetype, "jira_issue_type")):
+        if field in error.errors and value == settings[key]:
+            raise ConfigurationFailure("Jira refuses %s %r: %s"
+                                       % (field, value, error.errors[field]),
+                                       value=value) from None
+
+
 def _split(value):
     return [v for v in re.split(r"[,\s]+", value or "") if v]
 
@@ -76,6 +90,7 @@ class Jira(TicketSystem):
     name = "jira"
     rule_fields = jira_settings.RULE_FIELDS
     check_settings = staticmethod(jira_settings.check)
+    settings_problems = staticmethod(jira_settings.settings_problems)
 
     @classmethod
     def instance(cls, settings):
@@ -100,6 +115,27 @@ class Jira(TicketSystem):
     def probe_credentials(self):
         me = self.jira.myself()
         return "credentials accepted (%s)" % (me.get("displayName") or me.get("name"))
+
+    def probe_objects(self):
+        """The project (jira_project) and its issue type (jira_issue_type),
+        as the account sees them."""
+        from jirarest.errors import JiraNotFound
+        key, wanted = self.settings["jira_project"], self.settings["jira_issue_type"]
+        try:
+            project = self.jira.project(key)
+        except JiraNotFound:
+            return [(False, "jira_project", "no project %r in Jira (or this account may "
+                                            "not see it): every new mail would be "
+                                            "quarantined" % key)]
+        issue_types = project.get("issueTypes") or []
+        types = [t.get("name") for t in issue_types]
+        lines = [(True, "jira_project", "%s (%s)" % (project.get("key"), project.get("name")))]
+        if wanted in types or wanted in [t.get("id") for t in issue_types]:
+            lines.append((True, "jira_issue_type", "%r exists in %s" % (wanted, key)))
+        else:
+            lines.append((False, "jira_issue_type", "%r is not an issue type of %s (it has: "
+                          "%s)" % (wanted, key, ", ".join(map(str, types)) or "none")))
+        return lines
 
     # -- the message this back-end works for
     def for_delivery(self, delivery):
@@ -198,14 +234,19 @@ class Jira(TicketSystem):
                   if name.startswith("customfield_")}
         if settings["jira_sender_field"] and email:
             custom.setdefault(settings["jira_sender_field"], email)
-        issue_key = self.send(Write("create_issue", None, dict(
-            project=ticket.fields.get("project") or settings["jira_project"],
-            issuetype=ticket.fields.get("issuetype") or settings["jira_issue_type"],
-            summary=summary, reporter=requester, labels=labels,
-            priority=ticket.priority or None,
-            components=_split(ticket.fields.get("components")),
-            assignee=ticket.fields.get("assignee") or None, custom_fields=custom,
-            description=description), dry=PLACEHOLDER))
+        project = ticket.fields.get("project") or settings["jira_project"]
+        issuetype = ticket.fields.get("issuetype") or settings["jira_issue_type"]
+        from jirarest.errors import JiraRefusal
+        try:
+            issue_key = self.send(Write("create_issue", None, dict(
+                project=project, issuetype=issuetype, summary=summary, reporter=requester,
+                labels=labels, priority=ticket.priority or None,
+                components=_split(ticket.fields.get("components")),
+                assignee=ticket.fields.get("assignee") or None, custom_fields=custom,
+                description=description), dry=PLACEHOLDER))
+        except JiraRefusal as e:
+            _refused_settings(e, settings, project, issuetype)
+            raise
         self._after_open(issue_key, email)
         return issue_key
 

@@ -27,7 +27,8 @@ def admin_mail(settings, subject, text, raw, log_text):
     from email.message import EmailMessage
     mail = EmailMessage()
     mail["From"] = settings["notificar_errors_from"]
-    mail["To"] = ", ".join(settings["notificar_errors_to"])
+    to = settings["notificar_errors_to"]   # one string too: settings refused before
+    mail["To"] = to if isinstance(to, str) else ", ".join(to)   # load() made it a list
     mail["Subject"] = one_line(subject)[:200]
     mail["Auto-Submitted"] = "auto-generated"   # never ticketed back (RFC 3834)
     mail.set_content(text)
@@ -64,22 +65,33 @@ def send(settings, subject, text, raw, log_text, timeout=10):
         return False
 
 
+# REJECTs (an unknown sender, mostly: spam too) are told once per window,
+# whatever their number; each ERROR (the ticket system refused) is told.
+REJECT_TOPIC = "REJECT"
+
+
 def tell_admin_once(settings, entry, outcome, path, raw, log_text):
     """Mail the admin about a quarantined message: once per message (the
-    journal entry remembers it), and for a topic such as a tripped loop
-    guard, once per finestra_limit_minuts whatever the number of messages."""
+    journal entry remembers it); a REJECT, and a topic such as a tripped
+    loop guard, once per finestra_limit_minuts whatever the number of
+    messages (--quarantine lists them all)."""
     if entry.get(steps.NOTIFIED):
         return
+    topic = outcome.notice or (REJECT_TOPIC if outcome.header == REJECT_TOPIC else None)
     since = time.time() - settings["finestra_limit_minuts"] * 60
-    if outcome.notice and entry.journal.noticed_since(outcome.notice, since):
-        log.info("the admin was already told about %s", outcome.notice)
+    if topic and entry.journal.noticed_since(topic, since):
+        log.info("the admin was already told about %s", topic)
         return
     subject = "mailtoticket %s: %s" % (outcome.header, one_line(outcome.reason)[:120])
     text = ("A message was not ticketed and is kept in the quarantine:\n\n"
             "  %s\n\nReason: %s\n\nOnce the cause is fixed, process it again "
             "with:\n\n  mailtoticket.py -c SETTINGS --replay %s\n"
             % (path, outcome.reason, path))
+    if topic:
+        text += ("\nOther messages like it in the next %s minutes are kept without a "
+                 "mail; list them all with:\n\n  mailtoticket.py -c SETTINGS --quarantine\n"
+                 % settings["finestra_limit_minuts"])
     if send(settings, subject, text, raw, log_text):
         entry.record(steps.NOTIFIED, True)
-        if outcome.notice:
-            entry.journal.note_notice(outcome.notice)
+        if topic:
+            entry.journal.note_notice(topic)

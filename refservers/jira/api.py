@@ -224,6 +224,19 @@ def myself(call):
     return 200, out
 
 
+def get_project(call):
+    """GET /rest/api/2/project/{key}: the project and its issue types."""
+    project = call.store.project(call.params["project"])
+    if project is None:
+        return 404, {"errorMessages": ["No project could be found with key '%s'."
+                                       % call.params["project"]], "errors": {}}
+    return 200, {"self": "%s/rest/api/2/project/%s" % (call.base, project.get("id")),
+                 "id": str(project.get("id")), "key": project.get("key"),
+                 "name": project.get("name"),
+                 "issueTypes": [{"id": issuetype_id(project, name), "name": name,
+                                 "subtask": False} for name in project.get("issuetypes", [])]}
+
+
 def user_search(call):
     if call.cloud:
         text = call.arg("query")
@@ -747,6 +760,7 @@ ROUTES = [
     ("GET", r"/rest/api/2/serverInfo", "serverInfo", server_info),
     ("GET", r"/rest/api/2/myself", "myself", myself),
     ("GET", r"/rest/api/2/user/search", "findUsers", user_search),
+    ("GET", r"/rest/api/2/project/(?P<project>[^/]+)", "getProject", get_project),
     ("POST", r"/rest/api/2/issue", "createIssue", create_issue),
     ("GET", r"/rest/api/2/issue/%s" % _K, "getIssue", get_issue),
     ("GET", r"/rest/api/2/search", "search", search),
