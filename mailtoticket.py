@@ -142,7 +142,7 @@ def parse_args(argv):
                           help="what the journal knows of a Message-ID or ticket number")
     commands.add_argument("--quarantine", dest="list_quarantine", action="store_true",
                           help="list the quarantined messages, newest first")
-    # --check's mailbox login (gateway/imap_probe.py)
+    # --check's mailbox login (gateway/reports/imap_probe.py)
     parser.add_argument("--fetchmailrc", metavar="FILE",
                         help="with --check: try the IMAP login of the mailbox this "
                              "fetchmail run file polls")

@@ -53,7 +53,7 @@ def check(settings, fetchmailrc=None):
         except Exception as e:  # every problem is a line, never a traceback
             lines.problem(remote[0][0], str(e))
     if fetchmailrc:
-        from gateway import imap_probe
+        from gateway.reports import imap_probe
         for ok, item, detail in imap_probe.check_fetchmailrc(fetchmailrc):
             lines.add(ok, item, detail)
     _say("%s: %d problem(s)" % ("PROBLEM" if lines.problems else "OK", lines.problems))
