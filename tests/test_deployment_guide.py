@@ -308,7 +308,7 @@ def test_the_guide_followed_literally_leaves_an_admin_who_is_told_of_each_breaka
 
             # -- the bus down for too long: reported once
             site.edit('"no_escriure_sortida": True,',
-                      '"no_escriure_sortida": True,\n    "avis_ajornament_hores": 0.0001,')
+                      '"no_escriure_sortida": True,\n    "avis_ajornament_hores": 0.00002,')
             with server.failing("outage"):
                 box.append(mail("Long outage", KNOWN, "Waits"))
                 site.poll()
