@@ -9,7 +9,8 @@ the modes are variants of one object, and a variant is a clone
 
 It is the only reader of the mode. What depends on it comes out of the Run
 already in the right variant: the journal (read-only in a dry run), the
-ticket system (writes told, not sent), the quarantine (told, not kept),
+ticket system (its writes' mode: backends/base.py Perform, or Describe
+which tells them), the quarantine (told, not kept),
 the admin's alerts (not sent). Nothing deeper asks whether this is a dry
 run or a replay, and filters never see the mode.
 """

@@ -1,5 +1,6 @@
 """--dry-run shows what a delivery would send: the same request, made by
-the same code (backends/gn6/tickets.py's REQUESTS), not a hand-kept mirror."""
+the same description of each write (backends/base.py Write), not a
+hand-kept mirror, on every back-end."""
 import re
 
 from support import header, mail, run_mailtoticket
