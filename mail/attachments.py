@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from mail.headers import part_header, part_transfer_encoding
 from mail.limits import name_for_match
-from mail.payload import decode_base64_text, part_payload, raw_payload
-from mail.rawmime import split_entity
+from mail.raw.payload import decode_base64_text, part_payload, raw_payload
+from mail.raw.rawmime import split_entity
 from mail.failsafe import noted
 
 __all__ = ["Attachment", "attachments", "select"]
@@ -91,9 +91,9 @@ class Attachment:
 
     def open(self):
         """The decoded bytes as a binary file object: a clean base64 part is
-        decoded as it is read (mail/streams.py), never held decoded whole."""
+        decoded as it is read (mail/raw/streams.py), never held decoded whole."""
         if self._data is None and self._part is not None:
-            from mail.streams import Base64Reader
+            from mail.raw.streams import Base64Reader
             if _span_size(self._part) == self.size:
                 raw, start, end = self._part._mtt_span
                 return Base64Reader(raw, self.size, start, end)
@@ -115,8 +115,8 @@ class Attachment:
 
 def _span_size(part):
     """Decoded size of a base64 body kept in the message's bytes
-    (mail/bigbodies.py), or None."""
-    from mail.bigbodies import base64_size, span_of
+    (mail/raw/bigbodies.py), or None."""
+    from mail.raw.bigbodies import base64_size, span_of
     if span_of(part) is None or part_transfer_encoding(part) != "base64":
         return None
     return base64_size(part)
@@ -320,13 +320,13 @@ def _message_name(message, leaf):
 
 
 def _uuencoded(leaf):
-    from mail.payload import part_text
+    from mail.raw.payload import part_text
     if leaf.content_type != "text/plain":
         return []
     text = part_text(leaf.part)
     if "begin" not in text:   # the uuencode reader, only for text that may hold a file
         return []
-    from mail.uuencode import split_uuencoded
+    from mail.formats.uuencode import split_uuencoded
     _, files = split_uuencoded(text)
     return [Attachment(_safe_name(name) or "attachment.bin",
                        "application/octet-stream", None, False, len(data),
@@ -362,7 +362,7 @@ def _leaf_attachments(message, leaf, signatures, cids, result):
         return cids  # PGP/MIME's "Version: 1" control part
     if leaf.content_type in TNEF_TYPES or \
             leaf.filename.lower() == "winmail.dat":
-        from mail.tnef import tnef_files
+        from mail.formats.tnef import tnef_files
         files = tnef_files(part_payload(leaf.part))
         if files:
             result.extend(Attachment(_safe_name(name) or "attachment.bin",

@@ -26,7 +26,7 @@ import re
 from mail.charsets import clean_text
 from mail.headers import part_params
 from mail.htmltext import escape, html_to_text, unescape
-from mail.payload import part_text
+from mail.raw.payload import part_text
 from mail.failsafe import noted
 
 __all__ = ["body_leaves", "description_html", "replace_cid_images",
@@ -306,10 +306,10 @@ def _leaf_text(leaf):
     read as the text it signs."""
     text = part_text(leaf.part)
     if "begin" in text:      # the uuencode reader, only for text that may hold a file
-        from mail.uuencode import split_uuencoded
+        from mail.formats.uuencode import split_uuencoded
         text, _ = split_uuencoded(text)
     if "-----BEGIN PGP SIGNED MESSAGE-----" in text:
-        from mail.special import unarmor_signed
+        from mail.formats.special import unarmor_signed
         text = unarmor_signed(text)
     _, params = part_params(leaf.part, "Content-Type")
     if params.get("format", "").lower() == "flowed":
@@ -407,7 +407,7 @@ def _with_notes(message, description):
     if not types.intersection(_NOTE_TYPES) and \
             "-----BEGIN PGP MESSAGE-----" not in message.text_body():
         return description
-    from mail.special import encrypted_note, event_notes
+    from mail.formats.special import encrypted_note, event_notes
     parts = [encrypted_note(message), description, event_notes(message)]
     return "\n".join(p for p in parts if p)
 

@@ -23,16 +23,16 @@ from email.message import Message as _EmailMessage
 from email.parser import BytesParser as _BytesParser
 from email.feedparser import BytesFeedParser as _BytesFeedParser
 
-from mail import bigbodies
+from mail.raw import bigbodies
 from mail.addresses import parse_addresses
-from mail.folding import mend_folding
+from mail.raw.folding import mend_folding
 from mail.headers import (
     decode_header, part_content_type, part_disposition, part_filename,
     part_header, part_headers)
 from mail.htmltext import html_to_text
 from mail.limits import MAX_DEPTH, MAX_LEAVES, Bounds, bounded_part_factory
-from mail.payload import part_text, raw_payload
-from mail.rawmime import raw_entity, split_entity
+from mail.raw.payload import part_text, raw_payload
+from mail.raw.rawmime import raw_entity, split_entity
 
 __all__ = ["Defect", "Leaf", "Message", "note_defect"]
 
@@ -110,7 +110,7 @@ class Message:
         # parts are cut from these bytes, so that they match the tree.
         self._parsed_raw = mend_folding(raw)
         # Long base64 bodies stay in these bytes, not copied into the tree
-        # (mail/bigbodies.py).
+        # (mail/raw/bigbodies.py).
         parsed, spans = bigbodies.cut(self._parsed_raw)
         self.email = self._parse(parsed, self.bounds, self)
         del parsed
@@ -149,8 +149,8 @@ class Message:
     def _unwrap_signed(self):
         """Opaque-signed S/MIME: the message it signs, read as this one."""
         from mail.headers import part_params
-        from mail.payload import part_payload
-        from mail.smime import unwrap_opaque_signed
+        from mail.raw.payload import part_payload
+        from mail.formats.smime import unwrap_opaque_signed
         _, params = part_params(self.email, "Content-Type")
         inner = unwrap_opaque_signed(self._parsed_raw,
                                      part_content_type(self.email), params,

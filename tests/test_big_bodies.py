@@ -1,12 +1,12 @@
 """Large base64 bodies are read from the message's own bytes, not copied
-into the parsed tree (mail/bigbodies.py): what a reader sees is unchanged."""
+into the parsed tree (mail/raw/bigbodies.py): what a reader sees is unchanged."""
 import base64
 import os
 from email.message import EmailMessage
 
 from mail import attachments
 from mail.message import Message
-from mail.payload import part_payload
+from mail.raw.payload import part_payload
 
 DATA = os.urandom(1100 * 1024)        # above bigbodies.MIN_BYTES once in base64
 

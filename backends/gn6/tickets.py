@@ -44,7 +44,7 @@ def _request(operation, values, codi=None, dry=None):
 def _base64(data):
     """fitxerBase64 of a FileData: encoded as it is sent (soa.service
     Streamed) when it is large, so the file is never held encoded whole."""
-    from mail.streams import base64_chunks, base64_length
+    from mail.raw.streams import base64_chunks, base64_length
     from soa.service import STREAM_MIN_CHARS, Streamed
     length = base64_length(data.size)
     if length < STREAM_MIN_CHARS:

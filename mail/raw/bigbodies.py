@@ -6,7 +6,7 @@ bytes, some 60 MB of line objects and another 35 MB string. So a run of
 base64 lines of MIN_BYTES or more is cut out of what the parser reads (a
 token stands in its place) and, once the tree is built, its part keeps a
 span into the message's own bytes instead (`span_of`): the attachment is
-sized and streamed from there (mail/attachments.py, mail/streams.py), and
+sized and streamed from there (mail/attachments.py, mail/raw/streams.py), and
 anything that asks for the part's text (mail/payload.raw_payload) gets it
 read from there. A run that is not a whole leaf body, or that sits inside
 an attached message (whose bytes the email package writes out itself),

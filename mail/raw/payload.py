@@ -38,7 +38,7 @@ def raw_payload(part):
     with 8-bit bytes as surrogate escapes. (get_payload() would already
     decode those with the declared charset, replacing what fails.)"""
     if getattr(part, "_mtt_span", None) is not None:   # kept in the message's bytes
-        from mail.bigbodies import text_of
+        from mail.raw.bigbodies import text_of
         return text_of(part)
     try:
         payload = part._payload
