@@ -8,6 +8,8 @@ Run as fetchmail's MDA (see fetchmailrc.example):
 
     mailtoticket.py [-c SETTINGS] [--dry-run] [--replay FILE...]
     mailtoticket.py [-c SETTINGS] --check [--fetchmailrc FILE] | --status ID | --quarantine
+    mailtoticket.py [-c SETTINGS] --missing DAYS
+    mailtoticket.py web -c FILE [--add-token NAME --role read|admin | ...]   (docs/web.md)
 
 The message is echoed on stdout with an `X-Mailtoticket:` header saying what
 happened. Exit 0 acknowledges the message (fetchmail deletes it) and is only
@@ -31,9 +33,14 @@ def main(argv=None):
     # Mail is personal data: whatever the caller's umask, the journal, the
     # quarantine, the WSDL cache and the logs made here are owner-only.
     os.umask(0o077)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["web"]:     # the staff web server: docs/web.md (web/cli.py)
+        from web.cli import main as web_main
+        return web_main(argv[1:])
     records = logs.setup()
     args = parse_args(argv)
-    delivering = not (args.replay or args.check or args.status or args.list_quarantine)
+    delivering = not (args.replay or args.check or args.status or args.list_quarantine
+                      or args.missing is not None)
     raw = sys.stdin.buffer.read() if delivering else b""
     try:
         from gateway import settings as settings_module
@@ -86,6 +93,9 @@ def admin_command(args, run):
         return admin.status(run.settings, args.status)
     if args.list_quarantine:
         return admin.quarantine(run.settings)
+    if args.missing is not None:    # journal records the ticket system lacks (web/missing.py)
+        from web.missing import command
+        return command(run.settings, args.missing)
     from gateway.pipeline import replay
     return replay(run, args.replay)
 
@@ -102,6 +112,9 @@ exit codes:
   --replay:                     0 every message SUCCESS/SKIP, 1 one still
                                 REJECT/ERROR, 75 one hit a temporary failure
   --check, --status, --quarantine: 0 all well / found, 1 a problem / nothing
+  --missing DAYS:               0 nothing missing, 1 some, 75 the ticket
+                                system could not be asked
+  web: the staff web server and its tokens (mailtoticket.py web --help)
 
 settings are read from: -c SETTINGS, else $MAILTOTICKET_SETTINGS, else
 settings_default.py beside mailtoticket.py (a .py file defining `settings`,
@@ -146,6 +159,9 @@ def parse_args(argv):
     parser.add_argument("--fetchmailrc", metavar="FILE",
                         help="with --check: try the IMAP login of the mailbox this "
                              "fetchmail run file polls")
+    commands.add_argument("--missing", type=int, metavar="DAYS",
+                          help="journal records of the last DAYS days whose ticket or "
+                               "comment the ticket system does not know")
     return parser.parse_args(argv)
 
 

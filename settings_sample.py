@@ -245,6 +245,9 @@ settings = {
     # service user needs no write access there. Files and folders made here
     # are owner-only (0600/0700) whatever the umask: mail is personal data.
     "state_dir": None,
+    # The staff web server (`mailtoticket.py web -c THIS_FILE`): listen,
+    # tokens_file, open, secure_cookies, discard_days, max_page (docs/web.md).
+    "web": {},
     # REJECT and ERROR messages are kept here (None: state_dir/quarantine).
     "quarantine_dir": None,
     # SQLite journal that makes redelivery safe (None:

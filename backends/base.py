@@ -18,7 +18,7 @@ The class carries everything about its system:
 - `directory()`: the person directory senders are resolved with;
 - the reads and writes below, in the domain's words (`NewTicket`);
 - optional capabilities, declared here with defaults: `for_delivery`,
-  `opened`, `written`, `confirms` and `confirmation`.
+  `opened`, `tells_written` and `written`, `confirms` and `confirmation`.
 
 Every write is described once as data (`Write`) and handed to `send()`:
 the run's `writes` mode performs it (`Perform`: `perform(write)`) or, in
@@ -284,6 +284,11 @@ class TicketSystem:
     def opened(self, codi, ticket):
         """Called once the ticket `codi` is the message's (also when a
         redelivery found it after a lost answer)."""
+
+    def tells_written(self):
+        """Whether `written` can tell what a lost write left (the system
+        can be asked); False: it always answers None."""
+        return False
 
     def written(self, write, codi, *args, since=None):
         """What an earlier delivery's write left on the system though its

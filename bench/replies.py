@@ -2,7 +2,9 @@
 """How well comments lose a reply's quoted history and keep its new text,
 and what it costs: mail/replies.py over the reply corpus
 (tests/replies/corpus.py: every class of issue 19, written as the clients
-write them, the new text of each marked).
+write them, the new text of each marked), and the same over a second set
+written apart from the reader (tests/replies/heldout.py), reported
+separately.
 
     .venv/bin/python bench/replies.py [--rounds N]
 
@@ -32,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from mail.replies import strip_html, strip_text  # noqa: E402
+from tests.replies import heldout  # noqa: E402
 from tests.replies.corpus import check, corpus  # noqa: E402
 
 # The commit whose mail/replies.py is "today's reader" (before issue 19).
@@ -103,9 +106,9 @@ def installed(name):
 
 # ------------------------------------------------------------ measuring
 
-def score(readers, replies):
+def score(readers, replies, check=check):
     """{reader: {class: [replies, history removed, new kept]}} and the
-    replies each reader lost new text of."""
+    replies each reader lost new text of (`check`: the corpus's own)."""
     table = {name: collections.defaultdict(lambda: [0, 0, 0]) for name in readers}
     losses = collections.defaultdict(list)
     for name, (text_reader, html_reader) in readers.items():
@@ -176,26 +179,12 @@ def pct(part, whole):
     return "%5.1f %%" % (100.0 * part / whole) if whole else "    - "
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
-    replies = corpus()
-    old, old_path = old_reader()
-    readers = {"new reader": (strip_text, strip_html)}
-    if old is not None:
-        readers["today's reader"] = (old.strip_text, old.strip_html)
-    readers["quotequail alone"] = (only_quotequail, only_quotequail_html)
-    readers["mail-parser-reply alone"] = (only_mail_parser_reply, None)
-    if installed("email_reply_parser"):
-        readers["email-reply-parser"] = (only_email_reply_parser, None)
-    if installed("email_reply_extractor"):
-        readers["email-reply-extractor"] = (only_email_reply_extractor,
-                                            only_email_reply_extractor_html)
-    table, losses = score(readers, replies)
+def report(readers, replies, check, title):
+    """Print, per class and overall, history removed and new text kept."""
+    table, losses = score(readers, replies, check)
 
     classes = sorted({r.cls for r in replies})
-    print("replies benchmark: %d replies (%d text, %d HTML) in %d classes\n" % (
+    print(title % (
         len(replies), sum(r.kind == "text" for r in replies),
         sum(r.kind == "html" for r in replies), len(classes)))
     compare = [name for name in readers if name != "new reader"][:1]
@@ -221,6 +210,31 @@ def main():
             name, n, pct(sum(r[1] for r in rows), n), pct(sum(r[2] for r in rows), n),
             ", ".join(losses[name][:6]) + (" ..." if len(losses[name]) > 6 else "")))
 
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    replies = corpus()
+    old, old_path = old_reader()
+    readers = {"new reader": (strip_text, strip_html)}
+    if old is not None:
+        readers["today's reader"] = (old.strip_text, old.strip_html)
+    readers["quotequail alone"] = (only_quotequail, only_quotequail_html)
+    readers["mail-parser-reply alone"] = (only_mail_parser_reply, None)
+    if installed("email_reply_parser"):
+        readers["email-reply-parser"] = (only_email_reply_parser, None)
+    if installed("email_reply_extractor"):
+        readers["email-reply-extractor"] = (only_email_reply_extractor,
+                                            only_email_reply_extractor_html)
+    report(readers, replies, check,
+           "replies benchmark: %d replies (%d text, %d HTML) in %d classes\n")
+    held = heldout.corpus()
+    print()
+    report(readers, held, heldout.check,
+           "held-out set (tests/replies/heldout.py, written apart from the "
+           "reader): %d replies (%d text, %d HTML) in %d classes\n")
+
     if old is None:
         print("\n(today's reader not found in git: no time comparison)")
         return 0
@@ -228,6 +242,13 @@ def main():
              "today's reader": (old.strip_text, old.strip_html)}
     best = per_comment(pairs, replies, args.rounds)
     print("\ntime per comment, best of %d rounds over the corpus (in-process):" % args.rounds)
+    for kind, slot in (("text", 0), ("HTML", 1)):
+        new_t, old_t = best["new reader"][slot], best["today's reader"][slot]
+        print("  %-5s new %.3f ms, today %.3f ms: new/today = %.2f" % (
+            kind, new_t * 1e3, old_t * 1e3, new_t / old_t))
+    best = per_comment(pairs, held, args.rounds)
+    print("time per comment over the held-out set, best of %d rounds (in-process):"
+          % args.rounds)
     for kind, slot in (("text", 0), ("HTML", 1)):
         new_t, old_t = best["new reader"][slot], best["today's reader"][slot]
         print("  %-5s new %.3f ms, today %.3f ms: new/today = %.2f" % (

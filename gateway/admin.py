@@ -208,7 +208,8 @@ def status(settings, wanted):
     for key, message_id, state, outcome, reason, created, updated in rows:
         state = journal.state_of(key)
         comments, attachments = counts(state)
-        steps = sorted(s for s in state if s not in ("filtre", "attempts"))
+        steps = sorted(s for s in state if s not in ("filtre", "attempts", "message",
+                                                     "deferred"))
         _say("message-id: %s" % (message_id or "-"))
         _say("  outcome:  %s%s" % (outcome or "not finished (waiting for a redelivery)",
                                    " (%s)" % reason if reason else ""))

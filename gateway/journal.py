@@ -327,3 +327,131 @@ class Entry:
         self.journal.write(
             "UPDATE entries SET outcome=?, reason=?, updated=? WHERE instance=? AND key=?",
             outcome, reason, time.time(), self.journal.instance, self.key)
+
+
+# -- queries for staff: the web API and --missing (web/queries.py; issue 22).
+# Read-only. The SQL here is SQLite's: a PostgreSQL engine needs the same
+# methods (json_extract(value, '$.from') is value::json->>'from' there).
+
+ENTRY_COLUMNS = ("key", "message_id", "outcome", "reason", "created", "updated",
+                 "sender", "subject", "settings")
+WAITING = "WAITING"          # an entry with no outcome yet (a temporary failure)
+
+
+def _entry_select(where):
+    return ("SELECT e.key, e.message_id, e.outcome, e.reason, e.created, e.updated,"
+            " json_extract(m.value, '$.from'), json_extract(m.value, '$.subject'),"
+            " json_extract(m.value, '$.settings')" + FROM_ENTRIES + where)
+
+
+# Every entry, with its `message` step (who, what, which settings file).
+FROM_ENTRIES = (" FROM entries e LEFT JOIN steps m ON m.instance=e.instance AND m.key=e.key"
+                " AND m.name='message' WHERE e.instance=? ")
+
+
+def _of_settings(settings):
+    """The clause keeping one settings file's entries of a shared journal."""
+    if settings is None:
+        return "", []
+    return " AND json_extract(m.value, '$.settings') = ?", [settings]
+
+
+def find_entries(self, message_id=None, sender=None, ticket=None, outcome=None,
+                 since=None, until=None, limit=50, offset=0, settings=None):
+    """(total, [entry dict]) matching every filter given, newest first;
+    settings: only the entries of that settings file (its real path)."""
+    where, args = [], []
+    if settings is not None:
+        where.append("json_extract(m.value, '$.settings') = ?")
+        args.append(settings)
+    if message_id:
+        where.append("e.message_id IN (?,?)")
+        bare = message_id.strip().strip("<>")
+        args += ["<%s>" % bare, bare]
+    if sender:
+        where.append("lower(json_extract(m.value, '$.from')) = ?")
+        args.append(sender.strip().lower())
+    if ticket:
+        where.append("e.key IN (SELECT key FROM tickets WHERE instance=e.instance AND codi=?"
+                     " UNION SELECT key FROM steps WHERE instance=e.instance AND"
+                     " (name=? OR name=?))")
+        args += [ticket, "comment:%s" % ticket, "linked:%s" % ticket]
+    if outcome == WAITING:
+        where.append("e.outcome IS NULL")
+    elif outcome:
+        where.append("e.outcome=?")
+        args.append(outcome)
+    if since is not None:
+        where.append("e.created>=?")
+        args.append(since)
+    if until is not None:
+        where.append("e.created<?")
+        args.append(until)
+    clause = "".join(" AND " + w for w in where)
+    total = self.execute(
+        "SELECT COUNT(*) FROM (%s)" % _entry_select(clause), self.instance,
+        *args).fetchone()[0]
+    rows = self.execute(_entry_select(clause) + " ORDER BY e.created DESC, e.key"
+                           " LIMIT ? OFFSET ?", self.instance, *args, limit,
+                           offset).fetchall()
+    return total, [dict(zip(ENTRY_COLUMNS, row)) for row in rows]
+
+
+def entry_by_key(self, key):
+    row = self.execute(_entry_select("AND e.key=?"), self.instance, key).fetchone()
+    return dict(zip(ENTRY_COLUMNS, row)) if row else None
+
+
+def outcome_counts(self, since=None, settings=None):
+    """{outcome or WAITING: count} of the entries created since then."""
+    clause, args = _of_settings(settings)
+    rows = self.execute(
+        "SELECT COALESCE(e.outcome, ?), COUNT(*)" + FROM_ENTRIES + "AND e.created>=?"
+        + clause + " GROUP BY 1", WAITING, self.instance, since or 0, *args).fetchall()
+    return dict(rows)
+
+
+def entry_times(self, since=None, settings=None):
+    """[(outcome, created, updated, attempts)] of the entries since then:
+    what the metrics are computed from."""
+    clause, args = _of_settings(settings)
+    return self.execute(
+        "SELECT e.outcome, e.created, e.updated, COALESCE(CAST(a.value AS INTEGER), 1)"
+        " FROM entries e LEFT JOIN steps a ON a.instance=e.instance AND a.key=e.key"
+        " AND a.name='attempts' LEFT JOIN steps m ON m.instance=e.instance AND m.key=e.key"
+        " AND m.name='message' WHERE e.instance=? AND e.created>=?" + clause,
+        self.instance, since or 0, *args).fetchall()
+
+
+def waiting(self, settings=None):
+    """(count, oldest creation time or None) of the entries with no outcome."""
+    clause, args = _of_settings(settings)
+    row = self.execute("SELECT COUNT(*), MIN(e.created)" + FROM_ENTRIES +
+                       "AND e.outcome IS NULL" + clause, self.instance, *args).fetchone()
+    return row[0], row[1]
+
+
+def deferrals(self, settings=None):
+    """[value of the `deferred` step] of every entry: each message's last
+    temporary failure (what the bus error metrics count)."""
+    clause, args = _of_settings(settings)
+    return [json.loads(value) for (value,) in self.execute(
+        "SELECT d.value FROM steps d JOIN entries e ON e.instance=d.instance AND e.key=d.key"
+        " LEFT JOIN steps m ON m.instance=e.instance AND m.key=e.key AND m.name='message'"
+        " WHERE d.instance=? AND d.name='deferred'" + clause, self.instance, *args)]
+
+
+def note(self, step, value):
+    """Entry.note: a bookkeeping step in one write (the entry's `updated`
+    is left alone): what the message is, for staff."""
+    self.state[step] = value
+    self.journal.write(
+        "INSERT OR REPLACE INTO steps (instance, key, name, value) VALUES (?,?,?,?)",
+        self.journal.instance, self.key, step, json.dumps(value))
+
+
+Entry.note = note
+
+# Journal methods (the engines' public interface), kept in this block.
+for _query in (find_entries, entry_by_key, outcome_counts, entry_times, waiting, deferrals):
+    setattr(Journal, _query.__name__, _query)

@@ -105,12 +105,19 @@ def _handle(run, raw, deadline, facts, defects):
                                 deadline) as entry:
         delivery.entry = entry
         facts["state"] = entry.state
+        if not entry.state:     # a new entry: who, what and which queue, for staff (web/)
+            from gateway.steps import MESSAGE
+            entry.note(MESSAGE, {"from": message.from_address,
+                                 "subject": (message.subject or "")[:300],
+                                 "date": message.header("Date"),
+                                 "settings": getattr(settings, "real_path", None)})
         if entry.outcome and not run.handles_again(entry.outcome):
             log.info("already handled (%s): nothing done again", entry.outcome)
             return Outcome(entry.outcome, "already handled")
         try:
             result = Outcome(REJECT, oversize) if oversize else ticket_work(delivery)
         except TemporaryFailure as e:
+            note_deferral(entry, e)
             run.deferred(entry, e, raw)
             raise
         defects.tell()                  # before the quarantine copies the log
@@ -119,6 +126,20 @@ def _handle(run, raw, deadline, facts, defects):
         run.finish(entry, result)
         log.info("%s: %s", result.header, result.reason)
         return result
+
+
+def note_deferral(entry, error):
+    """The message's last temporary failure, for staff (web/: the bus
+    error metrics, one message's page). A journal that cannot take it
+    is already the failure being reported."""
+    from gateway.steps import DEFERRED
+    try:
+        entry.note(DEFERRED, {"error": type(error).__name__, "reason": str(error)[:300],
+                              "sent": getattr(error, "sent", None),
+                              "unavailable": getattr(error, "unavailable", None),
+                              "time": time.time()})
+    except TemporaryFailure as e:
+        log.debug("deferral not noted: %s", e)
 
 
 def ticket_work(delivery):

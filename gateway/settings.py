@@ -67,6 +67,12 @@ class Settings(dict):
         return os.path.join(self.base_dir, value)
 
     @property
+    def real_path(self):
+        """The settings file's real path (None for a module): names the
+        queue of a journal shared by several settings files (web/)."""
+        return os.path.realpath(self.path) if self.path else None
+
+    @property
     def state_path(self):
         """The folder of the runtime state (see settings_sample.py)."""
         if self.get("state_dir"):
@@ -278,7 +284,7 @@ def _check_type(key, value, default):
 
 
 def _check_items(key, value):
-    if key in RULE_KEYS:
+    if key in RULE_KEYS or key == "web":    # "web": checked by web/config.py
         return
     if isinstance(value, list):
         for item in value:

@@ -17,8 +17,12 @@ ATTEMPTS = "attempts"              # deliveries of unfinished work
 NOTIFIED = "notified"              # the admin was told of its quarantine
 DEFERRAL_REPORTED = "deferral_reported"
 PARTIES = "parties"                # To/Cc of a mail that opened a ticket
+MESSAGE = "message"                # {"from", "subject", "date", "settings"}: for staff (web/)
+DEFERRED = "deferred"              # the last temporary failure: {"error", "reason"...} (web/)
+LINKED = "linked"                  # suffix of "linked:<codi>": linked by hand (web/)
 
-BOOKKEEPING = frozenset((FILTRE, ATTEMPTS, NOTIFIED, DEFERRAL_REPORTED))
+BOOKKEEPING = frozenset((FILTRE, ATTEMPTS, NOTIFIED, DEFERRAL_REPORTED, MESSAGE,
+                         DEFERRED))
 
 # -- writes (and reads that decide one)
 TICKET = "ticket"                  # the ticket this message opened
@@ -42,6 +46,11 @@ def update(codi, fields):
 
 def requester(codi, user):
     return "solicitant:%s:%s" % (codi, user)
+
+
+def linked(codi):
+    """Staff linked the message to ticket `codi` by hand (web/linking.py)."""
+    return "%s:%s" % (LINKED, codi)
 
 
 def reopen(codi):

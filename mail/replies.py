@@ -108,6 +108,7 @@ def _strip_text(text):
 
 
 _SIGNATURE_LINES = 12  # a "-- " further from the end is not a signature
+_DELIMITERS = ("-- ", "--", "\u2014 ")
 
 
 def _drop_signature(lines):
@@ -116,10 +117,11 @@ def _drop_signature(lines):
     end = len(lines)
     while end and not lines[end - 1].strip():
         end -= 1
-    for index in range(max(0, end - _SIGNATURE_LINES), end):
-        if lines[index].rstrip("\r") in ("-- ", "--", "\u2014 "):
-            return lines[:index]
-    return lines
+    found = [index for index in range(max(0, end - _SIGNATURE_LINES), end)
+             if lines[index].rstrip("\r") in _DELIMITERS]
+    if len(found) == 1 or found and lines[found[0]].rstrip("\r") == "-- ":
+        return lines[:found[0]]
+    return lines  # "--" twice: dividers in the sender's text, not a signature
 
 
 # ------------------------------------------------------------------ HTML
@@ -175,7 +177,11 @@ def _strip_html(markup):
     if forwards:
         return None  # a forward the sender brings (in Outlook's history: cut above)
     for element in quote.select(soup):
-        if not _gone(element):
+        if _gone(element):
+            continue
+        if element.name != "blockquote" and _answers_inside(element):
+            _drop_quotes_inside(element)
+        else:
             _drop_with_attribution(element)
     for blockquote in soup.find_all("blockquote", limit=_MAX_BLOCKQUOTES):
         if not _gone(blockquote) and (_attribution_before(blockquote)
@@ -300,6 +306,48 @@ def _starts_with_attribution(element):
     return bool(head) and bool(looks_like_attribution(" ".join(head), True))
 
 
+_MAX_CONTAINER_NODES = 2000
+
+
+def _answers_inside(container):
+    """Whether a client's quote container (Gmail's gmail_quote...) holds
+    text of its own after its first blockquote, outside any blockquote:
+    answers written inline, which split the quote in two (Gmail keeps
+    both halves and the answers between them inside the container)."""
+    from bs4 import NavigableString, Tag
+    after_quote = False
+    stack = [iter(container.children)]
+    budget = _MAX_CONTAINER_NODES
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        budget -= 1
+        if budget < 0:
+            return False  # hostile or huge: the container goes as before
+        if isinstance(node, Tag):
+            if node.name == "blockquote":
+                after_quote = True
+            else:
+                stack.append(iter(node.children))
+        elif after_quote and type(node) is NavigableString and node.strip():
+            return True
+    return False
+
+
+def _drop_quotes_inside(container):
+    """The blockquotes of a container that holds inline answers, and the
+    attribution before the first; the answers stay."""
+    first = container.find("blockquote")
+    _drop_with_attribution(first)
+    for _ in range(_MAX_BLOCKQUOTES):
+        quote = container.find("blockquote")
+        if quote is None:
+            break
+        quote.decompose()
+
+
 def _drop_with_attribution(element):
     """Remove a quote element and the attribution just before it."""
     if _attribution_before(element):
@@ -353,8 +401,9 @@ def _attached(node):
 def _logical_lines(block):
     """The block's text as lines, "<b>From:</b> name" and "<b>From</b>:
     name" each on one line."""
+    from mail.reply_rules import clean
     joined = []
-    for line in block.get_text("\n").split("\n"):
+    for line in clean(block.get_text("\n")).split("\n"):
         line = line.strip()
         if not line:
             continue

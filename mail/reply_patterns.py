@@ -24,7 +24,8 @@ ATTRIBUTION_VERBS = [
     # English (Gmail, Outlook, Apple Mail, Thunderbird, mutt, Android)
     "wrote", "writes", "sent", "said", "Quoting",
     # German, Dutch, Luxembourgish
-    "schrieb", "geschrieben", "schreef", "Zitat von",
+    "schrieb", "geschrieben", "schreef", "het volgende geschreven",
+    "geschreven", "Zitat von",
     # French, Italian, Spanish, Portuguese, Catalan, Galician, Romanian
     "a écrit", "ha scritto", "scrisse", "escribió", "escribio", "escreveu",
     "va escriure", "ha escrit", "escribiu", "a scris", "Citând pe",

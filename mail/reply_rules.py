@@ -23,8 +23,8 @@ import re
 
 from mail import reply_patterns as P
 
-__all__ = ["attribution_at", "forward_marker", "header_block_at", "is_rule",
-           "is_separator", "label_at", "looks_like_attribution",
+__all__ = ["attribution_at", "clean", "forward_marker", "header_block_at",
+           "is_rule", "is_separator", "label_at", "looks_like_attribution",
            "reply_lines", "starts_label"]
 
 
@@ -73,11 +73,22 @@ _INLINE_LABEL_RE = re.compile(
     r"(?:(?<=\s)|^)[*_]*([^\W\d_][^:：*_\n]{0,24}?)[ \t*_]*[:：]")
 _BARE_LABEL_RE = re.compile(r"[ \t*_]*([^\W\d_][^:：*_\n]{0,24}?)[ \t*_]*$")
 _SEPARATOR_SHAPE_RE = re.compile(
-    r"^[ \t>]*[-_=*]{2,}[ \t]*([^-_=*\s].{0,60}?)[ \t]*:?[ \t]*[-_=*]{2,}[ \t]*$")
+    r"^[\s>]*[-_=*]{2,}\s*([^-_=*\s].{0,60}?)\s*:?\s*[-_=*]{2,}\s*$")
 _SEPARATORS = frozenset(" ".join(p.split()).casefold() for p in P.SEPARATOR_PHRASES)
 _FORWARDS = tuple(p.casefold() for p in P.FORWARD_PHRASES)
 _TAGLINES = tuple(p.casefold() for p in P.SENT_FROM)
 _RULE_RE = re.compile(r"^[ \t]*(?:_{10,}|-{10,}|={10,})[ \t]*$")
+# Directional marks and embeddings (Gmail and Outlook wrap Hebrew and
+# Arabic attributions, names and addresses in them) and the BOM: not
+# read when looking for a marker, kept in the text.
+_INVISIBLE_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean(text):
+    """`text` without directional marks and embeddings."""
+    if text.isascii() or not _INVISIBLE_RE.search(text):
+        return text
+    return _INVISIBLE_RE.sub("", text)
 
 
 def _kind(text):
@@ -112,8 +123,22 @@ def _is_forward(line):
     return False
 
 
+_TAGLINE_URL_RE = re.compile(r"<[^<>\s]*>")
+_TAGLINE_EXTRA_WORDS = 4
+
+
 def _is_tagline(line):
-    return len(line) < 80 and line.strip().casefold().startswith(_TAGLINES)
+    """"Sent from my iPhone", "Von meinem iPhone gesendet", "Get Outlook
+    for Android": a tagline's prefix and a few words naming a device or
+    an app, no clause after them ("Von meinem Büro aus geht es nicht,
+    von zu Hause schon" is the sender's)."""
+    folded = line.strip().casefold()
+    if not folded.startswith(_TAGLINES):
+        return False
+    prefix = next(p for p in _TAGLINES if folded.startswith(p))
+    rest = _TAGLINE_URL_RE.sub("", folded[len(prefix):])
+    return len(prefix) + len(rest) < 80 and not any(c in rest for c in ",;?!") and \
+        len(rest.split()) <= _TAGLINE_EXTRA_WORDS
 
 
 _HEADER_REACH = 10      # lines after "From:" where the other labels are
@@ -131,7 +156,7 @@ def _unquote(line):
 def looks_like_attribution(text, quote_follows):
     """Whether `text` (one attribution, its lines joined) names the author
     of what follows. "strong" when it may cut unquoted text too."""
-    text = text.strip()
+    text = clean(text).strip()
     if not text or len(text) > _ATTRIBUTION_CHARS:
         return None
     dashed = _DASHED_RE.match(text)
@@ -161,7 +186,8 @@ def looks_like_attribution(text, quote_follows):
 
 def attribution_at(lines, index, out, quote_follows):
     """(how many lines of `out` belong to the attribution ending at
-    lines[index], its strength), or None."""
+    lines[index], its strength), or None. `lines` without directional
+    marks; `out` as the sender wrote it."""
     line = lines[index]
     if not line.strip() or is_quoted(line):
         return None
@@ -177,13 +203,13 @@ def attribution_at(lines, index, out, quote_follows):
     for back in (1, 2):
         if len(out) < back:
             break
-        above = out[-back]
+        above = clean(out[-back])
         if not above.strip() or is_quoted(above) or \
                 _SENTENCE_END_RE.search(above):
             break
         tails.append(back)
     for back in tails:  # an opener ("On", "Am", a date) starts it
-        if _OPENER_RE.match(out[-back]):
+        if _OPENER_RE.match(clean(out[-back])):
             joined = " ".join(out[-back:] + [line])
             found = looks_like_attribution(joined, quote_follows)
             if found:
@@ -200,29 +226,35 @@ def attribution_at(lines, index, out, quote_follows):
 
 
 def header_block_at(lines, index):
-    """Whether an Outlook-style header block starts at lines[index]."""
+    """Whether an Outlook-style header block starts at lines[index]
+    (`lines` without directional marks)."""
     line = lines[index]
     kind, end = label_at(line)
     if kind != "from":
         return False
     head = line[:_ATTRIBUTION_CHARS]
     kinds = _inline_kinds(head, end) - {"from"}
-    address = "@" in head
+    sender = "@" in head
+    address = sender
     for following in lines[index + 1:index + 1 + _HEADER_REACH]:
         found = label_at(following)[0]
         if found and found != "from":
             kinds.add(found)
             address = address or "@" in following[:_ATTRIBUTION_CHARS]
-        if _is_header(kinds, address):
+        if _is_header(kinds, address, sender):
             return True
-    return _is_header(kinds, address)
+    return _is_header(kinds, address, sender)
 
 
-def _is_header(kinds, address):
+def _is_header(kinds, address, sender):
     """Two labels besides From, one of them Subject or an address among
     them: "From: building A / To: building B / Date: Friday" is a request
-    to move a PC, not a header block."""
-    return len(kinds) >= 2 and ("subject" in kinds or bool(address))
+    to move a PC, not a header block. And the date it was sent, or the
+    sender's address on the From line: every client writes one or the
+    other ("From: 1 April / To: Maria <maria@x> / Subject: visitor" is a
+    request for a mailbox)."""
+    return len(kinds) >= 2 and ("subject" in kinds or bool(address)) and \
+        ("sent" in kinds or sender)
 
 
 def _next_nonblank(lines, index):
@@ -251,8 +283,18 @@ def _drop_tagline(out):
         out.pop()
 
 
+def _plain(lines):
+    """`lines` as the markers are looked for in them: without directional
+    marks (the same list when there are none, as in most mail)."""
+    joined = "\n".join(lines)
+    if not joined.isascii() and _INVISIBLE_RE.search(joined):
+        return [clean(line) for line in lines]
+    return lines
+
+
 def reply_lines(lines):
     """The lines of `lines` (a reply's text) that the sender wrote."""
+    plain = _plain(lines)
     out = []
     marker = False
     index, count = 0, len(lines)
@@ -276,11 +318,14 @@ def reply_lines(lines):
         if _is_forward(line):  # the sender's forward, wherever it is
             out.extend(lines[index:])
             break
-        if _is_separator(line) or header_block_at(lines, index):
+        if _is_separator(plain[index]) or header_block_at(plain, index):
             _drop_rules_and_blanks(out)
             _drop_tagline(out)
             break
-        found = attribution_at(lines, index, out, quote_follows)
+        found = attribution_at(plain, index, out, quote_follows)
+        if found and marker and not _starts_as_attribution(out[-found[0]] if found[0] else line) \
+                and not _name_then_verb(line):
+            found = None  # an answer between quotes ("Yes, I wrote to them on 12.03.2024:")
         if found:
             back, strength = found
             if quote_follows:
@@ -291,7 +336,7 @@ def reply_lines(lines):
             first = out[-back] if back else line
             whole = " ".join(out[len(out) - back:] + [line])
             if strength == "strong" and _starts_as_attribution(first) and \
-                    _ADDRESS_RE.search(whole):
+                    _ADDRESS_RE.search(whole) and _FULL_DATE_RE.search(whole):
                 _drop_tail(out, back)
                 _drop_rules_and_blanks(out)
                 _drop_tagline(out)
@@ -311,6 +356,7 @@ def _starts_as_attribution(line):
     date...), dashes ("---- On ... wrote ----"), or a name and its address
     ("Anna Smith <anna@x> wrote on ...:", Lotus Notes); not a sentence
     ("I talked to Anna <anna@x>, who wrote:")."""
+    line = clean(line)
     if _OPENER_RE.match(line) or _DASHED_RE.match(line):
         return True
     match = _NAME_FIRST_RE.match(line)
@@ -318,6 +364,19 @@ def _starts_as_attribution(line):
         return False
     words = match.group(1).replace(",", " ").split()
     return 0 < len(words) <= 5 and not any(w[:1].islower() for w in words)
+
+
+def _name_then_verb(line):
+    """"Jan Kowalski wrote:", "Matti Meikäläinen kirjoitti ...": a name
+    (capitalised words, no comma) and the verb."""
+    line = clean(line)
+    verb = _VERB_RE.search(line)
+    if not verb:
+        return False
+    before = line[:verb.start()]
+    words = before.split()
+    return 0 < len(words) <= 4 and "," not in before and \
+        all(w[:1].isupper() for w in words)
 
 
 def _quotes_its_attribution(run):

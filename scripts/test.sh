@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 need=()
 for pair in fetchmail:fetchmail dovecot:dovecot-imapd sieve-test:dovecot-sieve procmail:procmail \
         slapd:slapd ldapsearch:ldap-utils logrotate:logrotate flock:util-linux crontab:cron \
-        adduser:adduser runuser:util-linux; do
+        adduser:adduser runuser:util-linux chromium:chromium chromedriver:chromium-driver; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then

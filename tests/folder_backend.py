@@ -64,6 +64,9 @@ class FolderTickets(TicketSystem):
     def file_url(self, annex):
         return "file://%s/%s" % (self.folder, annex)
 
+    def tells_written(self):
+        return True
+
     def written(self, write, codi, *args, since=None):
         if write == "attach":
             name, size, earlier = args

@@ -191,6 +191,9 @@ class Jira(TicketSystem):
                                                ident, quote(name))
 
     # -- what a lost write left (gateway/writes/journalled.py asks after a lost answer)
+    def tells_written(self):
+        return True
+
     def written(self, write, codi, *args, since=None):
         if write == "comment":
             found = self.jira.find_comment(codi, self.marker())
