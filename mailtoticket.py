@@ -10,6 +10,7 @@ Run as fetchmail's MDA (see fetchmailrc.example):
     mailtoticket.py [-c SETTINGS] --check [--fetchmailrc FILE] | --status ID | --quarantine
     mailtoticket.py [-c SETTINGS] --missing DAYS
     mailtoticket.py web -c FILE [--add-token NAME --role read|admin | ...]   (docs/web.md)
+    mailtoticket.py -c SETTINGS --copy-journal OLD_JOURNAL_FILE
 
 The message is echoed on stdout with an `X-Mailtoticket:` header saying what
 happened. Exit 0 acknowledges the message (fetchmail deletes it) and is only
@@ -40,7 +41,8 @@ def main(argv=None):
     records = logs.setup()
     args = parse_args(argv)
     delivering = not (args.replay or args.check or args.status or args.list_quarantine
-                      or args.missing is not None)
+                      or args.missing is not None
+                      or args.copy_journal)
     raw = sys.stdin.buffer.read() if delivering else b""
     try:
         from gateway import settings as settings_module
@@ -93,6 +95,9 @@ def admin_command(args, run):
         return admin.status(run.settings, args.status)
     if args.list_quarantine:
         return admin.quarantine(run.settings)
+    if args.copy_journal:
+        from gateway.journal_copy import copy
+        return copy(run.settings, args.copy_journal)
     if args.missing is not None:    # journal records the ticket system lacks (web/missing.py)
         from web.missing import command
         return command(run.settings, args.missing)
@@ -111,7 +116,8 @@ exit codes:
                                    person must act (notificar_errors_to)
   --replay:                     0 every message SUCCESS/SKIP, 1 one still
                                 REJECT/ERROR, 75 one hit a temporary failure
-  --check, --status, --quarantine: 0 all well / found, 1 a problem / nothing
+  --check, --status, --quarantine, --copy-journal:
+                                0 all well / found, 1 a problem / nothing
   --missing DAYS:               0 nothing missing, 1 some, 75 the ticket
                                 system could not be asked
   web: the staff web server and its tokens (mailtoticket.py web --help)
@@ -162,6 +168,10 @@ def parse_args(argv):
     commands.add_argument("--missing", type=int, metavar="DAYS",
                           help="journal records of the last DAYS days whose ticket or "
                                "comment the ticket system does not know")
+    # -- the journal's move to another engine (gateway/journal_copy.py)
+    commands.add_argument("--copy-journal", metavar="JOURNAL",
+                          help="copy an existing journal (an SQLite file) into the "
+                               "journal the settings name (docs/journal.md)")
     return parser.parse_args(argv)
 
 

@@ -250,9 +250,16 @@ settings = {
     "web": {},
     # REJECT and ERROR messages are kept here (None: state_dir/quarantine).
     "quarantine_dir": None,
-    # SQLite journal that makes redelivery safe (None:
-    # state_dir/mailtoticket.sqlite).
+    # The journal that makes redelivery safe (docs/journal.md). A file path:
+    # SQLite, one host (None: state_dir/mailtoticket.sqlite). A URL
+    # postgresql://USER@HOST:PORT/DATABASE?sslmode=verify-full&sslrootcert=CA:
+    # PostgreSQL, shared by several gateways (hosts) on the same mail.
+    # Its password: journal_password_file, else PGPASSWORD or ~/.pgpass
+    # (PGPASSFILE); never in this file.
     "journal": None,
+    # A file holding the PostgreSQL journal's password (first line), owned
+    # by the service user, mode 0600.
+    "journal_password_file": None,
     # A message still waiting (exit 75) this many hours after its first
     # attempt is reported to the admin, once (0: never).
     "avis_ajornament_hores": 24,

@@ -39,7 +39,7 @@ def check(settings, fetchmailrc=None):
         remote = ()
         writes = ()
     else:
-        writes = (("journal", lambda: _writable_file(settings.journal_path)),
+        writes = (("journal", lambda: _usable_journal(settings)),
                   ("quarantine", lambda: _writable_dir(settings.quarantine_path)),
                   ("log_file", lambda: _log_file(settings)))
     for name, probe in (("state folder", lambda: _state_folder(settings)),) + writes + (
@@ -159,10 +159,10 @@ def _writable_dir(folder):
     return "%s writable" % folder
 
 
-def _writable_file(path):
-    from gateway.journal import Journal
-    Journal(path, "check", keep_days=0)
-    return "%s usable" % path
+def _usable_journal(settings):
+    from gateway.journal import Journal, redacted
+    Journal.of(settings).close()
+    return "%s usable" % redacted(settings.journal_path)
 
 
 def _log_file(settings):
@@ -189,23 +189,18 @@ def backend(settings):
 
 def status(settings, wanted):
     """What the journal knows about a Message-ID or a ticket number."""
-    from gateway.journal import Journal
-    if not os.path.exists(settings.journal_path):
+    from gateway.journal import Journal, is_url
+    if not is_url(settings.journal_path) and not os.path.exists(settings.journal_path):
         _say("no journal at %s" % settings.journal_path)
         return PROBLEM
-    journal = Journal(settings.journal_path, settings.instance, readonly=True)
-    ids = {wanted, wanted.strip("<>"), "<%s>" % wanted.strip("<>")}
-    marks = ",".join("?" * len(ids))
-    rows = journal.execute(
-        "SELECT key, message_id, state, outcome, reason, created, updated FROM entries"
-        " WHERE instance=? AND (message_id IN (%s) OR key IN (SELECT key FROM tickets"
-        " WHERE instance=? AND codi=?)) ORDER BY created" % marks,
-        settings.instance, *ids, settings.instance, wanted.lstrip("#")).fetchall()
+    journal = Journal.of(settings, readonly=True)
+    ids = sorted({wanted, wanted.strip("<>"), "<%s>" % wanted.strip("<>")})
+    rows = journal.messages_about(ids, wanted.lstrip("#"))
     if not rows:
         _say("nothing in the journal for %s" % wanted)
         return PROBLEM
     from gateway.reports.summary import counts, ticket_of
-    for key, message_id, state, outcome, reason, created, updated in rows:
+    for key, message_id, outcome, reason, created, updated in rows:
         state = journal.state_of(key)
         comments, attachments = counts(state)
         steps = sorted(s for s in state if s not in ("filtre", "attempts", "message",

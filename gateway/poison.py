@@ -17,7 +17,6 @@ without parsing the message, which is what may be failing).
 import hashlib
 import logging
 import re
-import time
 
 from gateway.deadline import DeadlineExceeded, RunInterrupted
 from gateway.outcome import ERROR, Outcome
@@ -25,13 +24,6 @@ from gateway.outcome import ERROR, Outcome
 log = logging.getLogger("mailtoticket.poison")
 
 HITS_TO_QUARANTINE = 2
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS deadline_hits (
-    instance TEXT NOT NULL, key TEXT NOT NULL, hits INTEGER NOT NULL,
-    reason TEXT, notified INTEGER NOT NULL DEFAULT 0, updated REAL NOT NULL,
-    PRIMARY KEY (instance, key));
-"""
 
 _LINE_RE = re.compile(rb"\r?\n")
 
@@ -73,17 +65,9 @@ def hit(raw, settings, records, error, deadline):
     else None (a temporary failure, as before)."""
     from gateway.journal import Journal
     try:
-        journal = Journal(settings.journal_path, settings.instance, keep_days=0)
-        journal.db.executescript(SCHEMA)
+        journal = Journal.of(settings)
         key = poison_key(raw)
-        journal.execute(
-            "INSERT INTO deadline_hits (instance, key, hits, reason, updated) "
-            "VALUES (?,?,1,?,?) ON CONFLICT (instance, key) DO UPDATE SET "
-            "hits = hits + 1, reason = excluded.reason, updated = excluded.updated",
-            journal.instance, key, str(error), time.time())
-        hits, notified = journal.execute(
-            "SELECT hits, notified FROM deadline_hits WHERE instance=? AND key=?",
-            journal.instance, key).fetchone()
+        hits, notified = journal.deadline_hit(key, str(error))
     except Exception as e:  # the journal is what keeps count: no count, no verdict
         log.warning("deadline hit not counted: %s", e)
         return None
@@ -110,6 +94,5 @@ def hit(raw, settings, records, error, deadline):
                 "  mailtoticket.py -c SETTINGS --replay %s\n" % (path, reason, path))
         if notify.send(settings, "mailtoticket ERROR: message hit the deadline twice",
                        text, raw, records.text(), timeout=5):
-            journal.execute("UPDATE deadline_hits SET notified=1 WHERE instance=? AND key=?",
-                            journal.instance, key)
+            journal.deadline_hit_told(key)
     return Outcome(ERROR, reason)

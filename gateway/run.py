@@ -80,8 +80,7 @@ class Run:
         if self.writes:   # a root-owned state folder is named, with its fix
             from gateway import state_access
             state_access.require_writable(settings)
-        return Journal(settings.journal_path, settings.instance, readonly=self.dry_run,
-                       keep_days=settings["dies_journal"])
+        return Journal.of(settings, readonly=self.dry_run, keep_days=settings["dies_journal"])
 
     def handles_again(self, outcome):
         """Whether a message the journal says was handled is handled again:

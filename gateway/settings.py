@@ -29,7 +29,8 @@ ADDRESS_PATTERN_KEYS = ("mails_no_ticket", "mails_sempre_ticket", "reenviaments"
 NUMBER_REGEX_KEYS = ("regex_reply", "regex_message_id")
 # Keys whose default is None: a path or URL, or nothing.
 OPTIONAL_TEXT_KEYS = ("endpoint_gn6", "endpoint_identitat", "wsdl_cache",
-                      "log_file", "quarantine_dir", "journal", "state_dir")
+                      "log_file", "quarantine_dir", "journal", "state_dir",
+                      "journal_password_file")
 # Where state goes when neither state_dir nor journal says (the deployment
 # guide creates it, owned by the service user).
 SYSTEM_STATE_DIR = "/var/lib/mailtoticket"
@@ -77,7 +78,7 @@ class Settings(dict):
         """The folder of the runtime state (see settings_sample.py)."""
         if self.get("state_dir"):
             return self.resolve_path(self["state_dir"])
-        if self["journal"]:
+        if self["journal"] and "://" not in self["journal"]:
             return os.path.dirname(self.resolve_path(self["journal"]))
         if os.path.isdir(SYSTEM_STATE_DIR):
             return SYSTEM_STATE_DIR
@@ -237,6 +238,7 @@ def check(settings, base):
         raise SettingsError("settings key 'comentaris_de_tercers' must be \"privat\", "
                             "\"public\" or \"nou\", not %r" % settings["comentaris_de_tercers"])
     _check_log_level(settings["log_level"])
+    _check_journal(settings["journal"])
     if not all(isinstance(f, str) and "." in f for f in settings["filtres"]):
         raise SettingsError("settings key 'filtres': dotted class paths expected")
     _check_sender_lists(settings)
@@ -383,6 +385,15 @@ def _check_defaults(where, defaults, allowed):
         if not isinstance(value, str):
             raise SettingsError("settings key %r: value of %r must be a string"
                                 % (where, name))
+
+
+def _check_journal(location):
+    """A file path, or a URL some journal engine takes (gateway/journal.py)."""
+    if location and "://" in location:
+        from gateway.journal import engine_known
+        if not engine_known(location):
+            raise SettingsError("settings key 'journal': %r is neither a file path nor "
+                                "a postgresql:// URL" % (location.split("://")[0] + "://..."))
 
 
 def _check_log_level(level):

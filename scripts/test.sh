@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: system packages for the
-# end-to-end mailbox tests (fetchmail, dovecot, sieve, procmail) and the LDAP
-# tests (slapd), logrotate (tests/test_logrotate.py), a venv made with the system python3 when there is one
+# end-to-end mailbox tests (fetchmail, dovecot, sieve, procmail), the LDAP
+# tests (slapd), logrotate (tests/test_logrotate.py), the shared-journal tests
+# (postgresql, faketime), a venv made with the system python3 when there is one
 # (scripts/venv.sh), pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 for pair in fetchmail:fetchmail dovecot:dovecot-imapd sieve-test:dovecot-sieve procmail:procmail \
         slapd:slapd ldapsearch:ldap-utils logrotate:logrotate flock:util-linux crontab:cron \
-        adduser:adduser runuser:util-linux chromium:chromium chromedriver:chromium-driver; do
+        adduser:adduser runuser:util-linux chromium:chromium chromedriver:chromium-driver faketime:faketime; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
+# the PostgreSQL journal's tests start a cluster of their own (tests/postgres_server.py)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
         echo "installing ${need[*]}" >&2

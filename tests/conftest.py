@@ -7,8 +7,9 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+for _path in (REPO, REPO / "tests"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 from refservers.gn6.control import ReferenceServer  # noqa: E402
 
@@ -55,14 +56,34 @@ def base_settings(server, folder):
                 temps_maxim_execucio=30, log_level="DEBUG", notificar_errors=False)
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL cluster for the whole run (tests/postgres_server.py);
+    each test takes a schema of its own."""
+    from postgres_server import PostgresServer, available
+    if not available():
+        pytest.fail("PostgreSQL binaries missing (scripts/test.sh installs postgresql)")
+    with PostgresServer() as pg:
+        yield pg
+
+
 @pytest.fixture
-def settings_file(server, tmp_path):
+def journal_settings():
+    """The journal keys of a test's settings: {} is the default SQLite file
+    in the test's folder. tests/journals.py overrides it with one run per
+    engine."""
+    return {}
+
+
+@pytest.fixture
+def settings_file(server, tmp_path, journal_settings):
     """settings_file(**overrides) -> path of a YAML settings file for `server`,
     with log, journal and quarantine in the test's own folder."""
     def write(folder=None, **overrides):
         folder = Path(folder) if folder else tmp_path
         folder.mkdir(parents=True, exist_ok=True)
         data = base_settings(server, folder)
+        data.update(journal_settings)
         data.update(overrides)
         path = folder / ("settings-%d.yaml" % next(_counter))
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

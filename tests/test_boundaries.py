@@ -1,6 +1,7 @@
 """The layout's boundaries (docs/DESIGN.md), checked on the imports of
 every module, function-local ones included (the code imports lazily)."""
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,7 @@ def test_only_the_run_reads_the_mode():
     mode = {"dry_run", "replay", "replaying", "account", "readonly"}
     assert attributes_read(["mailtoticket.py", "filtres", "gateway", "rules", "mail"], mode, {
         "gateway/run.py", "gateway/journal.py",    # Journal(readonly=...) is its variant
+        "gateway/journal_sqlite.py", "gateway/journal_postgres.py",   # and its engines'
         "mailtoticket.py"}) == []                  # where the mode comes from: argv
 
 
@@ -190,3 +192,23 @@ def test_no_catch_all_is_silent():
             if not acts:
                 silent.append("%s:%d" % (path, node.lineno))
     assert silent == []
+
+
+SQL = re.compile(r"\b(SELECT .+ FROM|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE TABLE)\b")
+
+
+def test_only_the_journal_speaks_sql_to_the_journal():
+    """Every query of the journal is in gateway/journal.py, so each engine
+    (SQLite, PostgreSQL) runs all of them; nothing else opens the database.
+    (soa/'s WSDL cache is a file of its own, not the journal.)"""
+    found = []
+    for path, file in modules("mailtoticket.py", "gateway", "rules", "filtres", "mail",
+                              "service", "web"):
+        if path in ("gateway/journal.py", "gateway/journal_sqlite.py",
+                    "gateway/journal_postgres.py"):
+            continue
+        text = file.read_text(encoding="utf-8")
+        found += ["%s: %s" % (path, m.group(0)) for m in SQL.finditer(text)]
+        found += ["%s imports %s" % (path, name) for name in ("sqlite3", "psycopg")
+                  if re.search(r"^\s*(import|from) %s\b" % name, text, re.M)]
+    assert found == []

@@ -44,7 +44,7 @@ def sink():
 
 
 @pytest.fixture
-def jira_settings(jira, sink, tmp_path):
+def jira_settings(jira, sink, tmp_path, journal_settings):
     def write(**overrides):
         data = {
             "backend": "jira", "jira_url": jira.url,
@@ -55,6 +55,7 @@ def jira_settings(jira, sink, tmp_path):
             "log_file": str(tmp_path / "mailtoticket.log"), "state_dir": str(tmp_path),
             "log_level": "DEBUG",
         }
+        data.update(journal_settings)
         data.update(overrides)
         path = tmp_path / ("settings-%d.yaml" % next(_counter))
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -8,8 +8,9 @@ import pytest
 
 from tests.support import header, mail, run_mailtoticket
 from tests.test_exactly_once import deliver_at_once
-from tests.test_jira_backend import (jira, jira_settings, keys, log_text,  # noqa: F401
+from tests.test_jira_backend import (jira_settings, keys, log_text,  # noqa: F401
                                      new_issue, sink, with_files)
+from tests.journals import jira, journal_engine, journal_settings  # noqa: F401  (both engines)
 
 
 @pytest.fixture(autouse=True)

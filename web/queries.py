@@ -80,12 +80,13 @@ def check_ticket(codi):
 def journal_of(queue):
     from gateway.journal import Journal
     settings = queue.settings
-    return Journal(settings.journal_path, settings.instance, readonly=True)
+    return Journal.of(settings, readonly=True)
 
 
 def _journal_of(queue):
     settings = queue.settings
-    return os.path.realpath(settings.journal_path), settings.instance
+    where = settings.journal_path     # a file, or a database URL (docs/journal.md)
+    return (where if "://" in where else os.path.realpath(where)), settings.instance
 
 
 def groups(queues):

@@ -86,7 +86,7 @@ def once_per_window(settings, topic, subject, text, raw, log_text):
         except Exception as e:  # the journal is unusable: what we are telling about, maybe
             log.info("journal unusable for the notice's memory (%s): a stamp file instead", e)
             memory = _StampMemory(settings)
-        if memory.told_since(topic, time.time() - window):
+        if memory.told_within(topic, window):
             log.info("the admin was already told about %s", topic)
             return
         from gateway.reports import notify
@@ -101,10 +101,10 @@ class _JournalMemory:
         from gateway import state_access
         from gateway.journal import Journal
         state_access.require_writable(settings)
-        self.journal = Journal(settings.journal_path, settings.instance)
+        self.journal = Journal.of(settings)
 
-    def told_since(self, topic, since):
-        return self.journal.noticed_since(topic, since)
+    def told_within(self, topic, seconds):
+        return self.journal.noticed_within(topic, seconds)
 
     def note(self, topic):
         self.journal.note_notice(topic)
@@ -122,10 +122,10 @@ class _StampMemory:
         self.prefix = os.path.join(tempfile.gettempdir(), "mailtoticket-%d-%s-"
                                    % (os.getuid(), tag.hexdigest()[:16]))
 
-    def told_since(self, topic, since):
+    def told_within(self, topic, seconds):
         import os
         try:
-            return os.stat(self.prefix + topic).st_mtime >= since
+            return os.stat(self.prefix + topic).st_mtime >= time.time() - seconds
         except OSError:
             return False
 
@@ -136,13 +136,6 @@ class _StampMemory:
         os.utime(self.prefix + topic)
 
 
-def first_attempt(entry):
-    row = entry.journal.execute(
-        "SELECT created FROM entries WHERE instance=? AND key=?",
-        entry.journal.instance, entry.key).fetchone()
-    return row[0] if row else None
-
-
 def deferred(settings, entry, reason, raw, log_text):
     """A temporary failure of a message the journal knows: report it once
     when it has been waiting too long."""
@@ -150,10 +143,12 @@ def deferred(settings, entry, reason, raw, log_text):
     if not hours or entry.get(steps.DEFERRAL_REPORTED):
         return
     try:
-        started = first_attempt(entry)
-        if started is None or time.time() - started < hours * 3600:
+        started = entry.journal.first_attempt(entry.key)
+        # the first attempt is on the journal's clock (another host's, maybe)
+        now = entry.journal.now()
+        if started is None or now - started < hours * 3600:
             return
-        waited = (time.time() - started) / 3600
+        waited = (now - started) / 3600
         log.error("message %s has been waiting %.1f hours since its first attempt "
                   "(%s); last reason: %s", entry.message_id, waited,
                   time.strftime("%Y-%m-%d %H:%M", time.localtime(started)), reason)

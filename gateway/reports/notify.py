@@ -5,7 +5,6 @@ original message attached. A mail server that is down only costs a log
 line: the quarantine copy is what keeps the message, not this mail.
 """
 import logging
-import time
 
 from gateway import steps
 
@@ -78,8 +77,7 @@ def tell_admin_once(settings, entry, outcome, path, raw, log_text):
     if entry.get(steps.NOTIFIED):
         return
     topic = outcome.notice or (REJECT_TOPIC if outcome.header == REJECT_TOPIC else None)
-    since = time.time() - settings["finestra_limit_minuts"] * 60
-    if topic and entry.journal.noticed_since(topic, since):
+    if topic and entry.journal.noticed_within(topic, settings["finestra_limit_minuts"] * 60):
         log.info("the admin was already told about %s", topic)
         return
     subject = "mailtoticket %s: %s" % (outcome.header, one_line(outcome.reason)[:120])

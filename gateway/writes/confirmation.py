@@ -13,7 +13,6 @@ a warning, not the message: the ticket is there, and a retry would risk a
 second one. In a dry run the write is told, not sent.
 """
 import logging
-import time
 
 from backends.base import Write
 from gateway.writes import loop_guard
@@ -74,8 +73,7 @@ def _why_not(delivery, address):
         return "automatic mail"
     settings = delivery.settings
     limit = settings["limit_tiquets_per_remitent"]
-    count = delivery.journal.sender_writes_since(
-        address, time.time() - loop_guard.window(settings))
+    count = delivery.journal.sender_writes_within(address, loop_guard.window(settings))
     if limit and count > limit:
         return "loop guard: %d writes for %s in the window" % (count, address)
     return None

@@ -8,7 +8,6 @@ sender are quarantined (REJECT) and the admin is told once per window.
 The count is approximate under parallel deliveries: it stops a loop, it is
 not a quota.
 """
-import time
 
 from gateway.errors import Rejected
 
@@ -26,7 +25,7 @@ def window(settings):
 def check(delivery):
     settings, sender = delivery.settings, delivery.sender.address
     limit = settings["limit_tiquets_per_remitent"]
-    count = delivery.journal.sender_writes_since(sender, time.time() - window(settings))
+    count = delivery.journal.sender_writes_within(sender, window(settings))
     if limit and count >= limit:
         raise LoopGuardTripped(
             "loop guard: %s already had %d tickets or comments in %d minutes "

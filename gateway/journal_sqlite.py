@@ -1,0 +1,130 @@
+"""The SQLite engine of the journal: one file on one host (the default).
+
+Every gateway on the host shares the file; WAL and synchronous=FULL make
+each committed step survive a crash or a power cut. The per-message lock is
+an flock on one of LOCK_STRIPES files beside the journal (`<file>.locks/`):
+the kernel drops it when its holder dies, whatever the way, and the stripes
+keep the number of files fixed.
+"""
+import fcntl
+import hashlib
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+
+from gateway.errors import TemporaryFailure
+
+LOCK_STRIPES = 256
+
+
+class SqliteEngine:
+    TYPES = {"float": "REAL"}
+
+    def __init__(self, location, readonly=False, password_file=None, timeout=30):
+        self.path = self.describe = location
+        self.readonly = readonly
+        try:
+            self.db = self._connect()
+        except (sqlite3.Error, OSError) as e:
+            raise TemporaryFailure("journal %s unusable: %s" % (self.path, e))
+
+    def _connect(self):
+        if self.readonly:
+            if not os.path.exists(self.path):
+                # a dry run before the first delivery: an empty journal
+                db = sqlite3.connect(":memory:", isolation_level=None)
+                from gateway.journal import upgrade
+                self.db = db
+                upgrade(self)
+                return db
+            return sqlite3.connect("file:%s?mode=ro" % self.path, uri=True,
+                                   isolation_level=None, timeout=30)
+        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        return db
+
+    def close(self):
+        self.db.close()
+
+    @staticmethod
+    def json_text(column, field):
+        """SQL for a field of a JSON text column, as text."""
+        return "json_extract(%s, '$.%s')" % (column, field)
+
+    def now(self):
+        return time.time()
+
+    # -- queries
+    def rows(self, sql, args):
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as e:
+            if self.readonly and "no such table" in str(e):
+                return []    # an older journal, read as it is (--dry-run, --status)
+            raise TemporaryFailure("journal %s: %s" % (self.path, e))
+        except sqlite3.Error as e:
+            raise TemporaryFailure("journal %s: %s" % (self.path, e))
+
+    def execute(self, sql, *args):
+        try:
+            self.db.execute(sql, args)
+        except sqlite3.Error as e:
+            raise TemporaryFailure("journal %s: %s" % (self.path, e))
+
+    def run(self, statements):
+        """Statements committed together (or not at all)."""
+        with self.exclusive():
+            for sql, args in statements:
+                self.execute(sql, *args)
+
+    @contextmanager
+    def exclusive(self):
+        """A write transaction, taken at once (BEGIN IMMEDIATE)."""
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.execute("COMMIT")
+
+    def schema_version(self):
+        try:
+            row = self.db.execute("SELECT MAX(version) FROM journal_version").fetchone()
+        except sqlite3.OperationalError:
+            return 0   # no version table: made before versions were kept
+        return row[0] or 0
+
+    # -- the per-message lock
+    def lock(self, name, seconds):
+        """Hold the lock of `name`, waiting at most `seconds` for it."""
+        stripe = int(hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest(),
+                     16) % LOCK_STRIPES
+        folder = self.path + ".locks"
+        try:
+            os.makedirs(folder, exist_ok=True)
+            held = open(os.path.join(folder, "%03d.lock" % stripe), "a+b")
+        except OSError as e:
+            raise TemporaryFailure("journal lock unusable: %s" % e)
+        give_up = time.monotonic() + seconds
+        while True:
+            try:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return FileLock(held)
+            except BlockingIOError:
+                if time.monotonic() >= give_up:
+                    held.close()
+                    raise TemporaryFailure(
+                        "another delivery of this message is still running")
+                time.sleep(0.05)
+
+
+class FileLock:
+    def __init__(self, file):
+        self.file = file
+
+    def release(self):
+        self.file.close()   # releases the flock

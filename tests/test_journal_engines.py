@@ -1,0 +1,179 @@
+"""The journal's engines in-process: schema versions, the choice of engine
+by the setting's form, what an admin reads in the log."""
+import sqlite3
+import time
+import subprocess
+import sys
+
+import pytest
+
+from gateway.errors import SettingsError, TemporaryFailure
+from gateway.journal import LATEST, Journal, redacted
+from support import REPO
+
+# The journal as versions before schema versions made it.
+UNVERSIONED = """
+CREATE TABLE entries (instance TEXT NOT NULL, key TEXT NOT NULL, message_id TEXT,
+    state TEXT NOT NULL DEFAULT '{}', outcome TEXT, reason TEXT,
+    created REAL NOT NULL, updated REAL NOT NULL, PRIMARY KEY (instance, key));
+CREATE TABLE tickets (instance TEXT NOT NULL, codi TEXT NOT NULL, key TEXT NOT NULL,
+    PRIMARY KEY (instance, codi));
+CREATE TABLE sender_writes (instance TEXT NOT NULL, sender TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE notices (instance TEXT NOT NULL, topic TEXT NOT NULL, created REAL NOT NULL);
+INSERT INTO entries VALUES ('gn6', '<old@x> d', '<old@x>', '{"ticket": "1234"}',
+    'SUCCESS', '', 1.0, 2.0);
+INSERT INTO tickets VALUES ('gn6', '1234', '<old@x> d');
+"""
+
+
+def test_a_journal_from_before_schema_versions_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "journal.sqlite"
+    sqlite3.connect(str(path)).executescript(UNVERSIONED)
+
+    journal = Journal(str(path), "gn6", keep_days=0)
+
+    assert journal.state_of("<old@x> d") == {"ticket": "1234"}
+    assert journal.ticket_of_message("<old@x>") == "1234"
+    assert journal.deadline_hit("poison", "slow") == (1, 0)     # a table it lacked
+    db = sqlite3.connect(str(path))
+    assert db.execute("SELECT version FROM journal_version").fetchall() == [(LATEST,)]
+    indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master"
+                                               " WHERE type='index'")}
+    assert {"notices_by_topic", "entries_by_updated"} <= indexes
+
+
+def test_a_postgresql_journal_at_version_1_moves_to_the_latest(postgres):
+    schema = postgres.new_schema()
+    with postgres.connect() as db:
+        db.execute("SET search_path = %s" % schema)
+        db.execute("CREATE TABLE journal_version (version INTEGER NOT NULL)")
+        db.execute("INSERT INTO journal_version VALUES (1)")
+        from gateway.journal import MIGRATIONS
+        for statement in MIGRATIONS[0][1]:
+            db.execute(statement.format(float="DOUBLE PRECISION"))
+        db.execute("INSERT INTO entries VALUES ('gn6', 'k', '<m@x>', '{}', 'SUCCESS', '',"
+                   " 1.0, 2.0)")
+    settings = postgres.journal_settings(schema)
+
+    journal = Journal(settings["journal"], "gn6", keep_days=0,
+                      password_file=settings["journal_password_file"])
+
+    assert journal.entry_row("k") == ("{}", "SUCCESS", "")
+    assert postgres.rows(schema, "SELECT version FROM journal_version") == [(LATEST,)]
+    assert postgres.rows(schema, "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = %s"
+                         " AND indexname = 'notices_by_topic'", schema) == [(1,)]
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_a_journal_newer_than_the_code_is_a_temporary_failure_naming_the_fix(
+        engine, tmp_path, request):
+    if engine == "sqlite":
+        location, password = str(tmp_path / "journal.sqlite"), None
+        Journal(location, "gn6").close()
+        db = sqlite3.connect(location)
+        with db:
+            db.execute("UPDATE journal_version SET version = 99")
+    else:
+        postgres = request.getfixturevalue("postgres")
+        settings = postgres.journal_settings()
+        location, password = settings["journal"], settings["journal_password_file"]
+        Journal(location, "gn6", password_file=password).close()
+        with postgres.connect() as db:
+            db.execute("UPDATE %s.journal_version SET version = 99" % location.rsplit("%3D")[1])
+
+    with pytest.raises(TemporaryFailure, match="version 99.*upgrade mailtoticket"):
+        Journal(location, "gn6", password_file=password)
+
+
+def test_two_journals_on_one_database_lock_one_message_between_them(postgres):
+    settings = postgres.journal_settings()
+    one, two = (Journal(settings["journal"], "gn6",
+                        password_file=settings["journal_password_file"]) for _ in range(2))
+    with one.entry("k", "<m@x>", wait=5):
+        with pytest.raises(TemporaryFailure, match="still running"):
+            with two.entry("k", "<m@x>", wait=0.2):
+                pass
+        with two.entry("other", "<o@x>", wait=0.2):     # another message: no wait
+            pass
+    with two.entry("k", "<m@x>", wait=0.2) as entry:      # released with the delivery
+        assert entry.outcome is None
+
+
+def test_a_sqlite_journal_never_loads_psycopg(tmp_path):
+    code = ("import sys; from gateway.journal import Journal; "
+            "Journal(%r, 'gn6').entry('k', None, 1).__enter__(); "
+            "print('psycopg' in sys.modules)" % str(tmp_path / "j.sqlite"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=str(REPO), timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_journal_url_of_no_known_engine_is_a_settings_error_naming_the_key(tmp_path):
+    from gateway import settings as settings_module
+    path = tmp_path / "settings.yaml"
+    path.write_text("journal: mysql://user@db/mailtoticket\nurl_gn6: http://x\n")
+    with pytest.raises(SettingsError, match="'journal'.*mysql://"):
+        settings_module.load(str(path))
+
+
+def test_a_journal_url_password_never_reaches_the_log():
+    assert redacted("postgresql://mtt:s3cret@db:5432/journal") == \
+        "postgresql://mtt:***@db:5432/journal"
+    assert redacted("postgresql://mtt@db/journal") == "postgresql://mtt@db/journal"
+
+
+def test_a_delivery_waits_for_the_lock_longer_than_one_statement_may_last(postgres):
+    import hashlib
+    import gateway.journal_postgres as engine
+    settings = postgres.journal_settings()
+    journal = Journal(settings["journal"], "gn6", keep_days=0,
+                      password_file=settings["journal_password_file"])
+    number = int.from_bytes(hashlib.sha256(b"a message").digest()[:8], "big", signed=True)
+    engine.STATEMENT_SECONDS, saved = 1, engine.STATEMENT_SECONDS
+    try:
+        journal.engine._bounds()                          # statements: 1 s at most
+        with postgres.connect() as other_gateway:
+            other_gateway.execute("SELECT pg_advisory_lock(%s)", (number,))
+            started = time.monotonic()
+            with pytest.raises(TemporaryFailure, match="still running"):
+                journal.engine.lock("a message", 2.5)     # the wait's bound, not 1 s
+            waited = time.monotonic() - started
+        journal.engine.lock("a message", 2.5).release()   # freed with that session
+    finally:
+        engine.STATEMENT_SECONDS = saved
+    assert waited >= 2.4
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_the_staff_queries_read_the_same_on_both_engines(engine, tmp_path, request):
+    if engine == "sqlite":
+        location, password = str(tmp_path / "journal.sqlite"), None
+    else:
+        keys = request.getfixturevalue("postgres").journal_settings()
+        location, password = keys["journal"], keys["journal_password_file"]
+    journal = Journal(location, "gn6", keep_days=0, password_file=password)
+    for n, (sender, outcome) in enumerate([("Anna@x.org", "SUCCESS"), ("joan@x.org", None),
+                                           ("anna@x.org", "REJECT")]):
+        with journal.entry("k%d" % n, "<m%d@x>" % n, wait=1) as entry:
+            entry.note("message", {"from": sender, "subject": "S%d" % n,
+                                   "settings": "/etc/mtt/suport.py"})
+            if outcome:
+                entry.record("ticket", "T%d" % n)
+                journal.claim_ticket("T%d" % n, entry.key)
+                entry.finish(outcome, "why")
+            else:
+                entry.note("deferred", {"error": "BusDown", "reason": "503"})
+    with journal.entry("k9", "<m9@x>", wait=1) as entry:
+        entry.note("message", {"from": "x@y.z", "subject": "other", "settings": "/other.py"})
+
+    total, rows = journal.find_entries(sender="ANNA@x.org", settings="/etc/mtt/suport.py")
+    assert total == 2 and [r["key"] for r in rows] == ["k2", "k0"]
+    assert rows[0]["subject"] == "S2" and rows[0]["outcome"] == "REJECT"
+    assert journal.find_entries(ticket="T0")[1][0]["message_id"] == "<m0@x>"
+    assert journal.find_entries(outcome="WAITING", limit=1, offset=1)[0] == 2
+    assert journal.entry_by_key("k1")["sender"] == "joan@x.org"
+    assert journal.outcome_counts(settings="/etc/mtt/suport.py") == {
+        "SUCCESS": 1, "REJECT": 1, "WAITING": 1}
+    assert sorted(t[3] for t in journal.entry_times()) == [1, 1, 1, 1]
+    assert journal.waiting(settings="/other.py")[0] == 1
+    assert journal.deferrals() == [{"error": "BusDown", "reason": "503"}]
