@@ -96,7 +96,7 @@ def admin_command(args, run):
     if args.list_quarantine:
         return admin.quarantine(run.settings)
     if args.copy_journal:
-        from gateway.journal_copy import copy
+        from gateway.journals.copy import copy
         return copy(run.settings, args.copy_journal)
     if args.missing is not None:    # journal records the ticket system lacks (web/missing.py)
         from web.missing import command
@@ -168,7 +168,7 @@ def parse_args(argv):
     commands.add_argument("--missing", type=int, metavar="DAYS",
                           help="journal records of the last DAYS days whose ticket or "
                                "comment the ticket system does not know")
-    # -- the journal's move to another engine (gateway/journal_copy.py)
+    # -- the journal's move to another engine (gateway/journals/copy.py)
     commands.add_argument("--copy-journal", metavar="JOURNAL",
                           help="copy an existing journal (an SQLite file) into the "
                                "journal the settings name (docs/journal.md)")

@@ -140,7 +140,7 @@ def test_only_the_run_reads_the_mode():
     mode = {"dry_run", "replay", "replaying", "account", "readonly"}
     assert attributes_read(["mailtoticket.py", "filtres", "gateway", "rules", "mail"], mode, {
         "gateway/run.py", "gateway/journal.py",    # Journal(readonly=...) is its variant
-        "gateway/journal_sqlite.py", "gateway/journal_postgres.py",   # and its engines'
+        "gateway/journals/sqlite.py", "gateway/journals/postgres.py",   # and its engines'
         "mailtoticket.py"}) == []                  # where the mode comes from: argv
 
 
@@ -204,8 +204,8 @@ def test_only_the_journal_speaks_sql_to_the_journal():
     found = []
     for path, file in modules("mailtoticket.py", "gateway", "rules", "filtres", "mail",
                               "service", "web"):
-        if path in ("gateway/journal.py", "gateway/journal_sqlite.py",
-                    "gateway/journal_postgres.py"):
+        if path in ("gateway/journal.py", "gateway/journals/sqlite.py",
+                    "gateway/journals/postgres.py"):
             continue
         text = file.read_text(encoding="utf-8")
         found += ["%s: %s" % (path, m.group(0)) for m in SQL.finditer(text)]
