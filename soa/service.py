@@ -299,14 +299,27 @@ class WsdlCache:
             log.warning("WSDL cache %s not written: %s", self.path, e)
 
 
+class Streamed:
+    """An argument sent as it is produced, never held whole: `chunks()`
+    yields its ASCII bytes (each XML-verbatim: base64, say), `length` is
+    their total. GN6's fitxerBase64 of a large attachment is one."""
+
+    def __init__(self, length, chunks):
+        self.length = length
+        self.chunks = chunks
+
+    def __len__(self):
+        return self.length
+
+
 def _placeholders(args):
-    """(args with each long verbatim string replaced by a placeholder,
-    {placeholder: string})."""
+    """(args with each long verbatim string, and each Streamed, replaced by
+    a placeholder, {placeholder: value})."""
     spliced = {}
     out = []
     for value in args:
-        if isinstance(value, str) and len(value) >= STREAM_MIN_CHARS \
-                and _verbatim(value):
+        if isinstance(value, Streamed) or isinstance(value, str) \
+                and len(value) >= STREAM_MIN_CHARS and _verbatim(value):
             placeholder = "mailtoticket-spliced-%s" % os.urandom(16).hex()
             spliced[placeholder] = value
             value = placeholder
@@ -357,6 +370,8 @@ class SplicedBody:
         for segment in self.segments:
             if isinstance(segment, bytes):
                 yield segment
+            elif isinstance(segment, Streamed):
+                yield from segment.chunks()
             else:
                 for start in range(0, len(segment), STREAM_CHUNK):
                     yield segment[start:start + STREAM_CHUNK].encode("ascii")
@@ -366,7 +381,7 @@ class SplicedBody:
 
     def __str__(self):  # zeep logs the request at DEBUG
         return "<SOAP request of %d bytes, %d spliced>" % (
-            len(self), sum(1 for s in self.segments if isinstance(s, str)))
+            len(self), sum(1 for s in self.segments if not isinstance(s, bytes)))
 
 
 _TRANSPORT = None
@@ -401,7 +416,9 @@ def _splicing_transport():
                 if body is None:  # not found once each: zeep's own way
                     for node in envelope.iter():
                         if node.text in self.spliced:
-                            node.text = self.spliced[node.text]
+                            value = self.spliced[node.text]
+                            node.text = value if isinstance(value, str) else \
+                                b"".join(value.chunks()).decode("ascii")
                     return super().post_xml(address, envelope, headers)
                 return self.post(address, body, headers)
 

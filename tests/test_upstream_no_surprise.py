@@ -144,7 +144,7 @@ def test_a_site_filter_for_upstreams_filter_class_is_refused_saying_what_to_chan
     assert "original mailtoticket's filter class" in said
     assert "self.msg -> self.message" in said
     assert "settings.get('key') -> self.settings['key']" in said
-    assert "gateway.new_ticket.open_ticket" in said
+    assert "gateway.writes.new_ticket.open_ticket" in said
     assert "docs/upstream.md" in said
     assert "Traceback" not in said
 
