@@ -8,7 +8,7 @@ tell them apart without knowing which client failed. This module imports
 nothing: the clients depend on it, never on the gateway.
 
 A TemporaryFailure raised by a remote call may carry two attributes the
-journal's resend rule reads (gateway/journalled.py):
+journal's resend rule reads (gateway/writes/journalled.py):
 
 - `sent`: whether the request may have reached the service (a timeout, a
   reset, a 5xx: maybe; a refused connection: no);

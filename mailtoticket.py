@@ -63,7 +63,7 @@ def main(argv=None):
             from gateway import admin
             return admin.unloadable(e)
         if delivering:   # told at the first message, once per window (the
-            from gateway import alerts   # defaults' admin when unreadable)
+            from gateway.reports import alerts   # defaults' admin when unreadable)
             alerts.configuration_failure(e.settings if getattr(e, "settings", None)
                                          is not None else settings_module.fallback(
                                              args.settings), e, raw, records.text())
@@ -101,7 +101,7 @@ def admin_command(args, run):
     if args.list_quarantine:
         return admin.quarantine(run.settings)
     if args.copy_journal:
-        from gateway.journal_copy import copy
+        from gateway.journals.copy import copy
         return copy(run.settings, args.copy_journal)
     if args.missing is not None:    # journal records the ticket system lacks (web/missing.py)
         from web.missing import command
@@ -169,14 +169,14 @@ def parse_args(argv):
                           help="what the journal knows of a Message-ID or ticket number")
     commands.add_argument("--quarantine", dest="list_quarantine", action="store_true",
                           help="list the quarantined messages, newest first")
-    # --check's mailbox login (gateway/imap_probe.py)
+    # --check's mailbox login (gateway/reports/imap_probe.py)
     parser.add_argument("--fetchmailrc", metavar="FILE",
                         help="with --check: try the IMAP login of the mailbox this "
                              "fetchmail run file polls")
     commands.add_argument("--missing", type=int, metavar="DAYS",
                           help="journal records of the last DAYS days whose ticket or "
                                "comment the ticket system does not know")
-    # -- the journal's move to another engine (gateway/journal_copy.py)
+    # -- the journal's move to another engine (gateway/journals/copy.py)
     commands.add_argument("--copy-journal", metavar="JOURNAL",
                           help="copy an existing journal (an SQLite file) into the "
                                "journal the settings name (docs/journal.md)")
@@ -204,7 +204,7 @@ def exit_now(code):
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()
-    except Exception:  # e.g. a closed pipe: let the normal exit report it
+    except (OSError, ValueError):  # a closed pipe: let the normal exit report it
         sys.exit(code)
     os._exit(code)
 

@@ -153,8 +153,13 @@ settings = {
     # The original tool's key for its REST identity service; this project
     # asks the bus (url_identitat) instead. Accepted and unused.
     "identitat_digital_apikey": None,
-    # Senders whose mail is skipped: addresses, domains ("@example.org"), or
-    # regexes starting with ^.
+    # Senders whose mail is skipped: addresses, domains, or regexes starting
+    # with ^. In every address list of these settings (reenviaments,
+    # mails_no_ticket, mails_sempre_ticket, remitents_formularis,
+    # remitents_permesos, remitents_denegats) an entry is an address (any
+    # case); "@example.org": addresses at that domain exactly; "example.org":
+    # addresses at that domain and at its subdomains (x@lists.example.org);
+    # "^...": a regex matched from the start, case-insensitive.
     "mails_no_ticket": [],
     # Senders always ticketed, even if their mail looks automatic.
     "mails_sempre_ticket": [],
@@ -290,9 +295,8 @@ settings = {
     "escriure_sortida_ajornats": False,
 
     # ---------------------------------------------------------- sender lists
-    # For both back-ends (docs/jira.md). Addresses, domains ("@example.org",
-    # or "example.org": the domain and its subdomains) or regexes starting
-    # with ^. remitents_permesos not empty: only those senders are ticketed;
+    # For both back-ends (docs/jira.md). Addresses, domains or regexes
+    # starting with ^, as every address list here (see mails_no_ticket). remitents_permesos not empty: only those senders are ticketed;
     # remitents_denegats: never ticketed. A refused sender's mail is SKIP
     # (logged, not quarantined), like mails_no_ticket.
     "remitents_permesos": [],
@@ -300,7 +304,10 @@ settings = {
 
     # ------------------------------------------------------- ticket system
     # "gn6" (the SOAP settings above) or "jira" (the jira_* keys below;
-    # docs/jira.md). Nothing else in these settings changes with it.
+    # docs/jira.md), or a kind a settings file registers itself
+    # (`import backends; backends.register("name", "module:Class")`:
+    # docs/DESIGN.md, "Adding a ticket system"). Nothing else in these
+    # settings changes with it.
     "backend": "gn6",
     # Jira site base URL (Cloud: https://yourdesk.atlassian.net; Server/DC:
     # the base URL with its context path).

@@ -23,7 +23,7 @@ class Filtre:
         self.delivery = delivery
         self.message = delivery.message
         self.settings = delivery.settings
-        self.tickets = delivery.tickets   # gateway/tickets.py, journalled
+        self.tickets = delivery.tickets   # backends/base.py, journalled
         self.tiquets = self.tickets        # the name of earlier versions
 
     def es_aplicable(self):

@@ -1,7 +1,7 @@
 """A message from a known sender opens a new ticket."""
 from filtres.filtre import Filtre
 from rules.classify import new_ticket_defaults
-from gateway.new_ticket import base_parameters, open_ticket
+from gateway.writes.new_ticket import base_parameters, open_ticket
 
 
 class FiltreNou(Filtre):

@@ -2,7 +2,7 @@
 with the sender's address as emailSolicitant. GN6 is not asked to mail a
 creation notice (enviarMissatgeCreacio=N): the address is unverified."""
 from filtres.nou import FiltreNou
-from gateway.new_ticket import base_parameters
+from gateway.writes.new_ticket import base_parameters
 
 
 class FiltreNouExtern(FiltreNou):

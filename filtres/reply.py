@@ -1,12 +1,9 @@
 """A reply to an existing ticket becomes a comment on it.
 
-The ticket number comes from In-Reply-To and References first (GN6's
-notices carry it in their Message-ID, see `regex_message_id`), then from
-the subject (`regex_reply`, with re.match as the original tool), then from
-the journal: a reply-all to an earlier incoming mail (a Cc'd person, two
-requesters writing to each other) names that mail's Message-ID, and the
-journal knows which ticket it opened. A reply naming a ticket that does not
-exist, or a closed one, is not for this filter: the chain goes on.
+The ticket number comes from rules/reply_match.py (In-Reply-To and
+References, the subject, the journal's incoming Message-IDs). A reply
+naming a ticket that does not exist, or a closed one, is not for this
+filter: the chain goes on.
 
 The private marker (`regex_privat`, or a PRIVAT header rule) is honoured
 only from senders the directory or the settings maps know: an outside
@@ -19,50 +16,18 @@ import logging
 import re
 
 from filtres.filtre import Filtre
-from gateway import parties, uploads
-from rules import trust
-from mail.limits import header_for_match, subject_for_match
+from gateway.writes import parties, uploads
+from rules import reply_match, trust
+from rules.reply_match import without_ticket_tag  # noqa: F401 (its name of earlier versions)
+from mail.limits import subject_for_match
 
 log = logging.getLogger("mailtoticket.reply")
-# At most this many ids of In-Reply-To / References are looked up in the journal.
-JOURNAL_LOOKUPS = 20
 
 
 def ticket_number(message, settings, journal=None):
-    """The ticket a message replies to, or None."""
-    by_id = re.compile(settings["regex_message_id"])
-    ids = message.in_reply_to + list(reversed(message.references))
-    for message_id in ids:
-        match = by_id.match(header_for_match(message_id))
-        if match:
-            return match.group(1)
-    match = re.match(settings["regex_reply"], subject_for_match(message.subject))
-    if match:
-        return match.group(1)
-    if journal is not None:
-        # In-Reply-To and the newest References: a reply names its parent
-        # last; a hundred-id References need not cost a hundred queries.
-        for message_id in ids[:JOURNAL_LOOKUPS]:
-            codi = journal.ticket_of_message(message_id)
-            if codi:
-                log.info("%s opened ticket %s: this message follows it up",
-                         message_id, codi)
-                return codi
-    return None
-
-
-def without_ticket_tag(subject, settings):
-    """The subject without the ticket tag `regex_reply` found in it (the
-    bracket around the number, or the number alone)."""
-    match = re.match(settings["regex_reply"], subject_for_match(subject))
-    if not match:
-        return subject
-    start, end = match.span(1)
-    opening = subject.rfind("[", 0, start)
-    closing = subject.find("]", end)
-    if opening >= 0 and closing >= 0:
-        start, end = opening, closing + 1
-    return re.sub(r"\s{2,}", " ", subject[:start] + subject[end:]).strip()
+    """The ticket a message replies to, or None (rules/reply_match.py)."""
+    return reply_match.ticket_number(
+        message, settings, journal.ticket_of_message if journal is not None else None)
 
 
 def private_marker(delivery):

@@ -36,7 +36,7 @@ UPSTREAM_MODULES = {
     "settings": "settings.get('key') -> self.settings['key']",
     "mailticket": "the MailTicket -> self.message (mail/message.py)",
     "soa.service": "SOAService.resultat_erroni -> nothing: a refusal raises",
-    "correu": "correu.enviar -> gateway/notify.py",
+    "correu": "correu.enviar -> gateway/reports/notify.py",
     "ldaphelper": "the LDAP directory -> the LDAP_* settings",
 }
 
@@ -51,16 +51,16 @@ UPSTREAM_NAMES = {
     "get_uid": "self.get_uid() -> self.delivery.sender.user",
     "get_uid_addicionals": "get_uid_addicionals -> delivery.senders.resolve for "
                            "each of self.message.addresses('Cc')",
-    "alta_tiquet": "tickets.alta_tiquet(...) -> gateway.new_ticket.open_ticket"
+    "alta_tiquet": "tickets.alta_tiquet(...) -> gateway.writes.new_ticket.open_ticket"
                    "(self.delivery, params)",
     "afegir_comentari_tiquet": "tickets.afegir_comentari_tiquet(...) -> "
                                "self.tickets.comment(codi, author, text, private, notify)",
     "modificar_tiquet": "tickets.modificar_tiquet(...) -> self.tickets.update(codi, **fields) "
                         "or self.tickets.reopen(codi)",
     "annexar_fitxer_tiquet": "annexar_fitxer_tiquet / afegir_attachments* -> "
-                             "gateway.uploads.upload(self.delivery, codi, author)",
+                             "gateway.writes.uploads.upload(self.delivery, codi, author)",
     "afegir_attachments_canviant_body": "afegir_attachments_canviant_body -> "
-                                        "gateway.uploads",
+                                        "gateway.writes.uploads",
     "afegir_solicitant_tiquet": "afegir_solicitant_tiquet -> "
                                 "self.tickets.add_requester(codi, user)",
     "consulta_tiquet_dades": "consulta_tiquet(s)(_dades) -> self.delivery.ticket(codi)",
@@ -100,12 +100,14 @@ def check_import_error(dotted, error):
     except UpstreamFilter as e:
         raise UpstreamFilter("%s (and imports %s, of the original tool)"
                              % (e, ", ".join(repr(m) for m in missing))) from None
-    except Exception:  # the module does not even load so: say what is known
-        pass
+    except Exception as e:  # the module does not even load so: say what is known, and why
+        why = " (read with stand-ins it fails too: %s: %s)" % (type(e).__name__, e)
+    else:
+        why = ""
     raise UpstreamFilter(
         "%s imports %r, a module of the original mailtoticket: it was written "
-        "for the original filter class. Port it: %s; %s"
-        % (dotted, name, UPSTREAM_MODULES[name], HELP)) from None
+        "for the original filter class%s. Port it: %s; %s"
+        % (dotted, name, why, UPSTREAM_MODULES[name], HELP)) from None
 
 
 def _import_with_stand_ins(dotted, missing):

@@ -9,6 +9,8 @@ import json
 import os
 import time
 
+from gateway.errors import SettingsError
+
 OK, PROBLEM = 0, 1
 
 
@@ -30,10 +32,8 @@ def check(settings, fetchmailrc=None):
         lines.problem("settings", "key %r %s" % (key, text))
     if not lines.problems:
         lines.ok("settings", "%s: keys known, required keys set" % (settings.path or "module"))
-    jira = settings.get("backend") == "jira"
-    remote = ((("Jira", lambda: probe_jira(settings)),) if jira
-              else (("GN6", lambda: probe_gn6(settings)),
-                    ("directory", lambda: probe_identitat(settings))))
+    system = backend(settings)
+    remote = tuple(system.probe())
     from gateway import state_access
     if state_access.problem(settings):   # nothing made as the wrong user (root)
         remote = ()
@@ -46,14 +46,14 @@ def check(settings, fetchmailrc=None):
                         ("filtres", lambda: _filters(settings)),
                         ("admin mail", lambda: _admin_mail(settings))) + remote:
         lines.probe(name, probe)
-    if remote and not lines.failed("Jira" if jira else "GN6"):
+    if remote and not lines.failed(remote[0][0]):   # the credentials passed
         try:
-            for ok, item, detail in probe_objects(settings):
+            for ok, item, detail in system.probe_objects():
                 lines.add(ok, item, detail)
         except Exception as e:  # every problem is a line, never a traceback
-            lines.problem("Jira" if jira else "GN6", str(e))
+            lines.problem(remote[0][0], str(e))
     if fetchmailrc:
-        from gateway import imap_probe
+        from gateway.reports import imap_probe
         for ok, item, detail in imap_probe.check_fetchmailrc(fetchmailrc):
             lines.add(ok, item, detail)
     _say("%s: %d problem(s)" % ("PROBLEM" if lines.problems else "OK", lines.problems))
@@ -85,7 +85,7 @@ class Lines:
             detail = probe()
         except Exception as e:  # every problem is a line, never a traceback
             if self.settings is not None:   # the key holding what is not there
-                from gateway.alerts import describe
+                from gateway.reports.alerts import describe
                 e = describe(self.settings, e)
             self.problem(item, e)
         else:
@@ -109,8 +109,8 @@ def unloadable(error):
             for key, text in required_problems(settings):
                 if "%r" % key not in str(error):
                     lines.problem("settings", "key %r %s" % (key, text))
-        except Exception:  # the settings are wrong in a way the list cannot read
-            pass
+        except (SettingsError, KeyError, TypeError, AttributeError, ValueError):
+            pass   # the settings are wrong in a way the list cannot read: said above
     _say("PROBLEM: %d problem(s)" % lines.problems)
     return PROBLEM
 
@@ -150,17 +150,6 @@ def _admin_mail(settings):
                                                settings["servidor_mail"], code)
 
 
-def probe_objects(settings):
-    """What the ticket system says of the objects the settings name (the
-    Jira project and issue type; GN6 has no read of teams)."""
-    deadline = _deadline(settings)
-    if settings.get("backend") == "jira":
-        from gateway import jira_tickets
-        return jira_tickets.probe_settings(settings, deadline)
-    from gateway import gn6
-    return gn6.probe_settings(settings, deadline)
-
-
 def _writable_dir(folder):
     os.makedirs(folder, exist_ok=True)
     probe = os.path.join(folder, ".check-%d" % os.getpid())
@@ -190,19 +179,10 @@ def _deadline(settings):
     return Deadline(settings["temps_maxim_execucio"])
 
 
-def probe_gn6(settings, deadline=None):
-    from gateway import gn6
-    return gn6.probe(settings, deadline or _deadline(settings))
-
-
-def probe_jira(settings):
-    from gateway import jira_tickets
-    return jira_tickets.probe(settings, _deadline(settings))
-
-
-def probe_identitat(settings):
-    from gateway import gn6
-    return gn6.probe_directory(settings, _deadline(settings))
+def backend(settings):
+    """The configured back-end (backends/), its writes never made here."""
+    import backends
+    return backends.kind_of(settings)(settings, _deadline(settings))
 
 
 # -- --status ----------------------------------------------------------------
@@ -219,7 +199,7 @@ def status(settings, wanted):
     if not rows:
         _say("nothing in the journal for %s" % wanted)
         return PROBLEM
-    from gateway.summary import counts, ticket_of
+    from gateway.reports.summary import counts, ticket_of
     for key, message_id, outcome, reason, created, updated in rows:
         state = journal.state_of(key)
         comments, attachments = counts(state)
@@ -284,5 +264,5 @@ def _headers(path):
             head = f.read(64 * 1024).split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
         msg = BytesHeaderParser(policy=default).parsebytes(head + b"\n\n")
         return {"from": str(msg.get("From", "")), "subject": str(msg.get("Subject", ""))}
-    except Exception:
-        return {}
+    except Exception as e:  # any file the quarantine holds: say, never a traceback
+        return {"subject": "(headers unreadable: %s: %s)" % (type(e).__name__, e)}

@@ -3,7 +3,7 @@
 Made first thing for each message (gateway/pipeline.py), it owns what the
 delivery learns on the way: the message, its deadline, its journal entry,
 the senders' directory and the resolved sender, the ticket system (always
-the journalled one, gateway/journalled.py, in the run's variant), the
+the journalled one, gateway/writes/journalled.py, in the run's variant), the
 notes for a new ticket, the cached description and attachments. Filters
 see only its public attributes and methods; the run's mode (dry run,
 replay) is not one of them.
@@ -24,7 +24,7 @@ class Delivery:
         self.journal = None      # the run's journal, once the message is not skipped
         self.entry = None        # this message's journal entry (held locked)
         self.sender = None       # the resolved sender (gateway/senders.Sender)
-        self.tickets = None      # gateway/journalled.JournalledTickets
+        self.tickets = None      # gateway/writes/journalled.JournalledTickets
         self.notes = []          # HTML paragraphs to put on top of a new ticket
         self.follows_closed = None   # a closed ticket the new one follows
         self._whole_description = None

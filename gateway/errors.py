@@ -16,7 +16,7 @@ from failures import (ConfigurationFailure, CredentialsRefused,  # noqa: F401
 class SettingsError(ConfigurationFailure):
     """The settings file is unreadable or wrong. Temporary on purpose: the
     admin fixes the file and the messages still in the mailbox go through
-    (told at the first one: gateway/alerts.py)."""
+    (told at the first one: gateway/reports/alerts.py)."""
 
 
 class Rejected(PermanentFailure):

@@ -19,8 +19,8 @@ the work done.
 
 The journal is one interface (Journal, Entry: everything below) over an
 engine chosen by the form of the `journal` setting: a file path is SQLite
-(gateway/journal_sqlite.py, the default, one host), a postgresql:// URL is
-PostgreSQL (gateway/journal_postgres.py, any number of gateways sharing
+(gateway/journals/sqlite.py, the default, one host), a postgresql:// URL is
+PostgreSQL (gateway/journals/postgres.py, any number of gateways sharing
 it; psycopg is imported only then). Every query is here, in SQL both
 engines speak; an engine connects, runs it, keeps the schema's version and
 holds the per-message lock. docs/journal.md tells the admin's side.
@@ -179,9 +179,9 @@ def is_url(location):
 
 
 register_engine(lambda location: location.startswith(("postgresql://", "postgres://")),
-                "gateway.journal_postgres", "PostgresEngine")
+                "gateway.journals.postgres", "PostgresEngine")
 register_engine(lambda location: not is_url(location),
-                "gateway.journal_sqlite", "SqliteEngine")
+                "gateway.journals.sqlite", "SqliteEngine")
 
 
 def engine_known(location):
@@ -384,7 +384,7 @@ class Journal:
         self._write(("UPDATE deadline_hits SET notified=1 WHERE instance=? AND key=?",
                      (self.instance, key)))
 
-    # -- copying a whole journal (gateway/journal_copy.py)
+    # -- copying a whole journal (gateway/journals/copy.py)
     def table_rows(self, table):
         columns, _ = TABLES[table]
         return self._rows("SELECT %s FROM %s" % (", ".join(columns), table))

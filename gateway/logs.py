@@ -8,7 +8,7 @@ FORMAT = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
 # stderr ends up in fetchmail's (or the MTA's) log, which has no times of
 # its own: every line carries one.
 STDERR_FORMAT = "%(asctime)s mailtoticket[%(process)d]: %(levelname)s %(message)s"
-# The one line per message (gateway/summary.py): written whatever log_level.
+# The one line per message (gateway/reports/summary.py): written whatever log_level.
 SUMMARY = "mailtoticket.summary"
 
 

@@ -7,7 +7,7 @@ mailtoticket.py is the command line around these two. The order of work:
 the message is parsed (never fails: mail/message.py), skipped if it is
 automatic mail, else its journal entry is taken (under its lock) and the
 filter chain runs on a Delivery (gateway/delivery.py) whose ticket system
-journals every write (gateway/journalled.py). What the run's mode changes
+journals every write (gateway/writes/journalled.py). What the run's mode changes
 (dry run, replay) is decided by the Run (gateway/run.py), nowhere here.
 
 Imports are made where a message first needs them: a skipped message never
@@ -26,7 +26,7 @@ log = logging.getLogger("mailtoticket")
 
 def deliver(run, raw):
     """What happened to one message; never raises. Ends with its summary
-    line in the log (gateway/summary.py)."""
+    line in the log (gateway/reports/summary.py)."""
     started = time.monotonic()
     facts = {}
     deadline = Deadline(run.settings["temps_maxim_execucio"])
@@ -199,9 +199,14 @@ def chosen_filter(delivery):
     from filtres import rebot
     from rules.bounces import looks_like_bounce
     from gateway.steps import FILTRE
-    first = [rebot.DOTTED] if looks_like_bounce(delivery.message) else []
-    for dotted in first + delivery.settings["filtres"]:
-        filtre = load_filter(dotted)(delivery)
+    chain = [rebot.DOTTED] if looks_like_bounce(delivery.message) else []
+    chain += delivery.settings["filtres"]
+    # Every class the chain names is loaded before any is asked: one that
+    # cannot be is a configuration failure for every message alike, not
+    # only for those that would have reached it.
+    classes = [load_filter(dotted) for dotted in chain]
+    for dotted, cls in zip(chain, classes):
+        filtre = cls(delivery)
         if filtre.es_aplicable():
             delivery.say("filter %s applies", filtre)
             state = filtre.state()
@@ -220,7 +225,7 @@ def resolve_sender(delivery):
     forwarders = settings["reenviaments"]
     if forwarders and (matches(sender.address, forwarders) or
                        matches(senders.canonical(message.from_address), forwarders)):
-        from filtres.reply import ticket_number
+        from rules.reply_match import ticket_number
         from mail.forward import original_sender
         original = senders.canonical(original_sender(message))
         own = [senders.canonical(a) for a in settings["mail_suport"]]
@@ -244,7 +249,7 @@ def replay(run, paths):
     --dry-run: what a replay would do, and nothing done). Prints the
     outcome and the ticket each one reached; exit 0 when all went through,
     1 when one is still REJECT/ERROR, 75 when one hit a temporary failure."""
-    from gateway.summary import ticket_of
+    from gateway.reports.summary import ticket_of
     run = run.clone(replay=True)
     code = 0
     for path in paths:

@@ -78,7 +78,8 @@ def hit(raw, settings, records, error, deadline):
         return None
     reason = ("the message hit the run's deadline %d times while not waiting on the "
               "bus (parsing, matching or building the ticket): %s" % (hits, error))
-    from gateway import notify, quarantine
+    from gateway import quarantine
+    from gateway.reports import notify
     try:
         path = quarantine.keep(settings.quarantine_path, raw, "poison " + key, ERROR,
                                reason, records.text())

@@ -9,7 +9,8 @@ the modes are variants of one object, and a variant is a clone
 
 It is the only reader of the mode. What depends on it comes out of the Run
 already in the right variant: the journal (read-only in a dry run), the
-ticket system (writes told, not sent), the quarantine (told, not kept),
+ticket system (its writes' mode: backends/base.py Perform, or Describe
+which tells them), the quarantine (told, not kept),
 the admin's alerts (not sent). Nothing deeper asks whether this is a dry
 run or a replay, and filters never see the mode.
 """
@@ -21,11 +22,11 @@ log = logging.getLogger("mailtoticket")
 class Run:
     """settings: the loaded settings; records: the run's log lines
     (gateway/logs.py); dry_run, replay: the mode; tell: where a dry run
-    tells what it would do (stderr). backend: the ticket system's
-    back-end, a callable (settings, deadline, tell) -> TicketSystem whose
-    writes are told to `tell` instead of made when it is not None; people:
-    the person directory, (settings, deadline) -> client. None: GN6's
-    (gateway/gn6.py). In-process tests give fakes (tests/fake_tickets.py).
+    tells what it would do (stderr). backend: the ticket system's class,
+    (settings, deadline, writes) -> TicketSystem (backends/base.py); people:
+    the person directory, (settings, deadline) -> client. None: what the
+    settings key `backend` names (backends/__init__.py). In-process tests
+    give fakes (tests/fake_tickets.py).
 
     Frozen as email.policy objects are (a plain class, not a dataclass:
     this is imported by every delivery, and a dataclass costs ~1 ms to
@@ -65,7 +66,7 @@ class Run:
 
     def summary(self, facts, result, elapsed):
         """The message's summary line (a dry run's says WOULD-...)."""
-        from gateway import summary
+        from gateway.reports import summary
         summary.line(facts, result, elapsed, dry_run=self.dry_run)
 
     @property
@@ -92,27 +93,33 @@ class Run:
             entry.finish(result.header, result.reason)
 
     # -- the ticket system
+    @property
+    def kind(self):
+        """The back-end's class: `backend` given to the Run (a test's), else
+        the one the settings key `backend` names (backends/__init__.py)."""
+        if self.backend is not None:
+            return self.backend
+        import backends
+        return backends.kind_of(self.settings)
+
     def ticket_system(self, delivery):
-        """The journalled ticket system for one delivery, its back-end in
-        this run's variant (a dry run proves the credentials first)."""
-        from gateway.journalled import JournalledTickets
-        make = self.backend
-        if make is None and self.settings.get("backend") == "jira":
-            from gateway.jira_tickets import backend as make
-        if make is None:
-            from gateway.gn6 import backend as make
-        tell = self.account if self.dry_run else None
-        return JournalledTickets(make(self.settings, delivery.deadline, tell), delivery)
+        """The journalled ticket system for one delivery, its back-end's
+        writes in this run's mode (a dry run tells them, after proving the
+        credentials with the back-end's probes)."""
+        from backends.base import PERFORM, Describe
+        from gateway.writes.journalled import JournalledTickets
+        writes = Describe(self.account) if self.dry_run else PERFORM
+        backend = self.kind(self.settings, delivery.deadline, writes)
+        if self.dry_run:
+            for name, probe in backend.probe():
+                self.account("%s: %s" % (name, probe()))
+        return JournalledTickets(backend, delivery)
 
     def directory(self, deadline):
         """A callable making the person directory client on first use."""
         if self.people is not None:
             return lambda: self.people(self.settings, deadline)
-        if self.settings.get("backend") == "jira":
-            from gateway import jira_tickets
-            return lambda: jira_tickets.directory(self.settings, deadline)
-        from gateway import gn6
-        return lambda: gn6.directory(self.settings, deadline)
+        return lambda: self.kind(self.settings, deadline).directory()
 
     # -- the quarantine and the admin
     def quarantine(self, raw, entry, result):
@@ -122,7 +129,8 @@ class Run:
             self.account("would keep the message in the quarantine %s"
                          % settings.quarantine_path)
             return
-        from gateway import notify, quarantine as q
+        from gateway import quarantine as q
+        from gateway.reports import notify
         path = q.keep(settings.quarantine_path, raw, entry.key, result.header,
                       result.reason, self.records.text())
         log.warning("%s: %s; kept in %s", result.header, result.reason, path)
@@ -161,15 +169,15 @@ class Run:
     def configuration_failure(self, error, raw):
         """The settings name what is not there: the admin told at once."""
         if self.writes:
-            from gateway import alerts
+            from gateway.reports import alerts
             alerts.configuration_failure(self.settings, error, raw, self.records.text())
         else:
-            from gateway import alerts
+            from gateway.reports import alerts
             self.account("configuration failure: %s" % alerts.describe(self.settings, error))
 
     def credentials_refused(self, error, raw):
         if self.writes:
-            from gateway import alerts
+            from gateway.reports import alerts
             alerts.credentials_refused(self.settings, error, raw, self.records.text())
 
     def deferred(self, entry, error, raw):
@@ -177,7 +185,7 @@ class Run:
         once when it has waited too long)."""
         from failures import ConfigurationFailure, CredentialsRefused
         if self.writes and not isinstance(error, (CredentialsRefused, ConfigurationFailure)):
-            from gateway import alerts
+            from gateway.reports import alerts
             alerts.deferred(self.settings, entry, str(error), raw, self.records.text())
 
     def poisoned(self, raw, error, deadline):

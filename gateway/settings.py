@@ -99,10 +99,9 @@ class Settings(dict):
 
     @property
     def instance(self):
-        """Identifies the GN6 instance: journal entries are kept per instance."""
-        if self.get("backend") == "jira":
-            return "jira|%s|%s" % (self["jira_url"].rstrip("/"), self["jira_project"])
-        return "%s|%s" % (self["url_gn6"], self["domini"])
+        """Identifies the ticket system: journal entries are kept per instance."""
+        import backends
+        return backends.kind_of(self).instance(self)
 
 
 def defaults():
@@ -178,16 +177,22 @@ def load(name=None):
     merged.update(data)
     merged.path = path
     merged.unknown = sorted(set(data) - set(base))
-    merged.warnings = ["settings: unknown key %r ignored (misspelt?)" % key
-                       for key in merged.unknown]
+    merged.warnings = []
     try:
+        import backends
+        for key, value in backends.kind_of(merged).defaults.items():
+            base.setdefault(key, value)         # a registered back-end's own keys
+            merged.setdefault(key, value)
+        merged.unknown = sorted(set(data) - set(base))
+        merged.warnings = ["settings: unknown key %r ignored (misspelt?)" % key
+                           for key in merged.unknown]
         check(merged, base)
     except SettingsError as e:
         # The admin looks in log_file: say it there too when it can be known.
         log_file = data.get("log_file")
         e.log_file = merged.resolve_path(log_file) if isinstance(log_file, str) else None
         e.warnings = merged.warnings
-        e.settings = merged     # enough to tell the admin (gateway/alerts.py)
+        e.settings = merged     # enough to tell the admin (gateway/reports/alerts.py)
         raise
     return merged
 
@@ -228,7 +233,6 @@ def check(settings, base):
                  settings["afegir_solicitants_addicionals_en_cc_nomes_via"])
     for key in CALLABLE_KEYS:
         settings[key] = _callable(key, settings[key])
-    _check_rules(settings)
     _check_header_rules(settings["regles_capcaleres"])
     if settings["comentaris_de_tercers"] not in ("privat", "public", "nou"):
         raise SettingsError("settings key 'comentaris_de_tercers' must be \"privat\", "
@@ -237,20 +241,20 @@ def check(settings, base):
     _check_journal(settings["journal"])
     if not all(isinstance(f, str) and "." in f for f in settings["filtres"]):
         raise SettingsError("settings key 'filtres': dotted class paths expected")
-    from gateway import jira_settings
-    jira_settings.check(settings, base)
+    _check_sender_lists(settings)
+    import backends
+    kind = backends.kind_of(settings)
+    _check_rules(settings, kind.rule_fields)
+    kind.check_settings(settings, base)
     for key, text in required_problems(settings)[:1]:
         raise SettingsError("settings key %r %s" % (key, text))
 
 
 def required_problems(settings):
     """[(key, what is wrong)]: the keys the back-end cannot work without,
-    missing or misshapen (its own module knows which)."""
-    if settings.get("backend") == "jira":
-        from gateway import jira_settings
-        return jira_settings.settings_problems(settings)
-    from gateway import gn6
-    return gn6.settings_problems(settings)
+    missing or misshapen (its own settings section knows which)."""
+    import backends
+    return backends.kind_of(settings).settings_problems(settings)
 
 
 def _check_type(key, value, default):
@@ -296,13 +300,10 @@ def _check_items(key, value):
 
 
 def _check_times(settings):
-    per_call, run = settings["timeout_soa"], settings["temps_maxim_execucio"]
+    run = settings["temps_maxim_execucio"]
     if not 0 < run <= MAX_RUN_SECONDS:
         raise SettingsError("settings key 'temps_maxim_execucio' must be more than 0 and "
                             "at most %d seconds, not %r" % (MAX_RUN_SECONDS, run))
-    if not 0 < per_call <= run and settings.get("backend") != "jira":   # jira_timeout instead
-        raise SettingsError("settings key 'timeout_soa' must be more than 0 and at most "
-                            "temps_maxim_execucio (%r), not %r" % (run, per_call))
     for digest in settings["filtrar_attachments_per_hash"]:
         if len(digest) not in (32, 64) or not all(c in "0123456789abcdefABCDEF" for c in digest):
             raise SettingsError("settings key 'filtrar_attachments_per_hash': %r is neither "
@@ -318,10 +319,8 @@ def _compile(key, pattern):
         raise SettingsError("settings key %r: invalid regex %r: %s" % (key, pattern, e))
 
 
-def _check_rules(settings):
-    from gateway.gn6 import TICKET_FIELDS as ALTA_TIQUET
-    if settings.get("backend") == "jira":   # rules name Jira fields (docs/jira.md)
-        from gateway.jira_settings import RULE_FIELDS as ALTA_TIQUET
+def _check_rules(settings, ALTA_TIQUET):
+    """The rules' fields, as the back-end names them (backends/*: rule_fields)."""
     for i, rule in enumerate(settings["valors_defecte"]):
         where = "valors_defecte[%d]" % i
         if not isinstance(rule, dict) or not isinstance(rule.get("order"), list) \
@@ -338,6 +337,16 @@ def _check_rules(settings):
             raise SettingsError("settings key %r: needs 'paraules' (a list of words) "
                                 "and 'defaults'" % where)
         _check_defaults(where, rule.get("defaults"), ALTA_TIQUET)
+
+
+def _check_sender_lists(settings):
+    for key in ("remitents_permesos", "remitents_denegats"):
+        for item in settings[key]:
+            if item.startswith("^"):
+                _compile(key, item)
+            elif not item or re.search(r"\s", item):
+                raise SettingsError("settings key %r: %r is neither an address, a "
+                                    "domain nor a ^regex" % (key, item))
 
 
 def _callable(key, value):

@@ -4,7 +4,7 @@ The classic first-day mistake: mailtoticket (or fetchmail) is run once by
 hand as root, and the journal, its locks or the quarantine are created
 owned by root; from then on every delivery by the service user fails. That
 is a configuration failure, not a temporary one: said at once, naming the
-folder, its owner and the command that fixes it (gateway/alerts.py tells
+folder, its owner and the command that fixes it (gateway/reports/alerts.py tells
 the admin). Cheap enough for every delivery: a stat of the folder and of
 its top-level entries.
 """

@@ -4,7 +4,7 @@ The names are persisted (journals written by earlier versions must keep
 working: a redelivery after an upgrade finds its steps by these names), so
 they never change; new steps get new names here, and nowhere else.
 
-Writes to the ticket system (gateway/journalled.py) are recorded under the
+Writes to the ticket system (gateway/writes/journalled.py) are recorded under the
 names the functions below make; `<name>:sent` is the intent of a write
 whose answer may be lost (recorded before the call, see INTENT). The other
 names are bookkeeping: they do not mean anything was written to the ticket

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 import requests
 
-from .errors import JiraAuthFailure, JiraNotFound, JiraRefusal, JiraUnavailable
+from .errors import JiraAuthFailure, JiraNotFound, JiraNotThere, JiraRefusal, JiraUnavailable
 
 DEFAULT_TIMEOUT = 30.0
 PAGE_SIZE = 50
@@ -65,7 +65,9 @@ class JiraClient:
 
     def __init__(self, base_url, *, email=None, api_token=None, token=None, username=None, password=None,
                  timeout=DEFAULT_TIMEOUT, deployment=None, session=None, verify=True):
+        self.base_url = base_url          # as given (a 404 for serverInfo names it)
         self.base = base_url.rstrip("/")
+        self._answered = False            # some call has had Jira's answer
         self.session = session or requests.Session()
         self.session.trust_env = False if self.base.startswith(("http://127.", "http://localhost")) else True
         self.session.verify = verify
@@ -102,16 +104,31 @@ class JiraClient:
         status = resp.status_code
         if status in expect:
             if raw:
+                self._answered = True
                 return resp.content
             if not resp.content:
+                self._answered = True
                 return None
             try:
-                return resp.json()
+                answer = resp.json()
             except ValueError:
+                if not self._answered:
+                    # Never a JSON answer from this address: a web page
+                    # (a portal, a login page) where the settings say Jira is.
+                    raise JiraNotThere(self.base_url, "HTTP %d for %s is %s, not Jira's JSON"
+                                       % (status, url, resp.headers.get("Content-Type")
+                                          or "no JSON")) from None
                 raise JiraUnavailable("%s: HTTP %d but the answer is not JSON" % (operation, status),
                                       status=status) from None
+            self._answered = True
+            return answer
         messages, errors = _error_body(resp)
         detail = "; ".join(messages + ["%s: %s" % kv for kv in sorted(errors.items())]) or resp.reason
+        if status in (301, 308) and not follow:
+            # Moved for good (http:// to https://, a new host or context
+            # path): every call will be sent there; the address is wrong.
+            raise JiraNotThere(self.base_url, "HTTP %d: %s moved to %s"
+                               % (status, url, resp.headers.get("Location", "?")))
         if status in (401, 403):
             # 403 "XSRF check failed" is this client's bug, not the account's.
             if status == 403 and "XSRF" in resp.text:
@@ -125,8 +142,24 @@ class JiraClient:
             raise JiraUnavailable("%s: HTTP %d %s" % (operation, status, detail), sent=sent, status=status,
                                   retry_after=int(retry) if retry.isdigit() else None)
         if status == 404:
+            self._jira_is_there(operation, detail)
             raise JiraNotFound(operation, status, messages, errors)
         raise JiraRefusal(operation, status, messages, errors)
+
+    def _jira_is_there(self, operation, detail):
+        """After a 404: JiraNotThere when no Jira answers at the base URL
+        (a wrong address in the settings, not a missing issue or project).
+        serverInfo exists on every Jira: a 404 for it settles it; for
+        another call it is asked once, unless a call has already had
+        Jira's answer. When it cannot be asked, the 404 stands."""
+        if operation == "serverInfo":
+            raise JiraNotThere(self.base_url, "HTTP 404 for %s%s: %s"
+                               % (self.base, "/rest/api/2/serverInfo", detail))
+        if not self._answered:
+            try:
+                self.server_info()
+            except (JiraUnavailable, JiraRefusal):  # not conclusive: the 404 stands
+                pass
 
     # ---- site and users --------------------------------------------------------------
 

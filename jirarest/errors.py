@@ -10,9 +10,13 @@
 - `JiraRefusal`: Jira answered, and the answer is no (400, 404, 409, 413,
   415...): this request, as it is, will be refused again. ``status``,
   ``messages`` and ``errors`` carry Jira's ``{"errorMessages", "errors"}``.
+- `JiraNotThere` (a `failures.ConfigurationFailure`): no Jira answers at
+  the base URL at all (serverInfo, which every Jira has, is a 404), or it
+  moved for good (301, 308): a wrong host, scheme or context path in the
+  settings, the same for every call.
 """
 
-from failures import CredentialsRefused, Refused, TemporaryFailure
+from failures import ConfigurationFailure, CredentialsRefused, Refused, TemporaryFailure
 
 
 class JiraUnavailable(TemporaryFailure):
@@ -44,3 +48,21 @@ class JiraRefusal(Refused):
 
 class JiraNotFound(JiraRefusal):
     """404: no such issue (or this account may not see it)."""
+
+
+class JiraNotThere(ConfigurationFailure):
+    """HTTP 404 for serverInfo: there is no Jira REST API at the base URL
+    (a wrong host, or a missing or extra context path); a permanent
+    redirect (301, 308: http:// for an https:// site, a moved host); or a
+    web page where the address has never answered JSON. Not a
+    refusal of one request: every call will fail alike until the address
+    is fixed.
+    Nothing was done (`sent` is False); `value` is the base URL as given,
+    for the caller to name the setting holding it."""
+
+    sent = False
+
+    def __init__(self, base_url, detail):
+        super().__init__("no Jira answers at %s (%s): check the address, with Jira's "
+                         "context path if it has one (https://host/jira)" % (base_url, detail),
+                         value=base_url)

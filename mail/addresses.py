@@ -197,21 +197,29 @@ def _old_mailer_form(entry):
 
 
 def matches(address, entries):
-    """True if `address` (canonical) is one of `entries`: an address, a
-    domain ("@upc.edu": that domain; "upc.edu": it and its subdomains), or
-    a regex starting with ^ (re.match, case-insensitive)."""
+    """True if `address` is one of `entries` (see matching_entry)."""
+    return matching_entry(address, entries) is not None
+
+
+def matching_entry(address, entries):
+    """The first of `entries` that `address` matches, or None. The one
+    meaning of an address list in the settings (settings_sample.py):
+    an address (any case); "@upc.edu": an address at that domain exactly;
+    "upc.edu": an address at that domain or any of its subdomains
+    (x@lsi.upc.edu); a regex starting with ^ (re.match, case-insensitive)."""
+    address = (address or "").strip().lower()
     if not address:
-        return False
-    for entry in entries:
-        entry = entry.strip()
+        return None
+    for written in entries:
+        entry = written.strip()
         if entry.startswith("^"):
             if re.match(entry, address, re.IGNORECASE):
-                return True
+                return written
         elif "@" not in entry.lstrip("@"):       # a domain: "upc.edu" or "@upc.edu"
             domain = entry.lstrip("@").lower()
             if address.endswith("@" + domain) or (
-                    entry[0] != "@" and address.endswith("." + domain)):
-                return True
+                    entry[:1] != "@" and address.endswith("." + domain)):
+                return written
         elif entry.lower() == address:
-            return True
-    return False
+            return written
+    return None

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 from mail.headers import part_header, part_transfer_encoding
 from mail.limits import name_for_match
-from mail.payload import decode_base64_text, part_payload, raw_payload
-from mail.rawmime import split_entity
+from mail.raw.payload import decode_base64_text, part_payload, raw_payload
+from mail.raw.rawmime import split_entity
+from mail.failsafe import noted
 
 __all__ = ["Attachment", "attachments", "select"]
 
@@ -88,6 +89,20 @@ class Attachment:
             return b""
         return part_payload(self._part)
 
+    def open(self):
+        """The decoded bytes as a binary file object: a clean base64 part is
+        decoded as it is read (mail/raw/streams.py), never held decoded whole."""
+        if self._data is None and self._part is not None:
+            from mail.raw.streams import Base64Reader
+            if _span_size(self._part) == self.size:
+                raw, start, end = self._part._mtt_span
+                return Base64Reader(raw, self.size, start, end)
+            text = _base64_text(self._part)
+            if text is not None and _base64_size(text) == self.size:
+                return Base64Reader(text, self.size)
+        import io
+        return io.BytesIO(self.payload())
+
     def base64(self) -> str:
         """The payload base64-encoded without newlines (GN6's fitxerBase64)."""
         if self._data is None and self._part is not None:
@@ -96,6 +111,15 @@ class Attachment:
                 return text
         return binascii.b2a_base64(self.payload(), newline=False) \
             .decode("ascii")
+
+
+def _span_size(part):
+    """Decoded size of a base64 body kept in the message's bytes
+    (mail/raw/bigbodies.py), or None."""
+    from mail.raw.bigbodies import base64_size, span_of
+    if span_of(part) is None or part_transfer_encoding(part) != "base64":
+        return None
+    return base64_size(part)
 
 
 def _base64_text(part):
@@ -142,6 +166,9 @@ def _clean_base64_text(part):
 
 
 def _size(part):
+    size = _span_size(part)
+    if size is not None:
+        return size
     text = _base64_text(part)
     if text is not None:
         size = _base64_size(text)
@@ -164,7 +191,7 @@ def _extension(content_type):
     try:
         import mimetypes  # only for unnamed parts of unusual types
         ext = mimetypes.guess_extension(content_type, strict=False)
-    except Exception:
+    except (TypeError, ValueError):
         ext = None
     return ext or ".bin"
 
@@ -234,8 +261,8 @@ def message_bytes(message, leaf):
             for sub in payload:
                 BytesGenerator(out, mangle_from_=False).flatten(sub)
             return out.getvalue()
-    except Exception:
-        pass
+    except Exception as e:  # a message part that cannot be flattened
+        noted("attached message (its payload used)", e)
     return part_payload(leaf.part)
 
 
@@ -251,7 +278,8 @@ def _same_headers(body, part):
         head, _ = split_entity(body)
         found = re.findall(rb"^([\041-\071\073-\176]+):", head, re.M)
         return [n.decode("ascii").lower() for n in found] == names
-    except Exception:
+    except Exception as e:  # a broken inner header block
+        noted("headers of an attached message", e)
         return False
 
 
@@ -284,18 +312,22 @@ def _message_name(message, leaf):
         if inner is None:
             return ""
         subject = decode_header(part_header(inner, "Subject") or "")
-    except Exception:
+    except Exception as e:  # a broken attached message
+        noted("subject of an attached message", e)
         return ""
     subject = re.sub(r"[\\/:*?\"<>|]+", "_", subject).strip()
     return _safe_name(subject[:150] + ".eml") if subject else ""
 
 
 def _uuencoded(leaf):
-    from mail.payload import part_text
-    from mail.uuencode import split_uuencoded
+    from mail.raw.payload import part_text
     if leaf.content_type != "text/plain":
         return []
-    _, files = split_uuencoded(part_text(leaf.part))
+    text = part_text(leaf.part)
+    if "begin" not in text:   # the uuencode reader, only for text that may hold a file
+        return []
+    from mail.formats.uuencode import split_uuencoded
+    _, files = split_uuencoded(text)
     return [Attachment(_safe_name(name) or "attachment.bin",
                        "application/octet-stream", None, False, len(data),
                        None, data) for name, data in files]
@@ -330,7 +362,7 @@ def _leaf_attachments(message, leaf, signatures, cids, result):
         return cids  # PGP/MIME's "Version: 1" control part
     if leaf.content_type in TNEF_TYPES or \
             leaf.filename.lower() == "winmail.dat":
-        from mail.tnef import tnef_files
+        from mail.formats.tnef import tnef_files
         files = tnef_files(part_payload(leaf.part))
         if files:
             result.extend(Attachment(_safe_name(name) or "attachment.bin",
@@ -417,7 +449,7 @@ def select(attachments, settings):
         try:
             value = get(key, default) if get else getattr(settings, key,
                                                           default)
-        except Exception:
+        except (KeyError, AttributeError, TypeError):
             return default
         return default if value is None else value
 

@@ -4,17 +4,18 @@ GN6 shows the description as HTML to the support staff, so whatever the
 sender wrote must not run, load or hide anything there. HTML goes through
 two passes:
 
-1. BeautifulSoup drops whole elements whose content must not survive as
-   text (script, style, head, iframe, object, svg...), replaces images that
-   load from the network (tracking pixels) with their alt text, and keeps
-   only what is inside <body>.
-2. bleach, with an allow-list of formatting tags and attributes, strips
-   everything else (keeping its text), checks URLs (a href: http, https,
-   mailto; img src: cid: and data:image only) and filters style
-   attributes through a small CSS allow-list (no url(), expression()...).
+1. lxml.html (libxml2's HTML parser; zeep has already loaded lxml) drops
+   whole elements whose content must not survive as text (script, style,
+   head, iframe, object, svg...), replaces images that load from the
+   network (tracking pixels) with their alt text, and keeps only what is
+   inside <body>.
+2. nh3 (the ammonia sanitiser), with an allow-list of formatting tags and
+   attributes, strips everything else (keeping its text), checks URLs (a
+   href: http, https, mailto; img src: cid: and data:image only) and
+   filters style attributes through a small CSS allow-list (no url(),
+   expression()...).
 
-bleach and bs4 are imported only when a message has an HTML part: their
-import costs more than the rest of a plain-text run.
+Both are imported only when a message has an HTML part.
 
 If cleaning leaves nothing visible, the raw HTML is never used: the text
 alternative is, or else the text extracted from the HTML, or else ''.
@@ -25,7 +26,8 @@ import re
 from mail.charsets import clean_text
 from mail.headers import part_params
 from mail.htmltext import escape, html_to_text, unescape
-from mail.payload import part_text
+from mail.raw.payload import part_text
+from mail.failsafe import noted
 
 __all__ = ["body_leaves", "description_html", "replace_cid_images",
            "rewrite_cids", "text_to_html"]
@@ -37,7 +39,7 @@ ALLOWED_TAGS = frozenset("""
     tbody td tfoot th thead tr tt u ul wbr
 """.split())
 
-# Elements dropped with everything inside them before bleach sees the HTML.
+# Elements dropped with everything inside them before nh3 sees the HTML.
 _DROP_TAGS = [
     "script", "style", "head", "title", "iframe", "frame", "frameset",
     "noframes", "object", "applet", "svg", "math", "template", "xml",
@@ -89,15 +91,18 @@ def _safe_img_src(value):
 
 
 def _allow_attribute(tag, name, value):
-    """bleach's attribute filter: the allow-lists above, URL checks."""
+    """nh3's attribute filter: the allow-lists above, URL checks, the CSS
+    filter; the value to keep, or None to drop the attribute."""
     name = name.lower()
     if name == "href":
-        return tag == "a" and _safe_href(value)
+        return value if tag == "a" and _safe_href(value) else None
     if name == "src":
-        return tag == "img" and _safe_img_src(value)
+        return value if tag == "img" and _safe_img_src(value) else None
     if name == "style":  # an empty one after filtering is just noise
-        return bool(_CSS.sanitize_css(value))
-    return name in _COMMON_ATTRIBUTES or name in _TAG_ATTRIBUTES.get(tag, ())
+        return _CSS.sanitize_css(value) or None
+    if name in _COMMON_ATTRIBUTES or name in _TAG_ATTRIBUTES.get(tag, ()):
+        return value
+    return None
 
 
 _CSS_PROPERTIES = frozenset("""
@@ -122,9 +127,8 @@ _CSS_DANGER_RE = re.compile(
 
 
 class _CssSanitizer:
-    """Stand-in for bleach's CSSSanitizer (which needs tinycss2): keeps
-    the declarations of an allow-listed property whose value cannot load
-    or run anything."""
+    """Keeps the declarations of an allow-listed property whose value cannot
+    load or run anything."""
 
     def sanitize_css(self, style):
         style = _CSS_COMMENT_RE.sub("", style or "")
@@ -142,44 +146,36 @@ class _CssSanitizer:
 
 
 _CSS = _CssSanitizer()
-_cleaner = None
 
 
-def _get_cleaner():
-    global _cleaner
-    if _cleaner is None:
-        from bleach.sanitizer import Cleaner
-        _cleaner = Cleaner(
-            tags=ALLOWED_TAGS, attributes=_allow_attribute,
-            protocols=_PROTOCOLS, strip=True, strip_comments=True,
-            css_sanitizer=_CSS)
-    return _cleaner
-
-
-def _soup(markup):
-    from bs4 import BeautifulSoup
-    try:
-        return BeautifulSoup(markup, "lxml")
-    except Exception:  # lxml missing (FeatureNotFound) or choking
-        return BeautifulSoup(markup, "html.parser")
+def _clean(fragment):
+    """Pass 2 (see the module doc)."""
+    import nh3
+    attributes = {tag: set(_COMMON_ATTRIBUTES) | names
+                  for tag, names in _TAG_ATTRIBUTES.items()}
+    attributes["*"] = set(_COMMON_ATTRIBUTES)
+    return nh3.clean(fragment, tags=set(ALLOWED_TAGS), attributes=attributes,
+                     attribute_filter=_allow_attribute, url_schemes=set(_PROTOCOLS),
+                     strip_comments=True, link_rel=None)
 
 
 # Deeper elements are flattened to their text: real mail never nests this
-# deep, and html5lib (inside bleach) is quadratic in the depth (20,000
-# nested <div>s take 15 s there, of a run's 60).
+# deep, and nothing a person reads needs it.
 _MAX_HTML_DEPTH = 100
 
 
 def _flatten_deep(root):
-    from bs4.element import NavigableString, Tag
     stack = [(root, 0)]
     while stack:
         node, depth = stack.pop()
-        for child in list(node.contents):
-            if not isinstance(child, Tag):
+        for child in list(node):
+            if not isinstance(child.tag, str):
                 continue
             if depth + 1 >= _MAX_HTML_DEPTH:
-                child.replace_with(NavigableString(child.get_text()))
+                text = child.text_content()
+                child.clear(keep_tail=True)
+                child.text = text
+                child.drop_tag()
             else:
                 stack.append((child, depth + 1))
 
@@ -192,28 +188,33 @@ _BODY_END_RE = re.compile(r"</[ \t\r\n]*(?:body|html)[ \t\r\n]*>", re.I)
 
 def _prune(markup):
     """Pass 1 (see the module doc): (body fragment as HTML, its text)."""
-    from bs4.element import (CData, Comment, Declaration, Doctype,
-                             ProcessingInstruction)
-    soup = _soup(_BODY_END_RE.sub("", markup))
-    for element in soup.find_all(_DROP_TAGS):
-        element.decompose()
-    for element in soup.find_all(_DROP_VOID_TAGS):
-        element.unwrap()
-    specials = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
-    for node in soup.find_all(string=lambda s: isinstance(s, specials)):
-        node.extract()
-    _flatten_deep(soup)
-    for img in soup.find_all("img"):
+    import html
+    from lxml import etree
+    from lxml.html import document_fromstring
+    try:
+        root = document_fromstring(_BODY_END_RE.sub("", markup))
+    except (etree.ParserError, ValueError):   # nothing an HTML parser reads as a document
+        return "", ""
+    for element in list(root.iter(*_DROP_TAGS)):
+        element.drop_tree()
+    for element in list(root.iter(*_DROP_VOID_TAGS)):
+        element.drop_tag()
+    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        node.drop_tree()
+    _flatten_deep(root)
+    for img in list(root.iter("img")):
         if _safe_img_src(img.get("src") or ""):
             continue
-        alt = img.get("alt")
-        alt = " ".join(alt) if isinstance(alt, list) else (alt or "")
-        if alt.strip():
-            img.replace_with(alt)
-        else:
-            img.decompose()
-    body = soup.body if soup.body is not None else soup
-    return body.decode_contents(), body.get_text("\n")
+        alt = (img.get("alt") or "").strip()
+        if alt:
+            img.tail = img.get("alt") + (img.tail or "")
+        img.drop_tree()
+    body = root.find("body")
+    if body is None:
+        body = root
+    inner = html.escape(body.text or "", quote=False) + "".join(
+        etree.tostring(child, encoding="unicode", method="html") for child in body)
+    return inner, "\n".join(body.itertext())
 
 
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -225,7 +226,7 @@ def _visible(cleaned):
     """Whether sanitised HTML shows anything: text or an image."""
     if "<img" in cleaned:
         return True
-    # bleach's output escapes every "<" that is not a tag, so this regex
+    # nh3's output escapes every "<" that is not a tag, so this regex
     # cannot go quadratic on it.
     text = unescape(_TAG_RE.sub("", cleaned))
     return bool(_INVISIBLE_RE.sub("", text))
@@ -303,10 +304,12 @@ def _leaf_text(leaf):
     """A text/plain body leaf decoded, format=flowed undone, uuencoded
     files left out (they are attachments), inline PGP clear-signed text
     read as the text it signs."""
-    from mail.uuencode import split_uuencoded
-    text, _ = split_uuencoded(part_text(leaf.part))
+    text = part_text(leaf.part)
+    if "begin" in text:      # the uuencode reader, only for text that may hold a file
+        from mail.formats.uuencode import split_uuencoded
+        text, _ = split_uuencoded(text)
     if "-----BEGIN PGP SIGNED MESSAGE-----" in text:
-        from mail.special import unarmor_signed
+        from mail.formats.special import unarmor_signed
         text = unarmor_signed(text)
     _, params = part_params(leaf.part, "Content-Type")
     if params.get("format", "").lower() == "flowed":
@@ -331,7 +334,7 @@ def _alternative_of(message, path):
             if node.get_content_type() == "multipart/alternative":
                 found = path[:depth]
             node = node.get_payload()[index]
-    except Exception:
+    except (IndexError, AttributeError, TypeError):   # a path into a broken tree
         return found
     return found
 
@@ -359,10 +362,9 @@ def body_leaves(message):
     return shown
 
 
-# HTML beyond these sizes is not sanitised: bleach (html5lib) is
-# superlinear in the number of tags and entities (a megabyte of "&lt;"
-# takes two minutes) and a run has 60 seconds. Such a mail gets its text
-# alternative, or the text of its HTML, as for HTML that cleans to nothing.
+# HTML beyond these sizes is not sanitised (a run has 60 seconds, and such
+# a mail is no HTML a person wrote). Such a mail gets its text alternative,
+# or the text of its HTML, as for HTML that cleans to nothing.
 _MAX_HTML_CHARS = 2 * 1024 * 1024
 _MAX_HTML_MARKUP = 50_000  # "<" and "&" in the HTML
 
@@ -405,7 +407,7 @@ def _with_notes(message, description):
     if not types.intersection(_NOTE_TYPES) and \
             "-----BEGIN PGP MESSAGE-----" not in message.text_body():
         return description
-    from mail.special import encrypted_note, event_notes
+    from mail.formats.special import encrypted_note, event_notes
     parts = [encrypted_note(message), description, event_notes(message)]
     return "\n".join(p for p in parts if p)
 
@@ -419,8 +421,9 @@ def _render_html(markup, strip_quotes, visible_texts):
         return ""
     try:
         fragment, visible = _prune(markup)
-        cleaned = _get_cleaner().clean(fragment).strip()
-    except Exception:  # RecursionError on absurdly nested markup...
+        cleaned = _clean(fragment).strip()
+    except Exception as e:  # RecursionError on absurdly nested markup...
+        noted("HTML markup (shown as its text)", e)
         cleaned = ""
         visible = html_to_text(markup)
     visible_texts.append(visible)

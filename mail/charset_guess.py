@@ -19,6 +19,8 @@ detector's import) is paid only by the messages that need it:
 import functools
 import re
 
+from mail.failsafe import noted
+
 __all__ = ["decode_lenient", "guess"]
 
 # Preference among candidates the detector finds equally plausible.
@@ -93,7 +95,7 @@ def decode_lenient(data, codec):
             except UnicodeDecodeError:
                 pass
         return bytes(data).decode(codec, "replace")
-    except Exception:
+    except (UnicodeError, LookupError, TypeError, ValueError):
         return None
 
 
@@ -115,7 +117,8 @@ def _guess(sample):
     try:
         from charset_normalizer import from_bytes
         matches = list(from_bytes(sample, cp_isolation=_CANDIDATES))
-    except Exception:
+    except Exception as e:  # charset-normalizer's own failure on odd bytes
+        noted("charset of undeclared 8-bit text", e)
         return None
     if not matches:
         return None

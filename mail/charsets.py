@@ -160,7 +160,7 @@ def decode_bytes(data, charset=None):
     if not isinstance(data, (bytes, bytearray)):
         try:
             data = bytes(data)
-        except Exception:
+        except (TypeError, ValueError):
             return ""
     codec = _codec(charset)
     if (codec is None or codec in _WESTERN) and b"\x1b$" in data:
@@ -179,7 +179,7 @@ def decode_bytes(data, charset=None):
     if codec is not None:
         try:
             return clean_text(data.decode(codec))
-        except Exception:
+        except (UnicodeError, LookupError):
             pass
         if codec != "utf-8" and codec not in _WESTERN:
             # A character the codec lacks: read it as the senders' superset

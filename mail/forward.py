@@ -16,6 +16,7 @@ from email.parser import BytesParser as _BytesParser
 from mail.addresses import find_addresses, parse_addresses
 from mail.headers import part_header, part_transfer_encoding
 from mail.htmltext import html_to_text, unescape
+from mail.failsafe import noted
 
 __all__ = ["original_sender"]
 
@@ -88,11 +89,13 @@ def inner_message(message, leaf):
         try:
             return _BytesParser().parsebytes(message_bytes(message, leaf),
                                              headersonly=True)
-        except Exception:
+        except Exception as e:  # an encoded forward the parser refuses
+            noted("headers of a forwarded message", e)
             return None
     try:
         payload = leaf.part.get_payload()
-    except Exception:
+    except Exception as e:  # a broken message/rfc822 part
+        noted("a forwarded message", e)
         return None
     if isinstance(payload, list) and payload:
         return payload[0]

@@ -12,6 +12,7 @@ import binascii
 import re
 
 from mail.charsets import clean_text, decode_bytes, unescape_surrogates
+from mail.failsafe import noted
 
 __all__ = ["CONTROL_RE", "FOLD_RE", "decode_header", "decode_words",
            "part_charset", "part_content_type", "part_disposition",
@@ -95,7 +96,8 @@ def decode_header(value):
     if not isinstance(value, str):
         try:
             value = str(value)
-        except Exception:
+        except Exception as e:  # a header object that cannot be shown
+            noted("a header value", e)
             return ""
     value = unescape_surrogates(value)
     value = FOLD_RE.sub("", value)
@@ -116,8 +118,8 @@ def part_header(part, name):
         for key, value in part.raw_items():
             if key.lower() == lname:
                 return value if isinstance(value, str) else str(value)
-    except Exception:
-        pass
+    except Exception as e:  # a broken header block
+        noted("header %s" % name, e)
     return None
 
 
@@ -129,8 +131,8 @@ def part_headers(part, name):
         for key, value in part.raw_items():
             if key.lower() == lname:
                 out.append(value if isinstance(value, str) else str(value))
-    except Exception:
-        pass
+    except Exception as e:  # a broken header block
+        noted("header %s" % name, e)
     return out
 
 
@@ -223,7 +225,8 @@ def part_params(part, header):
     try:
         head, params = _split_params(unescape_surrogates(raw))
         return head, _rfc2231(params)
-    except Exception:
+    except Exception as e:  # parameters nobody foresaw
+        noted("parameters of %s" % header, e)
         return "", {}
 
 
@@ -232,7 +235,8 @@ def part_content_type(part):
     (text/plain, or message/rfc822 inside multipart/digest)."""
     try:
         ctype = part.get_content_type()
-    except Exception:
+    except Exception as e:  # a Content-Type the email package cannot read
+        noted("Content-Type (taken as text/plain)", e)
         return "text/plain"
     return ctype if isinstance(ctype, str) else "text/plain"
 

@@ -23,15 +23,16 @@ from email.message import Message as _EmailMessage
 from email.parser import BytesParser as _BytesParser
 from email.feedparser import BytesFeedParser as _BytesFeedParser
 
+from mail.raw import bigbodies
 from mail.addresses import parse_addresses
-from mail.folding import mend_folding
+from mail.raw.folding import mend_folding
 from mail.headers import (
     decode_header, part_content_type, part_disposition, part_filename,
     part_header, part_headers)
 from mail.htmltext import html_to_text
 from mail.limits import MAX_DEPTH, MAX_LEAVES, Bounds, bounded_part_factory
-from mail.payload import part_text, raw_payload
-from mail.rawmime import raw_entity, split_entity
+from mail.raw.payload import part_text, raw_payload
+from mail.raw.rawmime import raw_entity, split_entity
 
 __all__ = ["Defect", "Leaf", "Message", "note_defect"]
 
@@ -100,7 +101,7 @@ class Message:
         elif not isinstance(raw, bytes):
             try:
                 raw = bytes(raw)
-            except Exception:
+            except (TypeError, ValueError):
                 raw = b""
         self.raw = raw
         self.bounds = Bounds()
@@ -108,7 +109,12 @@ class Message:
         # What the parser reads: header folding mended (folding.py). Raw
         # parts are cut from these bytes, so that they match the tree.
         self._parsed_raw = mend_folding(raw)
-        self.email = self._parse(self._parsed_raw, self.bounds, self)
+        # Long base64 bodies stay in these bytes, not copied into the tree
+        # (mail/raw/bigbodies.py).
+        parsed, spans = bigbodies.cut(self._parsed_raw)
+        self.email = self._parse(parsed, self.bounds, self)
+        del parsed
+        bigbodies.restore(self.email, self._parsed_raw, spans)
         if part_content_type(self.email) in _OPAQUE_SIGNED:
             try:
                 self._unwrap_signed()
@@ -135,14 +141,16 @@ class Message:
         try:
             # Headers only; the body stays one opaque payload.
             return _BytesParser(_class=factory).parsebytes(raw, headersonly=True)
-        except Exception:
+        except Exception as e:  # not even the headers: an empty message
+            if message is not None:
+                message.note_defect("headers (read as an empty message)", e)
             return _EmailMessage()
 
     def _unwrap_signed(self):
         """Opaque-signed S/MIME: the message it signs, read as this one."""
         from mail.headers import part_params
-        from mail.payload import part_payload
-        from mail.smime import unwrap_opaque_signed
+        from mail.raw.payload import part_payload
+        from mail.formats.smime import unwrap_opaque_signed
         _, params = part_params(self.email, "Content-Type")
         inner = unwrap_opaque_signed(self._parsed_raw,
                                      part_content_type(self.email), params,
@@ -270,8 +278,8 @@ class Message:
             ctype = part_content_type(part)
             # raw_payload(), not get_payload(): that would decode the body
             # of every leaf (a copy of each attachment) just to look at it.
-            payload = raw_payload(part)
-            if ctype.startswith("multipart/") and isinstance(payload, list):
+            payload = raw_payload(part) if ctype.startswith("multipart/") else None
+            if isinstance(payload, list):
                 if len(path) >= _MAX_DEPTH:
                     self.bounds.note("parts nested deeper than %d levels" % _MAX_DEPTH)
                 else:
@@ -326,7 +334,8 @@ class Message:
     def _is_readable(self):
         try:
             keys = self.email.keys()
-        except Exception:
+        except Exception as e:  # headers the email package cannot list
+            self.note_defect("header names", e)
             keys = []
         if not keys:  # also empty or blank input
             return False

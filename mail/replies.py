@@ -32,6 +32,8 @@ parsers on every class, and cost less. quotequail stays for forwards
 import functools
 import re
 
+from mail.failsafe import noted
+
 __all__ = ["english_headers", "is_forward_subject", "strip_html",
            "strip_text"]
 
@@ -90,7 +92,8 @@ def strip_text(text):
     """The reply's own text of a plain-text comment (never '')."""
     try:
         stripped = _strip_text(text)
-    except Exception:  # a bug here must never cost the comment its text
+    except Exception as e:  # a bug here must never cost the comment its text
+        noted("the reply's own words (the whole text kept)", e)
         return text
     return stripped if stripped.strip() else text
 
@@ -143,7 +146,8 @@ def strip_html(markup):
     nothing would be left)."""
     try:
         stripped = _strip_html(markup)
-    except Exception:  # a bug here must never cost the comment its text
+    except Exception as e:  # a bug here must never cost the comment its text
+        noted("the reply's own words (the whole HTML kept)", e)
         return markup
     if stripped is None:
         return markup
@@ -163,7 +167,8 @@ def _strip_html(markup):
     from bs4 import BeautifulSoup
     try:
         soup = BeautifulSoup(markup, "lxml")
-    except Exception:  # lxml refuses some control characters
+    except Exception as e:  # lxml refuses some control characters
+        noted("a reply's HTML with lxml (html.parser used)", e)
         soup = BeautifulSoup(markup, "html.parser")
     cut, quote, signature = _selectors()
     for element in cut.select(soup):

@@ -9,10 +9,13 @@ put in the folder) is ticketed, with no creation notice sent back
 (`is_machine_mail`), as the original tool and its peers do.
 `mails_sempre_ticket` overrides every rule here.
 """
+import logging
 import re
 
 from mail.addresses import matches
 from mail.limits import header_for_match
+
+log = logging.getLogger("mailtoticket.automatic")
 
 SKIPPED_PRECEDENCE = ("junk",)
 MACHINE_PRECEDENCE = ("bulk", "list")
@@ -106,6 +109,7 @@ def _return_receipt(message):
         return False
     try:
         text = message.text_body() or ""
-    except Exception:
+    except Exception as e:  # the body is read for a hint only
+        log.warning("return receipt check: body unreadable (%s: %s)", type(e).__name__, e)
         return False
     return "Return Receipt" in text[:2000]

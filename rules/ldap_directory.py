@@ -63,10 +63,11 @@ def user_for(settings, address):
 
 def _ou(dn, base):
     """The innermost ou= of `dn` below `base`, or None."""
+    from ldap3.core.exceptions import LDAPInvalidDnError
     from ldap3.utils.dn import parse_dn
     try:
         parts = parse_dn(dn)
-    except Exception:
+    except LDAPInvalidDnError:
         return None
     base_len = len(parse_dn(base)) if base else 0
     for attribute, value, _ in parts[:len(parts) - base_len]:

@@ -14,7 +14,7 @@ can write any From, Reply-To or ticket number. The rules (docs/hostile-input.md)
   or someone the directory or the settings know) is added as a private
   comment saying who sent it (comentaris_de_tercers: "privat"), or as
   upstream did ("public"), or opens a new ticket ("nou"). Who is a party
-  is the journal's to say: gateway/parties.py.
+  is the journal's to say: gateway/writes/parties.py.
 """
 import logging
 import re

@@ -4,7 +4,7 @@ Once per failure: when fetching has failed for longer than `alert_after`
 (the server down, the network cut), or at once for what only the admin can
 end (credentials or an OAuth2 grant refused). A mailbox that works again
 is told about anew the next time it fails. The mail goes through the
-mailbox's default queue's `notificar_errors` settings (gateway/notify.py);
+mailbox's default queue's `notificar_errors` settings (gateway/reports/notify.py);
 the log line is written whatever happens to the mail.
 """
 import json
@@ -41,6 +41,6 @@ def check(mailbox, status, config, configuration=False):
                    time.strftime("%Y-%m-%d %H:%M", time.localtime(status.error_since)),
                    status.last_error))
     log.error("%s: %s", subject, status.last_error)
-    from gateway import notify
+    from gateway.reports import notify
     status_text = json.dumps(status.as_json(), indent=1)
     notify.send(mailbox.queue.settings, subject, text, b"", status_text)

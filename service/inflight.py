@@ -55,7 +55,8 @@ class Inflight:
 
 def quarantine(queue, raw, key, starts):
     """The Outcome of a message the service died delivering, twice."""
-    from gateway import notify, quarantine as q
+    from gateway import quarantine as q
+    from gateway.reports import notify
     from gateway.errors import TemporaryFailure
     from gateway.outcome import ERROR, Outcome, temporary
     settings = queue.settings

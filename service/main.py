@@ -25,12 +25,13 @@ log = logging.getLogger("mailtoticket.service")
 
 class Service:
     def __init__(self, config, records):
+        import backends
         from gateway.run import Run
         from service.status import StatusFile
-        from gateway import gn6
-        gn6.keep_clients()      # each thread's SOAP clients reused (a new Service: built anew)
         self.config = config
         self.records = records
+        for kind in {backends.kind_of(q.settings) for q in config.queues.values()}:
+            kind.long_lived()   # clients kept between messages (a new Service: built anew)
         for queue in config.queues.values():
             queue.run = Run(queue.settings, records)
             _open_journal(queue)

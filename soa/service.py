@@ -114,6 +114,7 @@ class SoapService:
         """The raw result of one call; _CannotServe when the WSDL the client
         was built from cannot serve it: the operation is missing, or there
         is no service at its address (HTTP 404, 405)."""
+        from lxml import etree
         from zeep import exceptions as zexc
         try:
             service = self._client(timeout)
@@ -122,6 +123,15 @@ class SoapService:
                 # No retry will find it: a wrong address in the settings.
                 raise ConfigurationFailure("the WSDL %s is not there (%s): check the address"
                                            % (self.wsdl, _short(e)), value=self.wsdl) from None
+            if isinstance(e, (zexc.XMLSyntaxError, zexc.DTDForbidden, etree.XMLSyntaxError,
+                              _NoService)):
+                # The address answered (200) with a whole document that makes
+                # no WSDL: a web page, the service's own page without ?wsdl.
+                # A cut answer is a transport error, never this.
+                raise ConfigurationFailure(
+                    "the address %s answers with something that is not a WSDL of a service "
+                    "(%s: %s): check the address (a WSDL's usually ends in ?wsdl)"
+                    % (self.wsdl, type(e).__name__, _short(e)), value=self.wsdl) from None
             raise BusFailure("loading the WSDL for %s: %s: %s" % (
                 operation, type(e).__name__, _short(e)), sent=False) from None
         try:
@@ -212,11 +222,11 @@ class SoapService:
         try:
             port = next(iter(next(iter(client.wsdl.services.values())).ports.values()))
         except StopIteration:
-            raise ValueError("the WSDL %s defines no service port" % self.wsdl) from None
+            raise _NoService("the WSDL %s defines no service port" % self.wsdl) from None
         address = self.endpoint or pinned_address(
             self.wsdl, port.binding_options.get("address"))
         if not address:
-            raise ValueError("the WSDL %s gives no service address" % self.wsdl)
+            raise _NoService("the WSDL %s gives no service address" % self.wsdl)
         self._service = client.create_service(port.binding.name, address)
         self._client_ref = client  # the service proxy needs it alive
 
@@ -224,6 +234,10 @@ class SoapService:
 # HTTP answers to a call that mean there is no such service at the address
 # the WSDL gave: the request was not carried out.
 NO_SERVICE_STATUSES = (404, 405)
+
+
+class _NoService(ValueError):
+    """The document at the WSDL address, read whole, names no service."""
 
 
 class _CannotServe(Exception):
@@ -318,14 +332,27 @@ class WsdlCache:
             log.warning("WSDL cache %s not written: %s", self.path, e)
 
 
+class Streamed:
+    """An argument sent as it is produced, never held whole: `chunks()`
+    yields its ASCII bytes (each XML-verbatim: base64, say), `length` is
+    their total. GN6's fitxerBase64 of a large attachment is one."""
+
+    def __init__(self, length, chunks):
+        self.length = length
+        self.chunks = chunks
+
+    def __len__(self):
+        return self.length
+
+
 def _placeholders(args):
-    """(args with each long verbatim string replaced by a placeholder,
-    {placeholder: string})."""
+    """(args with each long verbatim string, and each Streamed, replaced by
+    a placeholder, {placeholder: value})."""
     spliced = {}
     out = []
     for value in args:
-        if isinstance(value, str) and len(value) >= STREAM_MIN_CHARS \
-                and _verbatim(value):
+        if isinstance(value, Streamed) or isinstance(value, str) \
+                and len(value) >= STREAM_MIN_CHARS and _verbatim(value):
             placeholder = "mailtoticket-spliced-%s" % os.urandom(16).hex()
             spliced[placeholder] = value
             value = placeholder
@@ -376,6 +403,8 @@ class SplicedBody:
         for segment in self.segments:
             if isinstance(segment, bytes):
                 yield segment
+            elif isinstance(segment, Streamed):
+                yield from segment.chunks()
             else:
                 for start in range(0, len(segment), STREAM_CHUNK):
                     yield segment[start:start + STREAM_CHUNK].encode("ascii")
@@ -385,7 +414,7 @@ class SplicedBody:
 
     def __str__(self):  # zeep logs the request at DEBUG
         return "<SOAP request of %d bytes, %d spliced>" % (
-            len(self), sum(1 for s in self.segments if isinstance(s, str)))
+            len(self), sum(1 for s in self.segments if not isinstance(s, bytes)))
 
 
 _TRANSPORT = None
@@ -420,7 +449,9 @@ def _splicing_transport():
                 if body is None:  # not found once each: zeep's own way
                     for node in envelope.iter():
                         if node.text in self.spliced:
-                            node.text = self.spliced[node.text]
+                            value = self.spliced[node.text]
+                            node.text = value if isinstance(value, str) else \
+                                b"".join(value.chunks()).decode("ascii")
                     return super().post_xml(address, envelope, headers)
                 return self.post(address, body, headers)
 

@@ -1,13 +1,16 @@
 """A ticket system in memory, for in-process tests of the pipeline.
 
-It implements gateway/tickets.py the way a back-end must, and can lose the
-answer to one write: the write is done, then the call fails as a timeout
-would (a TemporaryFailure with sent=True). `writes` lists what was done.
+`FakeTickets` is the system's state (tickets, the writes done, what to
+lose or refuse); calling it as the Run calls a back-end's class gives a
+back-end (backends/base.py) over that state. It describes its writes as
+data as every back-end does, so a dry run tells them and a real run
+performs them; and it can lose the answer to one write: the write is done,
+then the call fails as a timeout would (a TemporaryFailure with sent=True).
 """
 import datetime
 
+from backends.base import PERFORM, Describe, Ticket, TicketSystem, Write
 from failures import Refused, TemporaryFailure
-from gateway.tickets import Ticket, TicketSystem
 
 
 class LostAnswer(TemporaryFailure):
@@ -16,113 +19,110 @@ class LostAnswer(TemporaryFailure):
     unavailable = False
 
 
-class FakeTickets(TicketSystem):
+class FakeTickets:
     def __init__(self):
         self.tickets = {}        # codi -> dict
         self.writes = []         # (write, codi, ...) in order
         self.lose = set()        # writes whose next answer is lost
         self.refuse = set()      # writes refused (Refused) every time
-        self.told = []           # --dry-run: what was told instead
+        self.told = []           # --dry-run: the writes told instead
 
-    # back-end factory for Run(backend=...)
-    def __call__(self, settings, deadline, tell=None):
-        return _Told(self, tell) if tell else self
-
-    def _done(self, write, *args):
-        if write in self.refuse:
-            raise Refused("%s refused" % write)
-        self.writes.append((write,) + args)
-        if write in self.lose:
-            self.lose.discard(write)
-            raise LostAnswer("%s: read timeout" % write)
+    # the back-end's class, as the Run calls it
+    def __call__(self, settings, deadline, writes=PERFORM):
+        return MemoryTickets(self, settings, deadline, writes)
 
     def count(self, write):
         return sum(1 for w in self.writes if w[0] == write)
 
+
+class MemoryTickets(TicketSystem):
+    name = "memory"
+
+    def __init__(self, store, settings, deadline, writes):
+        super().__init__(settings, deadline, writes)
+        self.store = store
+
+    def send(self, write):
+        if isinstance(self.writes, Describe):
+            self.store.told.append((write.what, write.ticket))
+        return super().send(write)
+
+    def perform(self, write):
+        store = self.store
+        if write.what in store.refuse:
+            raise Refused("%s refused" % write.what)
+        answer = getattr(self, "_" + write.what)(write.ticket, **write.fields)
+        store.writes.append((write.what, write.ticket or answer)
+                            + tuple(write.fields.get(k) for k in ("private", "notify",
+                                                                    "name", "user")
+                                    if k in write.fields))
+        if write.what in store.lose:
+            store.lose.discard(write.what)
+            raise LostAnswer("%s: read timeout" % write.what)
+        return answer
+
     # -- reads
     def find(self, codi):
-        t = self.tickets.get(str(codi))
+        t = self.store.tickets.get(str(codi))
         return None if t is None else Ticket(str(codi), t["closed"], t["solicitant"],
                                              t["emailSolicitant"])
 
-    def opened_since(self, fields, since, key):
-        return [codi for codi, t in self.tickets.items()
-                if t["solicitant"] == fields["solicitant"]
-                and t["assumpte"] == fields["assumpte"] and t["created"] >= since]
+    def opened_since(self, ticket, since, key):
+        return [codi for codi, t in self.store.tickets.items()
+                if t["solicitant"] == ticket.requester
+                and t["assumpte"] == ticket.subject and t["created"] >= since]
 
     def file_url(self, annex):
         return "/files/%s" % annex
 
-    # -- writes
-    def open(self, fields, key):
-        codi = str(100 + len(self.tickets))
-        self.tickets[codi] = dict(fields, closed=False, comments=[], files=[],
-                                  created=datetime.date.today(),
-                                  emailSolicitant=fields.get("emailSolicitant"))
-        self._done("open", codi)
+    # -- writes, as data
+    def open(self, ticket, key):
+        return self.send(Write("open", None, dict(
+            solicitant=ticket.requester, emailSolicitant=ticket.email,
+            assumpte=ticket.subject, descripcio=ticket.description,
+            equipResolutor=ticket.team, **ticket.fields), dry="(dry-run)"))
+
+    def comment(self, codi, author, text, private, notify):
+        self.send(Write("comment", codi, dict(author=author, text=text, private=private,
+                                              notify=notify)))
+
+    def attach(self, codi, author, name, data):
+        return self.send(Write("attach", codi, dict(name=name, data=data.read()),
+                               dry="(dry-run)"))
+
+    def add_requester(self, codi, user):
+        self.send(Write("add_requester", codi, dict(user=user)))
+
+    def reopen(self, codi):
+        return self.send(Write("reopen", codi, {}, dry=True))
+
+    def update(self, codi, fields):
+        self.send(Write("update", codi, dict(fields)))
+
+    # -- what performs them
+    def _open(self, _, **fields):
+        codi = str(100 + len(self.store.tickets))
+        self.store.tickets[codi] = dict(fields, closed=False, comments=[], files=[],
+                                        created=datetime.date.today())
         return codi
 
-    def comment(self, codi, author, text, private, notify):
-        self.tickets[codi]["comments"].append((author, text, private, notify))
-        self._done("comment", codi, private, notify)
+    def _comment(self, codi, author, text, private, notify):
+        self.store.tickets[codi]["comments"].append((author, text, private, notify))
 
-    def attach(self, codi, author, name, data_base64):
-        self.tickets[codi]["files"].append(name)
-        annex = "%s-%d" % (codi, len(self.tickets[codi]["files"]))
-        self._done("attach", codi, name)
-        return annex
+    def _attach(self, codi, name, data):
+        files = self.store.tickets[codi]["files"]
+        files.append(name)
+        return "%s-%d" % (codi, len(files))
 
-    def add_requester(self, codi, user):
-        self._done("add_requester", codi, user)
+    def _add_requester(self, codi, user):
+        pass
 
-    def reopen(self, codi):
-        self._done("reopen", codi)
-        self.tickets[codi]["closed"] = False
+    def _reopen(self, codi):
+        self.store.tickets[codi]["closed"] = False
         return True
 
-    def update(self, codi, fields):
-        self.tickets[codi].update(fields)
-        self._done("update", codi, sorted(fields))
-
-
-class _Told(TicketSystem):
-    """The --dry-run variant: reads from the fake, writes told, not made."""
-
-    def __init__(self, real, tell):
-        self.real, self.tell = real, tell
-
-    def find(self, codi):
-        return self.real.find(codi)
-
-    def opened_since(self, fields, since, key):
-        return self.real.opened_since(fields, since, key)
-
-    def file_url(self, annex):
-        return self.real.file_url(annex)
-
-    def _told(self, *what):
-        self.real.told.append(what)
-        self.tell("would %s" % (what,))
-        return "(dry-run)"
-
-    def open(self, fields, key):
-        return self._told("open", fields.get("assumpte"))
-
-    def comment(self, codi, author, text, private, notify):
-        self._told("comment", codi, private, notify)
-
-    def attach(self, codi, author, name, data_base64):
-        return self._told("attach", codi, name)
-
-    def add_requester(self, codi, user):
-        self._told("add_requester", codi, user)
-
-    def reopen(self, codi):
-        self._told("reopen", codi)
-        return True
-
-    def update(self, codi, fields):
-        self._told("update", codi, sorted(fields))
+    def _update(self, codi, **fields):
+        self.store.tickets[codi].update(fields)
 
 
 class FakeDirectory:

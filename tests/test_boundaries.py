@@ -77,9 +77,40 @@ def test_the_reference_servers_stand_apart_from_the_client_code():
                      ("gateway", "filtres", "mailtoticket", "jirarest", "soa")) == []
 
 
-def test_only_the_gn6_back_end_imports_soa():
-    assert crossings(["mailtoticket.py", "gateway", "rules", "filtres"], ("soa", "zeep"),
-                     allowed_files={"gateway/gn6.py"}) == []
+CORE = ["mailtoticket.py", "gateway", "rules", "filtres", "mail", "web"]
+
+
+@pytest.mark.parametrize("kind, client", [("gn6", ("soa", "zeep")),
+                                          ("jira", ("jirarest", "requests"))])
+def test_only_its_back_end_imports_a_ticket_systems_client(kind, client):
+    others = [path for path, _ in modules("backends")
+              if not path.startswith("backends/%s/" % kind)]
+    assert crossings(CORE + others, client) == []
+
+
+def test_the_core_reaches_the_back_ends_only_through_the_registry_and_the_interface():
+    kinds = [path.split("/")[1] for path, file in modules("backends")
+             if file.name == "__init__.py" and file.parent.parent.name == "backends"]
+    assert sorted(kinds) == ["gn6", "jira"]
+    assert crossings(CORE, tuple("backends." + kind for kind in kinds)) == []
+
+
+def test_the_back_ends_import_no_run_filter_or_rule_but_the_settings_error():
+    found = crossings(["backends"], ("gateway", "filtres", "rules", "mailtoticket",
+                                     "refservers"))
+    assert [line for line in found
+            if not line.endswith(("gateway.errors", "gateway.errors.SettingsError"))] == []
+
+
+def test_the_core_never_compares_a_kind_of_back_end_by_name():
+    found = []
+    for path, file in modules(*CORE):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        found += ["%s:%d" % (path, node.lineno) for node in ast.walk(tree)
+                  if isinstance(node, ast.Compare)
+                  and any(isinstance(c, ast.Constant) and c.value in ("gn6", "jira")
+                          for c in [node.left] + node.comparators)]
+    assert found == []
 
 
 def test_the_message_side_imports_nothing_of_settings_journal_or_soap():
@@ -109,7 +140,7 @@ def test_only_the_run_reads_the_mode():
     mode = {"dry_run", "replay", "replaying", "account", "readonly"}
     assert attributes_read(["mailtoticket.py", "filtres", "gateway", "rules", "mail"], mode, {
         "gateway/run.py", "gateway/journal.py",    # Journal(readonly=...) is its variant
-        "gateway/journal_sqlite.py", "gateway/journal_postgres.py",   # and its engines'
+        "gateway/journals/sqlite.py", "gateway/journals/postgres.py",   # and its engines'
         "mailtoticket.py"}) == []                  # where the mode comes from: argv
 
 
@@ -130,6 +161,39 @@ def test_filters_use_only_the_public_api_of_what_they_are_given():
     assert found == []
 
 
+def test_only_the_pipeline_reaches_the_filter_chain():
+    """Filters use the gateway; the gateway loads the chain in one place
+    (gateway/pipeline.py) and asks rules/, not a filter, what a reply is."""
+    assert crossings(["gateway", "backends", "rules", "mail"], ("filtres",),
+                     allowed_files={"gateway/pipeline.py"}) == []
+
+
+def test_no_catch_all_is_silent():
+    """Every `except Exception` (or bare except) in production code raises,
+    or records what it caught: a log line, a defect on the message, a line
+    for the admin, the error in what it answers. A silent fallback hides
+    the bug it catches."""
+    production = ["mailtoticket.py", "failures.py", "gateway", "backends", "rules", "mail",
+                  "filtres", "soa", "jirarest", "netejahtml.py", "web"]
+    silent = []
+    for path, file in modules(*production):
+        if path.startswith("soa/server/"):
+            continue
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ExceptHandler):
+                continue
+            caught = ast.unparse(node.type) if node.type is not None else "BaseException"
+            if caught not in ("Exception", "BaseException"):
+                continue
+            acts = [n for statement in node.body for n in ast.walk(statement)
+                    if isinstance(n, (ast.Call, ast.Raise))
+                    or isinstance(n, ast.Name) and n.id == node.name]   # it uses the error
+            if not acts:
+                silent.append("%s:%d" % (path, node.lineno))
+    assert silent == []
+
+
 SQL = re.compile(r"\b(SELECT .+ FROM|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE TABLE)\b")
 
 
@@ -140,8 +204,8 @@ def test_only_the_journal_speaks_sql_to_the_journal():
     found = []
     for path, file in modules("mailtoticket.py", "gateway", "rules", "filtres", "mail",
                               "service", "web"):
-        if path in ("gateway/journal.py", "gateway/journal_sqlite.py",
-                    "gateway/journal_postgres.py"):
+        if path in ("gateway/journal.py", "gateway/journals/sqlite.py",
+                    "gateway/journals/postgres.py"):
             continue
         text = file.read_text(encoding="utf-8")
         found += ["%s: %s" % (path, m.group(0)) for m in SQL.finditer(text)]

@@ -262,6 +262,21 @@ def test_the_guide_followed_literally_leaves_an_admin_who_is_told_of_each_breaka
             site.poll()
             assert site.waiting() == 0
 
+            # -- the mailbox password changed: the mail stays on the server and
+            # fetchmail's own complaint reaches its log, dated
+            rc = root.path("/opt/mailtoticket/fetchmailrc")
+            good_rc = rc.read_text()
+            rc.write_text(good_rc.replace('password "%s"' % box.password, 'password "changed"'))
+            box.append(mail("During the mailbox password change", KNOWN, "Waits"))
+            site.poll()
+            assert site.waiting() == 1
+            fetchmail_log = root.path("/var/log/mailtoticket/fetchmail.log")
+            assert re.search(r"(?im)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d .*(authoriz|login|auth)",
+                             fetchmail_log.read_text()), fetchmail_log.read_text()
+            rc.write_text(good_rc)
+            site.poll()
+            assert site.waiting() == 0
+
             # -- permanent misconfigurations: the key named, told at the first
             breakages = [
                 ('"equip_resolutor_nous": "SUPORT_N1"', '"equip_resolutor_nou": "SUPORT_N1"',
@@ -270,6 +285,8 @@ def test_the_guide_followed_literally_leaves_an_admin_who_is_told_of_each_breaka
                  '"url_gn6": "%s/gN6/NoSuchService?wsdl"' % server.url.rstrip("/"), "url_gn6"),
                 ('"domini": "suport",', '"domini": "suport",\n    "filtres": '
                  '["filtres.reply.FiltreReply", "filtres.nou.FiltreNoou"],', "filtres"),
+                ('"mail_suport": ["suport@upc.edu"],',            # a list become one string
+                 '"mail_suport": "suport@upc.edu, helpdesk@upc.edu",', "mail_suport"),
             ]
             for broken, wrong, key in breakages:
                 site.edit(broken, wrong)
@@ -308,7 +325,7 @@ def test_the_guide_followed_literally_leaves_an_admin_who_is_told_of_each_breaka
 
             # -- the bus down for too long: reported once
             site.edit('"no_escriure_sortida": True,',
-                      '"no_escriure_sortida": True,\n    "avis_ajornament_hores": 0.0001,')
+                      '"no_escriure_sortida": True,\n    "avis_ajornament_hores": 0.00002,')
             with server.failing("outage"):
                 box.append(mail("Long outage", KNOWN, "Waits"))
                 site.poll()
@@ -320,11 +337,12 @@ def test_the_guide_followed_literally_leaves_an_admin_who_is_told_of_each_breaka
 
             # -- nothing lost, nothing doubled
             made = [t["assumpte"] for t in server.tickets()[before:]]
-            for subject in ("During the password change", "While equip_resolutor_nous is wrong",
+            for subject in ("During the password change", "During the mailbox password change",
+                            "While equip_resolutor_nous is wrong",
                             "While url_gn6 is wrong", "While filtres is wrong",
+                            "While mail_suport is wrong",
                             "After root's run", "Long outage"):
                 assert made.count(subject) == 1, (subject, made)
-            fetchmail_log = root.path("/var/log/mailtoticket/fetchmail.log")
             assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", l)
                        for l in fetchmail_log.read_text().splitlines()), \
                 fetchmail_log.read_text()

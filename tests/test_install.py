@@ -30,6 +30,11 @@ def test_production_installs_no_test_tool():
     production = _pins("requirements.txt")
     assert "pytest" in _pins("requirements-test.txt")
     assert not {"pytest", "pluggy", "iniconfig"} & set(production)
+    # nor what only the tests and benchmarks use (the browser driver, the
+    # reply parsers the bench compares with)
+    only_tests = {"selenium", "trio", "email-reply-parser", "email-reply-extractor"}
+    assert only_tests <= set(_pins("requirements-test.txt"))
+    assert not only_tests & set(production)
 
 
 def _pins(name):

@@ -124,7 +124,7 @@ def test_a_journal_url_password_never_reaches_the_log():
 
 def test_a_delivery_waits_for_the_lock_longer_than_one_statement_may_last(postgres):
     import hashlib
-    import gateway.journal_postgres as engine
+    import gateway.journals.postgres as engine
     settings = postgres.journal_settings()
     journal = Journal(settings["journal"], "gn6", keep_days=0,
                       password_file=settings["journal_password_file"])

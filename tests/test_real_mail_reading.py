@@ -326,7 +326,7 @@ def test_a_plain_text_new_ticket_imports_no_quote_tnef_or_html_library(server, s
 
     assert header(result) == "SUCCESS"
     assert not imported(result) & {"quotequail", "mailparser_reply", "tnefparse", "bs4",
-                                   "bleach"}
+                                   "bleach", "nh3"}
     assert "mail.reply_rules" not in result.stderr.decode("utf-8", "replace")
 
 

@@ -17,7 +17,7 @@ def test_a_denied_address_is_skipped_and_no_ticket_opened(server, settings_file,
 
 
 def test_a_denied_domain_covers_its_subdomains(server, settings_file):
-    settings = settings_file(remitents_denegats=["@example.org"])
+    settings = settings_file(remitents_denegats=["example.org"])
     result = run_mailtoticket(mail(subject="Sub denied", sender="x@lists.example.org"),
                               settings)
     assert header(result) == "SKIP"

@@ -129,6 +129,82 @@ def test_a_jira_project_that_does_not_exist_waits_and_the_admin_is_told(jira, tm
         notice.get_body(("plain",)).get_content()
 
 
+class Loopback:
+    """A web server on loopback answering every request with
+    answer(path) -> (status, headers, body): the wrong host a setting names."""
+
+    def __init__(self, answer):
+        self.answer = answer
+
+    def __enter__(self):
+        import http.server
+        import threading
+        answer = self.answer
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def reply(self):
+                status, headers, body = answer(self.path)
+                self.send_response(status)
+                for name, value in dict(headers, **{"Content-Length": str(len(body))}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = reply
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def not_jira(where):
+    """404 to everything, as the wrong host (or a proxy without the Jira
+    route) does; or a permanent redirect to https, as a site that left
+    plain http."""
+    if where == "http-moved-to-https":
+        return Loopback(lambda path: (301, {"Location": "https://jira.example.edu" + path}, b""))
+    if where == "a-web-page-there":
+        return Loopback(lambda path: (200, {"Content-Type": "text/html"}, PAGES["a-web-page"]))
+    return Loopback(lambda path: (404, {"Content-Type": "text/html"},
+                                  b"<html><body>Not Found</body></html>"))
+
+
+@pytest.mark.parametrize("where", ["wrong-context-path", "no-jira-at-the-address",
+                                   "http-moved-to-https", "a-web-page-there"])
+def test_a_jira_url_where_no_jira_answers_waits_and_the_admin_is_told(jira, tmp_path, where):
+    before = len(jira.issues())
+    with not_jira(where) as other, SmtpSink() as sink:
+        url = jira.url + "/jira" if where == "wrong-context-path" else other.url
+        settings = jira_settings(jira, tmp_path, jira_url=url, notificar_errors=True,
+                                 servidor_mail=sink.address,
+                                 notificar_errors_to=["admin@upc.edu"])
+        results = [run_mailtoticket(mail(subject="Wrong Jira %d" % i), settings)
+                   for i in range(2)]
+        check = run_mailtoticket(b"", settings, "--check")
+
+    said = "settings key 'jira_url': no Jira answers at %s" % url
+    assert [r.returncode for r in results] == [75, 75]
+    assert all(r.stdout == b"" and b"Traceback" not in r.stderr for r in results)
+    assert len(jira.issues()) == before
+    assert not list(tmp_path.glob("quarantine/*.eml"))
+    [notice] = told(sink, "configuration failure")           # at the first, once
+    assert said in notice.get_body(("plain",)).get_content()
+    if where == "http-moved-to-https":                       # where it went, for the fix
+        assert "moved to https://jira.example.edu/rest/api/2/" in \
+            notice.get_body(("plain",)).get_content()
+    assert ("configuration failure: %s" % said) in (tmp_path / "mailtoticket.log").read_text()
+    assert check.returncode == 1
+    assert ("PROBLEM Jira: %s" % said).encode() in check.stdout
+
+
 @pytest.fixture(scope="module")
 def box():
     mailbox = mb.Mailbox()
@@ -164,9 +240,13 @@ def test_check_tries_the_imap_login_of_the_fetchmailrc(box, server, settings_fil
 @pytest.mark.parametrize("broken, key", [
     ({"url_gn6": "WSDL404"}, "url_gn6"),
     ({"filtres": ["filtres.reply.FiltreReply", "filtres.nou.FiltreNoou"]}, "filtres"),
+    # last in the chain, after the filter that takes the mail: the same failure
+    ({"filtres": ["filtres.reply.FiltreReply", "filtres.nou.FiltreNou",
+                  "filtres.nou_extern.FiltreNouExtern2"]}, "filtres"),
     ({"mails_no_ticket": "spam@example.org, noreply@example.org"}, "mails_no_ticket"),
     ({"mail_suport": "suport@upc.edu, helpdesk@upc.edu"}, "mail_suport"),
-], ids=["wsdl-404", "unimportable-filter", "list-as-one-string", "one-or-many-as-one-string"])
+], ids=["wsdl-404", "unimportable-filter", "unimportable-filter-last", "list-as-one-string",
+        "one-or-many-as-one-string"])
 def test_a_permanent_misconfiguration_waits_and_the_admin_is_told_at_the_first(
         server, settings_file, tmp_path, broken, key):
     if broken.get("url_gn6") == "WSDL404":
@@ -189,6 +269,40 @@ def test_a_permanent_misconfiguration_waits_and_the_admin_is_told_at_the_first(
     log = (tmp_path / "mailtoticket.log").read_text()
     assert "configuration failure: settings key '%s'" % key in log
     assert check.returncode == 1 and ("'%s'" % key).encode() in check.stdout
+    if key == "filtres":                                    # and the class it cannot load
+        assert b"PROBLEM filtres: " in check.stdout
+        assert broken["filtres"][-1].encode() in check.stdout
+
+
+PAGES = {
+    "a-web-page": b"<!DOCTYPE html>\n<html lang=ca><head><meta charset=utf-8>"
+                  b"<title>Bus SOA</title></head><body><p>Benvinguts<br></body></html>",
+    "an-xml-page": b"<html><body><p>GestioTiquets is running</p></body></html>",
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_a_wsdl_address_answering_a_page_that_is_no_wsdl_waits_and_the_admin_is_told(
+        server, settings_file, tmp_path, page):
+    before = len(server.tickets())
+    with Loopback(lambda path: (200, {"Content-Type": "text/html"}, PAGES[page])) as portal, \
+            SmtpSink() as sink:
+        url = portal.url + "/gN6/GestioTiquetsv6"             # ?wsdl left out
+        settings = settings_file(notificar_errors=True, servidor_mail=sink.address,
+                                 notificar_errors_to=["admin@upc.edu"], url_gn6=url)
+        results = [run_mailtoticket(mail(subject="Web page %d" % i), settings)
+                   for i in range(2)]
+        check = run_mailtoticket(b"", settings, "--check")
+
+    said = "settings key 'url_gn6': the address %s answers with something that is not " \
+        "a WSDL" % url
+    assert [r.returncode for r in results] == [75, 75]
+    assert all(r.stdout == b"" and b"Traceback" not in r.stderr for r in results)
+    assert len(server.tickets()) == before
+    [notice] = told(sink, "configuration failure")           # at the first, once
+    assert said in notice.get_body(("plain",)).get_content()
+    assert said in (tmp_path / "mailtoticket.log").read_text()
+    assert check.returncode == 1 and ("PROBLEM GN6: %s" % said).encode() in check.stdout
 
 
 # -- a root-owned state folder ------------------------------------------------------
@@ -275,6 +389,8 @@ def test_the_sample_settings_tell_somebody_by_default():
     defaults = settings_sample.settings
     assert defaults["notificar_errors"] is True
     assert defaults["notificar_errors_to"] and defaults["servidor_mail"]
+    assert defaults["avis_ajornament_hores"] > 0       # a message waiting too long is told
+    assert defaults["finestra_limit_minuts"] > 0       # once per window, not never
 
 
 def test_settings_that_cannot_be_read_at_all_tell_the_defaults_admin(tmp_path):

@@ -2,11 +2,13 @@
 18): each test runs the real script on upstream-shaped settings against the
 reference server, as an admin who copied their old files would."""
 import importlib
+import re
 import sys
 import textwrap
 
 import pytest
 
+from smtp_sink import SmtpSink
 from support import header, mail, run_mailtoticket
 from test_upstream_parity import existing_ticket, run, upstream_settings
 
@@ -114,16 +116,27 @@ class FiltreDepartament(Filtre):
 def test_a_site_filter_for_upstreams_filter_class_is_refused_saying_what_to_change(
         server, tmp_path):
     (tmp_path / "filtre_site.py").write_text(UPSTREAM_FILTER)
-    settings = upstream_settings(server, tmp_path, extra=textwrap.dedent("""
-        import sys
-        sys.path.insert(0, %r)
-        settings["filtres"] = ["filtres.reply.FiltreReply", "filtre_site.FiltreDepartament",
-                               "filtres.nou.FiltreNou"]
-        """ % str(tmp_path)))
     before = len(server.tickets())
+    with SmtpSink() as sink:
+        settings = upstream_settings(server, tmp_path, extra=textwrap.dedent("""
+            import sys
+            sys.path.insert(0, %r)
+            settings["filtres"] = ["filtres.reply.FiltreReply", "filtre_site.FiltreDepartament",
+                                   "filtres.nou.FiltreNou"]
+            settings.update(notificar_errors=True, servidor_mail=%r,
+                            notificar_errors_to=["admin@upc.edu"])
+            """ % (str(tmp_path), sink.address)))
+        check = run(b"", settings, tmp_path, "--check")
+        result = run(mail(subject="Site filter"), settings, tmp_path)
 
-    result = run(mail(subject="Site filter"), settings, tmp_path)
-
+    # --check refuses it before any mail comes, naming the key and the class
+    said = check.stdout.decode()
+    assert check.returncode == 1, said
+    assert re.search(r"^PROBLEM filtres: .*'filtres'.*filtre_site\.FiltreDepartament.*"
+                     r"original mailtoticket's filter class", said, re.M), said
+    # the first delivery waits, and the admin is told then
+    [notice] = [m for m in sink.messages if b"configuration failure" in m]
+    assert b"filtre_site.FiltreDepartament" in notice
     assert result.returncode == 75        # the message waits in the mailbox
     assert header(result) is None and len(server.tickets()) == before
     said = result.stderr.decode()
@@ -131,7 +144,7 @@ def test_a_site_filter_for_upstreams_filter_class_is_refused_saying_what_to_chan
     assert "original mailtoticket's filter class" in said
     assert "self.msg -> self.message" in said
     assert "settings.get('key') -> self.settings['key']" in said
-    assert "gateway.new_ticket.open_ticket" in said
+    assert "gateway.writes.new_ticket.open_ticket" in said
     assert "docs/upstream.md" in said
     assert "Traceback" not in said
 

@@ -25,9 +25,13 @@ def upstream_settings(server, folder, extra=""):
     return path
 
 
-def run(raw, settings, tmp_path):
-    # upstream's log_file is tempfile.gettempdir() + "/mailtoticket.log"
-    return run_mailtoticket(raw, settings, env={"TMPDIR": str(tmp_path)})
+def run(raw, settings, tmp_path, *args):
+    # upstream's log_file is tempfile.gettempdir() + "/mailtoticket.log";
+    # upstream's settings name no state folder: the default under
+    # XDG_STATE_HOME, the test's own (not the home of the user running it)
+    return run_mailtoticket(raw, settings, *args,
+                            env={"TMPDIR": str(tmp_path),
+                                 "XDG_STATE_HOME": str(tmp_path / "state")})
 
 
 def test_upstream_settings_sample_runs_a_new_mail_a_reply_and_a_web_form_mail(

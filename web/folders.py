@@ -192,5 +192,8 @@ def _skipped(head, settings):
     try:
         return bool(automatic.skip_reason(Message(head), settings,
                                           lambda a: (a or "").strip().lower() or None))
-    except Exception:  # a rule that needs more than the head: report the message
+    except Exception as e:  # a rule that needs more than the head: report the message
+        import logging
+        logging.getLogger("mailtoticket.web").info(
+            "skip rules on a processed message's head: %s: %s", type(e).__name__, e)
         return False

@@ -42,7 +42,7 @@ def check(queues, days, now=None, config=None):
         except TemporaryFailure as e:
             found["problems"].append("%s: ticket system unreachable: %s" % (queue.name, e))
             continue
-        written = getattr(backend, "written", None)
+        written = backend.written if backend.tells_written() else None
         for row in rows:
             state = journal.state_of(row["key"])
             writes = [(steps.TICKET, str(state[steps.TICKET]))] if state.get(steps.TICKET) \

@@ -16,7 +16,7 @@ import time
 
 from gateway import quarantine as q
 from gateway import steps
-from gateway.summary import counts, ticket_of
+from gateway.reports.summary import counts, ticket_of
 
 WAITING = "WAITING"
 OUTCOMES = ("SUCCESS", "SKIP", "REJECT", "ERROR", WAITING)

@@ -91,7 +91,7 @@ def encoded(reply, cte, charset="utf-8"):
     and mail.body as the pipeline reads it."""
     from mail.body import _leaf_text, body_leaves
     from mail.message import Message
-    from mail.payload import part_text
+    from mail.raw.payload import part_text
     message = EmailMessage()
     message["From"] = "Anna Puig <anna.puig@example.cat>"
     message["To"] = "suport@example.cat"

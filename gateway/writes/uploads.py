@@ -1,7 +1,7 @@
 """Attachments onto a ticket, and the HTML that points at them.
 
 Inline images are uploaded like any attachment, then every `cid:` in the
-HTML is pointed at the uploaded file's GN6 address; the other attachments
+HTML is pointed at the uploaded file's address in the ticket system; the other attachments
 are listed as links, and what was not uploaded is listed with the reason.
 """
 import html
@@ -13,11 +13,18 @@ def upload(delivery, codi, usuari):
     uploaded = []
     for index, attachment in enumerate(to_upload):
         codi_annex = delivery.tickets.attach(codi, usuari, index, attachment.name,
-                                             attachment.base64)
+                                             file_data(attachment))
         delivery.say("attachment %s (%d bytes) on ticket %s: annex %s",
                      attachment.name, attachment.size, codi, codi_annex)
         uploaded.append((attachment, codi_annex))
     return uploaded
+
+
+def file_data(attachment):
+    """The attachment's bytes as the back-ends take them (backends/base.py
+    FileData): streamed from the message when a write sends them."""
+    from backends.base import FileData
+    return FileData(attachment.open, attachment.size)
 
 
 def with_attachments(delivery, description, uploaded, skipped):

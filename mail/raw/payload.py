@@ -10,6 +10,7 @@ import re
 
 from mail.charsets import decode_bytes
 from mail.headers import part_charset, part_transfer_encoding
+from mail.failsafe import noted
 
 __all__ = ["decode_base64_text", "part_payload", "part_text", "raw_payload"]
 
@@ -36,12 +37,16 @@ def raw_payload(part):
     """A part's payload as stored by the parser: for a leaf, the body text
     with 8-bit bytes as surrogate escapes. (get_payload() would already
     decode those with the declared charset, replacing what fails.)"""
+    if getattr(part, "_mtt_span", None) is not None:   # kept in the message's bytes
+        from mail.raw.bigbodies import text_of
+        return text_of(part)
     try:
         payload = part._payload
     except AttributeError:
         try:
             payload = part.get_payload()
-        except Exception:
+        except Exception as e:  # a part the email package cannot give
+            noted("a part's payload", e)
             payload = None
     return payload
 
@@ -59,7 +64,7 @@ def part_payload(part):
     if not isinstance(payload, str):
         try:
             return bytes(payload)
-        except Exception:
+        except (TypeError, ValueError):
             return b""
     cte = part_transfer_encoding(part)
     if cte == "base64":
@@ -74,7 +79,8 @@ def part_payload(part):
         try:
             decoded = part.get_payload(decode=True)
             return decoded if isinstance(decoded, bytes) else data
-        except Exception:
+        except Exception as e:  # uudecode of broken lines
+            noted("uuencoded payload (kept encoded)", e)
             return data
     return data
 

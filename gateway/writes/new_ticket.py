@@ -1,14 +1,14 @@
 """Opening a ticket for a message, and the rest of the work on it:
 additional requesters, attachments, the description pointing at them.
 
-Exactly once is the ticket system's job (gateway/journalled.py: the intent,
+Exactly once is the ticket system's job (gateway/writes/journalled.py: the intent,
 the lost-answer lookup, the loop guard); this module says what to write.
 """
 import datetime
 import logging
 import re
 
-from gateway import parties, uploads
+from gateway.writes import parties, uploads
 
 log = logging.getLogger("mailtoticket.new")
 
@@ -66,7 +66,7 @@ def base_parameters(delivery, solicitant, email):
     message, settings = delivery.message, delivery.settings
     subject = message.subject.strip()
     if delivery.follows_closed:
-        from filtres.reply import without_ticket_tag
+        from rules.reply_match import without_ticket_tag
         subject = without_ticket_tag(subject, settings)
     return {
         "solicitant": solicitant,

@@ -113,7 +113,7 @@ def unwrap_opaque_signed(raw, content_type, params, payload):
     inner = signed_content(payload)
     if not inner:
         return None
-    from mail.rawmime import split_entity
+    from mail.raw.rawmime import split_entity
     head, _ = split_entity(raw)
     kept = []
     skipping = False

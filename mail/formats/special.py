@@ -125,7 +125,7 @@ def _event(ics):
 
 def event_notes(message):
     """HTML paragraphs with each invitation's summary, time and place."""
-    from mail.payload import part_text
+    from mail.raw.payload import part_text
     notes = []
     for leaf in message.leaves():
         if leaf.content_type not in CALENDAR_TYPES:

@@ -89,7 +89,7 @@ def once_per_window(settings, topic, subject, text, raw, log_text):
         if memory.told_within(topic, window):
             log.info("the admin was already told about %s", topic)
             return
-        from gateway import notify
+        from gateway.reports import notify
         if notify.send(settings, subject, text, raw, log_text):
             memory.note(topic)
     except Exception as e:  # the message stays either way
@@ -152,7 +152,7 @@ def deferred(settings, entry, reason, raw, log_text):
         log.error("message %s has been waiting %.1f hours since its first attempt "
                   "(%s); last reason: %s", entry.message_id, waited,
                   time.strftime("%Y-%m-%d %H:%M", time.localtime(started)), reason)
-        from gateway import notify
+        from gateway.reports import notify
         notify.send(settings, "mailtoticket: a message has waited %.0f hours" % waited,
                     "Message %s has been retried for %.1f hours (first attempt %s).\n\n"
                     "Last reason: %s\n\nSee: mailtoticket.py -c SETTINGS --status '%s'\n"

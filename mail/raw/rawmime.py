@@ -10,6 +10,8 @@ header block from body (`split_entity`), multipart body into its parts
 
 import re
 
+from mail.failsafe import noted
+
 __all__ = ["raw_entity", "split_entity", "split_multipart"]
 
 _LINE_END_RE = re.compile(rb"\r\n|\r|\n")
@@ -38,7 +40,7 @@ def split_multipart(body, boundary):
     """The raw sub-part entities of a multipart body, or None."""
     try:
         sep = boundary.encode("utf-8", "surrogateescape")
-    except Exception:
+    except (UnicodeError, AttributeError):
         return None
     line_re = re.compile(rb"(?:\r\n|\r|\n|^)--" + re.escape(sep)
                          + rb"(--)?[ \t]*(?=\r\n|\r|\n|$)")
@@ -83,5 +85,6 @@ def raw_entity(raw, root, path):
             data = chunks[index]
             node = subparts[index]
         return data
-    except Exception:
+    except Exception as e:  # raw bytes of a broken part: read from the parsed tree instead
+        noted("raw bytes of a part", e)
         return None

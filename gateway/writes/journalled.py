@@ -1,7 +1,7 @@
 """The one journalled ticket system: every write of a delivery goes here.
 
-It wraps a back-end (gateway/tickets.py: GN6, its --dry-run variant, a fake
-in tests) with the journal's guarantees, so that no filter re-implements
+It wraps a back-end (backends/base.py: GN6, Jira, a fake in tests; in a
+dry run its writes are told, not made) with the journal's guarantees, so that no filter re-implements
 them:
 
 - each write is one named journal step (names: gateway/steps.py); a step
@@ -19,21 +19,30 @@ them:
   back-end for a ticket it opened meanwhile (same requester, subject and
   address, since the day before the first attempt, owned by no other
   message) before opening another;
-- the per-sender loop guard (gateway/loop_guard.py) is checked before, and
+- the per-sender loop guard (gateway/writes/loop_guard.py) is checked before, and
   counted after, every write that mails somebody;
 - tickets are read once per delivery;
 - a back-end that can be asked what a lost write left (Jira: the comment's
-  marker, the files of the message) offers `written(write, codi, ...,
-  since=)`: a redelivery looks before it sends again. A back-end may also
-  offer `for_delivery(delivery)` (told the message it works for) and
-  `opened(codi, fields)` (called once the ticket is the message's).
+  marker, the files of the message) answers `written(write, codi, ...,
+  since=)`: a redelivery looks before it sends again. It is told the
+  message it works for (`for_delivery`) and when the ticket is the
+  message's (`opened`); a back-end whose system does not mail the
+  requester composes a `confirmation`, which the gateway sends once
+  (gateway/writes/confirmation.py).
+
+The filters and gateway/writes/new_ticket.py name fields as the settings
+do (solicitant, assumpte, descripcio, dataResol...: the journal's step
+names are made of them); here they become the domain's words the
+back-ends take (backends/base.py NewTicket, `update` fields).
 """
 import datetime
 import logging
 import time
 
+from backends.base import DOMAIN_NAMES, FileData, NewTicket
 from failures import Refused, TemporaryFailure
-from gateway import loop_guard, steps
+from gateway import steps
+from gateway.writes import loop_guard
 
 log = logging.getLogger("mailtoticket.journal")
 
@@ -43,9 +52,7 @@ class JournalledTickets:
         self.backend = backend
         self.delivery = delivery
         self._tickets = {}
-        told = getattr(backend, "for_delivery", None)
-        if told is not None:
-            told(delivery)
+        backend.for_delivery(delivery)
 
     @property
     def entry(self):
@@ -104,19 +111,21 @@ class JournalledTickets:
 
     # -- writes
     def open(self, fields):
-        """Open (or find, or finish opening) the message's ticket; its number."""
+        """Open (or find, or finish opening) the message's ticket; its number.
+        `fields`: named as the settings name them (solicitant, assumpte...)."""
+        ticket = NewTicket.from_settings(fields)
         entry = self.entry
         codi = entry.get(steps.TICKET)
         if codi is None and entry.get(steps.OPEN_SENT):
-            codi = self._find_lost(fields)
+            codi = self._find_lost(ticket)
         if codi is None:
             loop_guard.check(self.delivery)
             earlier = entry.get(steps.OPEN_SENT)
             entry.record(steps.OPEN_SENT, earlier or time.time())
             self.delivery.say("creating ticket: requester %s, subject %r",
-                              fields.get("solicitant"), fields.get("assumpte"))
+                              ticket.requester, ticket.subject)
             try:
-                codi = self.backend.open(fields, entry.key)
+                codi = self.backend.open(ticket, entry.key)
             except (TemporaryFailure, Refused) as e:
                 if not earlier and not getattr(e, "sent", False):
                     entry.forget(steps.OPEN_SENT)   # it never left, or the answer is no
@@ -124,19 +133,20 @@ class JournalledTickets:
             entry.record(steps.TICKET, codi)
             loop_guard.note(self.delivery)
         self.delivery.journal.claim_ticket(codi, entry.key)
-        opened = getattr(self.backend, "opened", None)
-        if opened is not None:
-            opened(codi, fields)
+        self.backend.opened(codi, ticket)
+        if self.backend.confirms():
+            from gateway.writes import confirmation
+            confirmation.send_once(self.delivery, self.backend, codi, ticket)
         return codi
 
-    def _find_lost(self, fields):
+    def _find_lost(self, ticket):
         """The ticket an earlier open() made though its answer was lost."""
         # From the day before the first attempt (the system's clock may be
         # behind ours): a retry may come days later, after a long outage.
         sent = datetime.date.fromtimestamp(self.entry.get(steps.OPEN_SENT))
         journal, key = self.delivery.journal, self.entry.key
         mine = [codi for codi in self.backend.opened_since(
-                    fields, sent - datetime.timedelta(days=1), key)
+                    ticket, sent - datetime.timedelta(days=1), key)
                 if journal.owner_of(codi) in (None, key)]
         if not mine:
             log.info("no ticket from the unanswered open: opening it again")
@@ -159,29 +169,22 @@ class JournalledTickets:
         if counted and not done:
             loop_guard.note(self.delivery)
 
-    def attach(self, codi, author, index, name, data_base64):
-        """The index-th file of the message; the annex's id."""
-        def data():
-            return data_base64() if callable(data_base64) else data_base64
-
-        def size():
-            import base64
-            return len(base64.b64decode(data()))
+    def attach(self, codi, author, index, name, data):
+        """The index-th file of the message (FileData, or bytes); the annex's id."""
+        if not isinstance(data, FileData):
+            data = _in_memory(data)
         earlier = [value for step, value in self.entry.state.items()
                    if steps.is_attachment(step) and step.startswith("annex:%s:" % codi)]
         look = self._look("attach", codi)
         return self.step(steps.attachment(codi, index, name),
-                         lambda: self.backend.attach(codi, author, name, data()),
+                         lambda: self.backend.attach(codi, author, name, data),
                          at_least_once=True,
-                         look=look and (lambda since: look(name, size(), earlier,
+                         look=look and (lambda since: look(name, data.size, earlier,
                                                            since=since)))
 
     def _look(self, write, codi):
-        """look(*args, since=) for a step, if the back-end can be asked."""
-        written = getattr(self.backend, "written", None)
-        if written is None:
-            return None
-        return lambda *args, since: written(write, codi, *args, since=since)
+        """look(*args, since=) for a step: the back-end's `written`."""
+        return lambda *args, since: self.backend.written(write, codi, *args, since=since)
 
     def add_requester(self, codi, user, address=None):
         """An additional requester; "added", or "refused" (noted, not the
@@ -207,4 +210,15 @@ class JournalledTickets:
     def update(self, codi, **fields):
         """Set fields of the ticket, once (setting them again is harmless,
         so a lost answer is simply set again)."""
-        self.step(steps.update(codi, fields), lambda: self.backend.update(codi, fields))
+        domain = {DOMAIN_NAMES.get(name) or UPDATE_NAMES.get(name, name): value
+                  for name, value in fields.items()}
+        self.step(steps.update(codi, fields), lambda: self.backend.update(codi, domain))
+
+
+# What `update` takes beyond a new ticket's fields, in the domain's words.
+UPDATE_NAMES = {"dataResol": "due"}
+
+
+def _in_memory(data):
+    import io
+    return FileData(lambda: io.BytesIO(data), len(data))

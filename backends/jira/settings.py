@@ -1,6 +1,6 @@
 """The settings of the Jira back-end (docs/jira.md), checked at load.
 
-`check` runs after the generic checks of gateway/settings.py: it refuses a
+`check` (Jira.check_settings) runs after the generic checks of gateway/settings.py: it refuses a
 Jira configuration that cannot work (naming the key) and fills in what the
 rest of the gateway reads under its own names, so that nothing outside the
 back-end needs to know which ticket system runs:
@@ -16,15 +16,10 @@ import re
 
 from gateway.errors import SettingsError
 
-BACKENDS = ("gn6", "jira")
 # Jira fields a ticket-opening rule (valors_defecte, paraules_clau) may set.
 FIELDS = ("project", "issuetype", "labels", "priority", "components", "assignee")
 CUSTOM_FIELD = re.compile(r"customfield_\d+$")
 MESSAGE_ID_REGEX = r"<?([A-Z][A-Z0-9_]+-\d+)\.[0-9a-f]+@"
-
-
-def is_jira(settings):
-    return settings.get("backend") == "jira"
 
 
 class _RuleFields:
@@ -39,13 +34,6 @@ RULE_FIELDS = _RuleFields()
 
 
 def check(settings, base):
-    backend = settings["backend"]
-    if backend not in BACKENDS:
-        raise SettingsError("settings key 'backend' must be \"gn6\" or \"jira\", not %r"
-                            % backend)
-    _check_lists(settings)
-    if backend != "jira":
-        return
     for key in ("jira_url", "jira_project", "jira_issue_type"):
         if not settings[key].strip():
             raise SettingsError("settings key %r is needed with backend \"jira\"" % key)
@@ -98,20 +86,6 @@ def check(settings, base):
         settings["regex_reply"] = "(?s).*?" + settings["jira_key_regex"]
     if settings["regex_message_id"] == base["regex_message_id"]:
         settings["regex_message_id"] = MESSAGE_ID_REGEX
-
-
-def _check_lists(settings):
-    for key in ("remitents_permesos", "remitents_denegats"):
-        for item in settings[key]:
-            if item.startswith("^"):
-                try:
-                    re.compile(item)
-                except re.error as e:
-                    raise SettingsError("settings key %r: invalid regex %r: %s"
-                                        % (key, item, e))
-            elif not item or re.search(r"\s", item):
-                raise SettingsError("settings key %r: %r is neither an address, a "
-                                    "domain nor a ^regex" % (key, item))
 
 
 PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+$")

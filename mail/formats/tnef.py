@@ -8,6 +8,8 @@ blob cannot be read, the caller keeps it as it is.
 
 import logging
 
+from mail.failsafe import noted
+
 __all__ = ["tnef_files"]
 
 log = logging.getLogger("mailtoticket.tnef")
@@ -27,7 +29,8 @@ def tnef_files(data):
     for index, attachment in enumerate(tnef.attachments[:_MAX_FILES]):
         try:
             name = attachment.long_filename() or attachment.name
-        except Exception:
+        except Exception as e:  # tnefparse on a broken attribute
+            noted("a TNEF file name", e)
             name = ""
         payload = getattr(attachment, "data", b"") or b""
         if not isinstance(payload, bytes):

@@ -1,27 +1,30 @@
-"""Jira behind the ticket-system interface (gateway/tickets.py).
+"""Jira behind the ticket-system interface (backends/base.py).
 
-The only gateway module that imports `jirarest/` and knows Jira's
-vocabulary: issue keys, fields, status categories, visibility, watchers,
-transitions, wiki markup. The filters hand it tickets in the gateway's
-words (solicitant, emailSolicitant, assumpte, descripcio as HTML, and the
-rules' fields, which on Jira name Jira fields: project, issuetype, labels,
-priority, components, assignee, customfield_N); it maps them.
+With backends/jira/people.py, the only modules that import `jirarest/` and
+know Jira's vocabulary: issue keys, fields, status categories, visibility,
+watchers, transitions, wiki markup. The gateway hands it tickets in the
+domain's words (NewTicket: requester, subject, description as HTML...),
+and the rules' fields, which on Jira name Jira fields (project,
+issuetype, labels, priority, components, assignee, customfield_N); each
+write is a Write naming the JiraClient method that performs it.
 
 Exactly once: Jira can be asked what it already has, so a write whose
 answer was lost is looked for before it is sent again (`written`, the hook
-gateway/journalled.py calls): the issue by the message's journal label, a
+gateway/writes/journalled.py calls): the issue by the message's journal label, a
 comment by the marker on its last line, a file by name and size among the
 files added since the lost attempt.
 
-Senders: `JiraPeople` stands in for GN6's person directory: an address is
-a user when Jira has exactly one active user with it (accountId on Cloud,
-username on Server/DC).
+Senders: backends/jira/people.py stands in for GN6's person directory.
+The confirmation mail (Jira does not mail outside customers) is composed
+by backends/jira/confirmation.py and sent by the gateway.
 """
 import logging
 import re
 import time
+from functools import cached_property
 
-from gateway.tickets import Ticket, TicketSystem
+from backends.base import PERFORM, Ticket, TicketSystem, Write
+from backends.jira import settings as jira_settings
 
 log = logging.getLogger("mailtoticket.jira")
 
@@ -63,46 +66,6 @@ def client(settings, deadline):
                       timeout=lambda: min(per_call, deadline.remaining()))
 
 
-def backend(settings, deadline, tell=None):
-    """The Jira back-end of a run; with `tell` (--dry-run), one that proves
-    the credentials with a read, then tells its writes instead."""
-    jira = client(settings, deadline)
-    if tell is not None:
-        me = jira.myself()
-        tell("Jira: credentials accepted (%s)" % (me.get("displayName") or me.get("name")))
-    return JiraTickets(jira, settings, tell=tell)
-
-
-def directory(settings, deadline):
-    return JiraPeople(client(settings, deadline))
-
-
-def probe(settings, deadline):
-    me = client(settings, deadline).myself()
-    return "credentials accepted (%s)" % (me.get("displayName") or me.get("name"))
-
-
-def probe_settings(settings, deadline):
-    """What --check asks Jira about the objects the settings name: the
-    project (jira_project) and its issue type (jira_issue_type), as the
-    account sees them. [(ok, item, detail)]."""
-    from jirarest.errors import JiraNotFound
-    key, wanted = settings["jira_project"], settings["jira_issue_type"]
-    try:
-        project = client(settings, deadline).project(key)
-    except JiraNotFound:
-        return [(False, "jira_project", "no project %r in Jira (or this account may not "
-                                        "see it): every new mail would be quarantined" % key)]
-    types = [t.get("name") for t in project.get("issueTypes") or []]
-    lines = [(True, "jira_project", "%s (%s)" % (project.get("key"), project.get("name")))]
-    if wanted in types or wanted in [t.get("id") for t in project.get("issueTypes") or []]:
-        lines.append((True, "jira_issue_type", "%r exists in %s" % (wanted, key)))
-    else:
-        lines.append((False, "jira_issue_type", "%r is not an issue type of %s (it has: %s)"
-                       % (wanted, key, ", ".join(map(str, types)) or "none")))
-    return lines
-
-
 def _refused_settings(error, settings, project, issuetype):
     """A createIssue refused for the project or issue type the settings
     name (not a rule's) is the settings' fault, the same for every new
@@ -117,34 +80,64 @@ def _refused_settings(error, settings, project, issuetype):
                                        value=value) from None
 
 
-class JiraPeople:
-    """The person directory gateway/senders.py asks, answered by Jira."""
-
-    def __init__(self, jira):
-        self.jira = jira
-
-    def llista_persones(self, address):
-        user = self.jira.find_user_by_email(address)
-        return [self.jira.user_id(user)] if user else []
-
-    def obtenir_dades_persona(self, cn):
-        return None   # Jira has no commonName to look a local part up by
-
-
 def _split(value):
     return [v for v in re.split(r"[,\s]+", value or "") if v]
 
 
-class JiraTickets(TicketSystem):
-    """tell: None to write; for --dry-run, a callable told each write."""
+class Jira(TicketSystem):
+    """Each write is a Write naming the JiraClient method that performs it."""
 
-    def __init__(self, jira, settings, tell=None):
-        self.jira = jira
-        self.settings = settings
-        self.tell = tell
+    name = "jira"
+    rule_fields = jira_settings.RULE_FIELDS
+    check_settings = staticmethod(jira_settings.check)
+    settings_problems = staticmethod(jira_settings.settings_problems)
+
+    @classmethod
+    def instance(cls, settings):
+        return "jira|%s|%s" % (settings["jira_url"].rstrip("/"), settings["jira_project"])
+
+    def __init__(self, settings, deadline, writes=PERFORM):
+        super().__init__(settings, deadline, writes)
         self.delivery = None
 
-    # -- the message this back-end works for (hook of gateway/journalled.py)
+    @cached_property
+    def jira(self):
+        """The client, built on first use."""
+        return client(self.settings, self.deadline)
+
+    def directory(self):
+        from backends.jira.people import JiraPeople
+        return JiraPeople(self.jira)
+
+    def probe(self):
+        return [("Jira", self.probe_credentials)]
+
+    def probe_credentials(self):
+        me = self.jira.myself()
+        return "credentials accepted (%s)" % (me.get("displayName") or me.get("name"))
+
+    def probe_objects(self):
+        """The project (jira_project) and its issue type (jira_issue_type),
+        as the account sees them."""
+        from jirarest.errors import JiraNotFound
+        key, wanted = self.settings["jira_project"], self.settings["jira_issue_type"]
+        try:
+            project = self.jira.project(key)
+        except JiraNotFound:
+            return [(False, "jira_project", "no project %r in Jira (or this account may "
+                                            "not see it): every new mail would be "
+                                            "quarantined" % key)]
+        issue_types = project.get("issueTypes") or []
+        types = [t.get("name") for t in issue_types]
+        lines = [(True, "jira_project", "%s (%s)" % (project.get("key"), project.get("name")))]
+        if wanted in types or wanted in [t.get("id") for t in issue_types]:
+            lines.append((True, "jira_issue_type", "%r exists in %s" % (wanted, key)))
+        else:
+            lines.append((False, "jira_issue_type", "%r is not an issue type of %s (it has: "
+                          "%s)" % (wanted, key, ", ".join(map(str, types)) or "none")))
+        return lines
+
+    # -- the message this back-end works for
     def for_delivery(self, delivery):
         self.delivery = delivery
 
@@ -160,12 +153,6 @@ class JiraTickets(TicketSystem):
     def marker(self):
         from jirarest.client import comment_marker
         return comment_marker(self.key)
-
-    def _told(self, text):
-        if self.tell is None:
-            return False
-        self.tell("would %s" % text)
-        return True
 
     # -- reads
     def find(self, codi):
@@ -188,15 +175,13 @@ class JiraTickets(TicketSystem):
         value = self.jira.get_property(codi, self.settings["jira_property"]) or {}
         return value.get("sender") if isinstance(value, dict) else None
 
-    def opened_since(self, fields, since, key=None):
-        if self.tell is not None:
-            return []
-        project = fields.get("project") or self.settings["jira_project"]
+    def opened_since(self, ticket, since, key=None):
+        project = ticket.fields.get("project") or self.settings["jira_project"]
         found = self.jira.find_issue_by_label(project, self.label(key))
         if not found:
             return []
         # The lost answer was create's: what follows it was never done.
-        self._after_open(found, fields.get("emailSolicitant") or "")
+        self._after_open(found, ticket.email)
         return [found]
 
     def file_url(self, annex):
@@ -205,12 +190,11 @@ class JiraTickets(TicketSystem):
         return "%s/secure/attachment/%s/%s" % (self.settings["jira_url"].rstrip("/"),
                                                ident, quote(name))
 
-    # -- what a lost write left (gateway/journalled.py asks after a lost answer)
+    # -- what a lost write left (gateway/writes/journalled.py asks after a lost answer)
+    def tells_written(self):
+        return True
+
     def written(self, write, codi, *args, since=None):
-        """The value of a write an earlier delivery sent without getting the
-        answer, if Jira has it; None if it is not there."""
-        if self.tell is not None:
-            return None
         if write == "comment":
             found = self.jira.find_comment(codi, self.marker())
             return True if found else None
@@ -226,38 +210,43 @@ class JiraTickets(TicketSystem):
         return None
 
     # -- writes
-    def open(self, fields, key=None):
+    def perform(self, write):
+        values = dict(write.fields)
+        data = values.get("content")
+        if data is not None:                  # a file, streamed from where it is kept
+            with data.open() as stream:
+                values["content"] = stream
+                return self.jira.upload_attachment(**values)
+        return getattr(self.jira, write.what)(**values)
+
+    def open(self, ticket, key=None):
         settings = self.settings
-        summary = (fields.get("assumpte") or "").strip()[:254] or "(no subject)"
-        labels = list(settings["jira_labels"]) + _split(fields.get("labels"))
+        summary = ticket.subject.strip()[:254] or "(no subject)"
+        labels = list(settings["jira_labels"]) + _split(ticket.fields.get("labels"))
         labels.append(self.label(key))
-        requester = fields.get("solicitant") or settings["jira_reporter"]
-        email = fields.get("emailSolicitant") or ""
+        requester = ticket.requester or settings["jira_reporter"]
+        email = ticket.email
         outside = requester == settings["jira_reporter"]
-        description = self._wiki(fields.get("descripcio") or "", self._images())
+        description = self._wiki(ticket.description, self._images())
         if outside and email:
             from jirarest.wiki import escape
             description = "*From:* %s\n\n%s" % (escape(email), description)
         from jirarest.wiki import fit
         description = fit(description, "_(cut here: Jira's text limit)_")
-        custom = {name: value for name, value in fields.items()
+        custom = {name: value for name, value in ticket.fields.items()
                   if name.startswith("customfield_")}
         if settings["jira_sender_field"] and email:
             custom.setdefault(settings["jira_sender_field"], email)
-        project = fields.get("project") or settings["jira_project"]
-        issuetype = fields.get("issuetype") or settings["jira_issue_type"]
-        if self._told("create a %s in %s: summary %r, reporter %s, labels %s%s" % (
-                issuetype, project, summary, requester, ",".join(labels),
-                "".join(", %s=%r" % kv for kv in sorted(custom.items())))):
-            return PLACEHOLDER
+        project = ticket.fields.get("project") or settings["jira_project"]
+        issuetype = ticket.fields.get("issuetype") or settings["jira_issue_type"]
         from jirarest.errors import JiraRefusal
         try:
-            issue_key = self.jira.create_issue(
-                project, issuetype, summary, description, labels=labels,
-                priority=fields.get("priority") or None,
-                components=_split(fields.get("components")),
-                assignee=fields.get("assignee") or None, reporter=requester,
-                custom_fields=custom)
+            issue_key = self.send(Write("create_issue", None, dict(
+                project=project, issuetype=issuetype, summary=summary, reporter=requester,
+                labels=labels, priority=ticket.priority or None,
+                components=_split(ticket.fields.get("components")),
+                assignee=ticket.fields.get("assignee") or None, custom_fields=custom,
+                description=description), dry=PLACEHOLDER))
         except JiraRefusal as e:
             _refused_settings(e, settings, project, issuetype)
             raise
@@ -271,10 +260,13 @@ class JiraTickets(TicketSystem):
         from failures import Refused, TemporaryFailure
         follows = getattr(self.delivery, "follows_closed", None)
         try:
-            self.jira.set_property(key, self.settings["jira_property"],
-                                   {"journal_key": self.key, "sender": email})
+            self.send(Write("set_property", key, dict(
+                key=key, prop=self.settings["jira_property"],
+                value={"journal_key": self.key, "sender": email})))
             if follows:
-                self.jira.link_issues(self.settings["jira_link_type"], key, follows)
+                self.send(Write("link_issues", key, dict(
+                    link_type=self.settings["jira_link_type"], inward_key=key,
+                    outward_key=follows)))
                 log.info("%s linked to closed issue %s (%s)", key, follows,
                          self.settings["jira_link_type"])
         except (TemporaryFailure, Refused) as e:
@@ -290,36 +282,27 @@ class JiraTickets(TicketSystem):
         from jirarest.wiki import fit
         body = marked(fit(body, "_(cut here)_"), self.marker())
         visibility = self.settings["jira_private_visibility"] if private else None
-        if self._told("comment on %s%s: %d characters" % (
-                codi, " (restricted to %s %s)" % (visibility["type"], visibility["value"])
-                if visibility else "", len(body))):
-            return
-        self.jira.add_comment(codi, body, visibility=visibility)
+        self.send(Write("add_comment", codi, dict(key=codi, visibility=visibility,
+                                                  body=body)))
 
-    def attach(self, codi, author, name, data_base64):
-        import base64
-        data = base64.b64decode(data_base64)
-        if self._told("upload %s (%d bytes) to %s" % (name, len(data), codi)):
-            return "0:" + name
-        import io
+    def attach(self, codi, author, name, data):
         import mimetypes
         mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        answer = self.jira.upload_attachment(codi, name, io.BytesIO(data), mime)
+        answer = self.send(Write("upload_attachment", codi, dict(
+            key=codi, filename=name, mime=mime, content=data), dry={"id": "0"}))
         return "%s:%s" % (answer["id"], name)
 
     def add_requester(self, codi, user):
         """A Cc'd person watches the issue."""
-        if self._told("add watcher %s to %s" % (user, codi)):
-            return
-        self.jira.add_watcher(codi, user)
+        self.send(Write("add_watcher", codi, dict(key=codi, user=user)))
 
     def reopen(self, codi):
         from jirarest.errors import JiraRefusal
         transition = self.settings["jira_reopen_transition"]
-        if self._told("take transition %r on %s" % (transition, codi)):
-            return True
         try:
-            self.jira.transition(codi, transition)
+            if self.send(Write("transition", codi, dict(key=codi, transition=transition),
+                               dry=PLACEHOLDER)) == PLACEHOLDER:
+                return True
         except JiraRefusal as e:
             log.warning("issue %s not reopened (%s): %s", codi, transition, e)
             return False
@@ -332,13 +315,15 @@ class JiraTickets(TicketSystem):
         log.debug("issue %s: %s not set on Jira (shown by Jira itself)", codi,
                   ", ".join(sorted(fields)))
 
-    # -- the confirmation (hook of gateway/journalled.py, once the issue is the message's)
-    def opened(self, codi, fields):
-        if self.settings["jira_confirmation"] and self.delivery is not None:
-            from gateway import confirmation
-            confirmation.send_once(self.delivery, codi, fields, self.tell)
+    # -- the confirmation the gateway mails (gateway/writes/confirmation.py)
+    def confirms(self):
+        return bool(self.settings["jira_confirmation"])
 
-    # -- markup
+    def confirmation(self, codi, ticket, address):
+        from backends.jira.confirmation import compose
+        return compose(self.settings, codi, ticket.subject, address)
+
+# -- markup
     def _images(self):
         """Content-ID -> file name of the message's inline images."""
         if self.delivery is None:
