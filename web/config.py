@@ -119,8 +119,9 @@ def from_service(data, base=".", path=None):
             if isinstance(route, dict) and route.get("settings"):
                 own.append(queue_of(route["settings"], name,
                                     "mailboxes[%d].routes[%d].settings" % (index, r)))
-        mailboxes.append(Mailbox(name, own, box.get("processed_folder"),
-                                 box.get("quarantine_folder"), box))
+        # the service's defaults for the folders it files into (service/config.py)
+        mailboxes.append(Mailbox(name, own, box.get("processed_folder", "Processed"),
+                                 box.get("quarantine_folder", "Quarantine"), box))
     state = data.get("state_dir") or queues[0].settings.state_path
     return build(data.get("web") or {}, queues, mailboxes,
                  os.path.join(base, os.path.expanduser(str(state))), path)
