@@ -6,6 +6,7 @@ import sqlite3
 import time
 
 import pytest
+import requests
 
 from refservers.gn6.control import ReferenceServer
 from support import run_mailtoticket
@@ -156,6 +157,15 @@ def test_a_tickets_mails_come_oldest_first(desk):
     ("/api/messages?until=2026-13-45", 400),
     ("/api/messages?outcome=LOST", 400),
     ("/api/messages?queue=../../etc", 400),
+    ("/api/messages?queue=nosuchqueue", 404),
+    ("/api/messages?offset=99999999999999999999999", 400),
+    ("/api/messages?limit=1e3", 400),
+    ("/api/messages?since=2026-02-30", 400),
+    ("/api/missing?days=99999999999999999999", 400),
+    ("/api/tickets/%1E/messages", 400),
+    ("/api/tickets/%E2%82%AC/messages", 400),
+    ("/api/messages/settings.%00%00%00%00", 404),
+    ("/api/quarantine/settings.99999999-999999-ffffffffffffffff", 404),
     ("/api/messages/settings.Li4vLi4vZXRjL3Bhc3N3ZA", 404),
     ("/api/messages/..%2F..%2Fetc%2Fpasswd", 404),
     ("/api/quarantine/settings.20260101-000000-..%2F..%2Fsecret", 404),
@@ -165,10 +175,42 @@ def test_a_tickets_mails_come_oldest_first(desk):
     ("/api/nothing", 404),
 ])
 def test_bad_input_gets_a_clear_4xx_and_never_a_traceback(desk, path, status):
-    answer = desk.web.get(path, auth=desk.reader)
+    answer = desk.web.get(path, auth=desk.admin)
 
     assert answer.status_code == status, answer.text
     assert answer.json()["detail"] and "Traceback" not in answer.text
+
+
+def test_odd_text_searches_find_nothing_rather_than_fail(desk):
+    for query in ("sender=%C3%A9%F0%9F%98%80%00x", "message_id=%FF%FE%C0", "ticket=A-1_b"):
+        answer = desk.web.get("/api/messages?" + query, auth=desk.reader)
+        assert answer.status_code == 200 and answer.json()["total"] == 0, answer.text
+
+
+@pytest.mark.parametrize("method, path", [("delete", "/api/messages"), ("put", "/health"),
+                                          ("post", "/api/messages"), ("get", "/api/missing/1")])
+def test_a_wrong_method_is_a_clear_405_or_404(desk, method, path):
+    answer = requests.request(method, desk.web.url + path, auth=desk.admin, timeout=30)
+
+    assert answer.status_code in (404, 405) and answer.json()["detail"]
+
+
+def test_an_oversized_body_is_refused_before_it_is_read_and_nothing_changes(desk):
+    entry = quarantined(desk, "Stranger 3")
+    huge = b'{"ticket": "' + b"1" * 200000 + b'"}'
+    url = desk.web.url + "/api/quarantine/%s/link" % entry["id"]
+
+    said = requests.post(url, data=huge, auth=desk.admin, timeout=30,
+                         headers={"Content-Type": "application/json"})
+    streamed = requests.post(url, data=iter([huge[i:i + 8192]
+                                              for i in range(0, len(huge), 8192)]),
+                             auth=desk.admin, timeout=30,
+                             headers={"Content-Type": "application/json"})
+    form = requests.post(desk.web.url + "/login", data={"token": "x" * 100000}, timeout=30)
+
+    assert [said.status_code, streamed.status_code, form.status_code] == [413, 413, 413]
+    assert "larger than" in streamed.json()["detail"]
+    assert quarantined(desk, "Stranger 3") is not None
 
 
 # -- the quarantine: the admin's actions ------------------------------------------
