@@ -385,19 +385,40 @@ def test_health_reads_the_service_status_file_per_mailbox(desk):
     assert failing.status_code == 503
     [box] = failing.json()["mailboxes"]
     assert box["status"] == "failing" and box["backlog"] == 4
-    assert 'mailtoticket_backlog{mailbox="suport"} 4.0' in metrics
+    assert 'mailtoticket_backlog_messages{mailbox="suport"} 4.0' in metrics
     assert 'mailtoticket_token_refresh_failures_total{mailbox="suport"} 2.0' in metrics
     assert 'mailtoticket_mailbox_deliveries_total{mailbox="suport",outcome="SUCCESS"} 7.0' \
         in metrics
+    assert_named_as_prometheus_expects(metrics, mailboxes=True)
+
+
+UNITS = ("_messages", "_seconds", "_retries")
+BOOLEANS = {"mailtoticket_mailbox_error"}
+
+
+def assert_named_as_prometheus_expects(text, mailboxes=False):
+    """Prometheus's naming rules: one prefix, a unit at the end of a gauge's
+    or histogram's name, _total only (and always) on a counter."""
+    types = dict(line.split()[2:4] for line in text.splitlines()
+                 if line.startswith("# TYPE "))
+    assert all(name.startswith("mailtoticket_") for name in types), types
+    for name, kind in types.items():
+        if kind == "counter":
+            assert name.endswith("_total"), name
+        elif name not in BOOLEANS and not name.endswith(("_gcount", "_gsum")):
+            assert not name.endswith("_total") and name.endswith(UNITS), (name, kind)
+    assert "mailtoticket_backlog_messages" in types or not mailboxes
+    assert "mailtoticket_oldest_waiting_seconds" in types
 
 
 def test_metrics_count_deliveries_by_queue_and_outcome(desk):
     text = desk.web.get("/metrics", auth=desk.reader).text
 
-    assert 'mailtoticket_deliveries_total{outcome="SUCCESS",queue="settings"}' in text
+    assert 'mailtoticket_journal_messages{outcome="SUCCESS",queue="settings"}' in text
     assert 'mailtoticket_quarantine_messages{queue="settings"}' in text
     assert 'mailtoticket_delivery_seconds_bucket{le="+Inf",queue="settings"}' in text
-    assert "mailtoticket_retries_total" in text
+    assert "mailtoticket_journal_retries{" in text
+    assert_named_as_prometheus_expects(text)
 
 
 def test_health_and_metrics_open_without_login_only_by_setting(desk, tmp_path):
@@ -439,7 +460,7 @@ def test_a_message_waiting_after_an_outage_is_found_counted_and_placed(desk):
 
     assert found["subject"] == "During the outage"
     assert one["where"]["place"] == "mailbox" and "deferred" in [s["name"] for s in one["steps"]]
-    assert 'mailtoticket_bus_errors_total{kind="unavailable",queue="settings"} 1.0' in metrics
+    assert 'mailtoticket_bus_error_messages{kind="unavailable",queue="settings"} 1.0' in metrics
     assert 'mailtoticket_waiting_messages{queue="settings"} 1.0' in metrics
 
 

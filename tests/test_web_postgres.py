@@ -101,7 +101,7 @@ def test_health_metrics_and_missing_read_the_postgresql_journal(desk):
 
     [queue] = health["queues"]
     assert queue["waiting"] == 1 and queue["quarantine_size"] == 1
-    assert 'mailtoticket_deliveries_total{outcome="SUCCESS",queue="settings"} 2.0' in metrics
+    assert 'mailtoticket_journal_messages{outcome="SUCCESS",queue="settings"} 2.0' in metrics
     assert 'mailtoticket_waiting_messages{queue="settings"} 1.0' in metrics
-    assert 'mailtoticket_bus_errors_total{kind="unavailable",queue="settings"} 1.0' in metrics
+    assert 'mailtoticket_bus_error_messages{kind="unavailable",queue="settings"} 1.0' in metrics
     assert missing["checked"] >= 2 and missing["missing"] == [] and not missing["problems"]
