@@ -491,3 +491,39 @@ def test_a_removed_token_is_refused_at_once(desk):
     assert removed.returncode == 0 and unknown.returncode == 1
     assert "no token named 'temp'" in unknown.stderr
     assert desk.web.get("/api/quarantine", auth=Bearer(token)).status_code == 401
+
+
+def test_health_maps_ok_degraded_failing_to_200_200_503_for_a_load_balancer(desk, tmp_path):
+    """A fresh desk is ok; a message in its quarantine makes it degraded;
+    a journal that cannot be read makes it failing. The server writes
+    nothing but into its state folder meanwhile."""
+    port, state = free_port(), tmp_path / "state"
+    data = {k: v for k, v in desk.data.items() if k not in ("journal", "quarantine_dir")}
+    settings = write_settings(tmp_path / "fresh.yaml", dict(
+        data, state_dir=str(state), log_file=str(state / "mailtoticket.log"),
+        web={"listen": "127.0.0.1:%d" % port, "open": ["health"]}))
+    before = set(tmp_path.rglob("*"))
+    web = WebServer(settings, port)
+    try:
+        seen = [(web.get("/health").status_code,
+                 web.get("/health?format=nagios").text.split(" - ")[0])]
+        raw = mail(subject="Stranger 9", sender="stranger9@example.org")
+        assert deliver(raw, settings) == "REJECT"
+        seen.append((web.get("/health").status_code,
+                     web.get("/health?format=nagios").text.split(" - ")[0]))
+        journal = next(state.rglob("*.sqlite"))
+        journal.rename(journal.with_suffix(".moved"))
+        journal.mkdir()                 # where the journal was, a folder: unreadable
+        failing = web.get("/health")
+        seen.append((failing.status_code,
+                     web.get("/health?format=nagios").text.split(" - ")[0]))
+    finally:
+        web.stop()
+
+    assert seen == [(200, "OK"), (200, "WARNING"), (503, "CRITICAL")]
+    assert failing.json()["status"] == "failing"
+    assert "journal unreadable" in failing.json()["queues"][0]["problems"][0]
+    written = {p for p in set(tmp_path.rglob("*")) - before if not p.is_dir()}
+    outside = [p for p in written if state not in p.parents
+               and p != tmp_path / "fresh.yaml.web.log"]
+    assert written and not outside, outside
