@@ -172,16 +172,28 @@ def test_a_page_form_without_its_csrf_token_is_refused(browser, desk):
 
 
 def test_the_pages_fit_a_phone(browser, desk):
+    import requests
+    [message] = requests.get(desk.web.url + "/api/messages", params={"limit": 1}, timeout=30,
+                             headers={"Authorization": "Bearer " + desk.tokens["read"]}
+                             ).json()["items"]
     log_in(browser, desk, "adam", "admin")
     browser.set_window_size(390, 844)
     try:
         for path, name in (("/", "08-phone-dashboard"), ("/quarantine", "09-phone-quarantine"),
-                           ("/messages", "10-phone-search")):
+                           ("/messages", "10-phone-search"),
+                           ("/messages/" + message["id"], "11-phone-message"),
+                           ("/tickets/" + desk.codi, "12-phone-ticket")):
             browser.get(desk.web.url + path)
             wait_for(browser, "main")
             width = browser.execute_script(
                 "return [document.body.scrollWidth, window.innerWidth]")
+            # no cell squeezed to a column a word or two wide (read letter by letter)
+            narrow = browser.execute_script(
+                "return [...document.querySelectorAll('td, table:not(.stack) th')].filter(c => c.offsetParent"
+                " && c.getBoundingClientRect().width < 80).map(c => c.textContent.trim())"
+                ".filter(t => t.length > 3)")
             assert width[0] <= width[1] + 1, (path, width)
+            assert narrow == [], (path, narrow)
             shot(browser, name)
     finally:
         browser.set_window_size(1280, 900)
