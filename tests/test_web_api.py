@@ -232,6 +232,10 @@ def test_the_admin_sees_the_body_as_text_headers_and_reason(desk):
     assert "<script>alert(1)</script> from 2" in found["body"]
     assert ["From", "stranger2@example.org"] in found["headers"]
     assert found["outcome"] == "REJECT" and found["from"] == "stranger2@example.org"
+    audit = json.loads((desk.folder / "state" / "web-audit.log").read_text()
+                       .splitlines()[-1])
+    assert (audit["who"], audit["action"], audit["target"]) == ("adam", "read_body",
+                                                                 entry["id"])
 
 
 def test_replay_follows_the_replay_rules_and_leaves_the_quarantine(desk):
@@ -354,6 +358,9 @@ def test_missing_tickets_names_the_journal_record_whose_ticket_is_gone(desk):
     assert "<doomed@test.example>" in line and "ticket %s unknown" % codi in line
     assert [m["missing_ticket"] for m in api["missing"]] == [codi]
     assert api["checked"] >= 3 and not api["problems"]
+    audit = json.loads((desk.folder / "state" / "web-audit.log").read_text()
+                       .splitlines()[-1])
+    assert (audit["who"], audit["action"], audit["result"]["missing"]) == ("adam", "missing", 1)
 
 
 def test_health_without_a_service_reports_the_quarantine_as_degraded(desk):

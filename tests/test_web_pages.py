@@ -140,6 +140,11 @@ def test_the_pages_search_and_replay_in_a_real_browser(browser, desk):
     assert "Unknown 1" not in browser.find_element(By.ID, "quarantine").text
     assert [t for t in desk.gn6.tickets() if t["assumpte"] == "Unknown 1"]
     shot(browser, "06-replayed")
+    import json
+    audit = [json.loads(line) for line in (desk.settings.parent / "state" / "web-audit.log")
+             .read_text().splitlines()]
+    assert [(a["who"], a["action"]) for a in audit] == [("adam", "read_body"),
+                                                        ("adam", "replay")]
 
 
 def test_a_reader_sees_no_admin_buttons_nor_bodies(browser, desk):

@@ -138,7 +138,7 @@ def router(config):
              tags=["quarantine"], responses=ERRORS,
              summary="One quarantined message; its body for the admin role only")
     def quarantine_entry(entry: str, who: Principal = Depends(reader)):
-        return queries.quarantine_entry(config, entry, with_body=who.admin)
+        return actions.read_entry(config, entry, who)
 
     def file_action(name, do, summary):
         """POST /api/quarantine/{entry}/<name>: an admin's action on one file."""
@@ -163,8 +163,11 @@ def router(config):
     @api.get("/api/missing", response_model=models.Missing, tags=["checks"],
              responses=ERRORS, summary="Journal records the ticket system does not know "
              "(admin role)")
-    def missing(days: int = Query(7, ge=1, le=366), _who: Principal = Depends(admin)):
-        return missing_module.check(config.queues, days, config=config)
+    def missing(days: int = Query(7, ge=1, le=366), who: Principal = Depends(admin)):
+        found = missing_module.check(config.queues, days, config=config)
+        actions.audit(config, who.name, "missing", "last %d day(s)" % days, {
+            "checked": found["checked"], "missing": len(found["missing"])})
+        return found
 
     @api.get("/health", response_model=models.Health, tags=["checks"],
              responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
