@@ -534,3 +534,16 @@ def test_health_maps_ok_degraded_failing_to_200_200_503_for_a_load_balancer(desk
     outside = [p for p in written if state not in p.parents
                and p != tmp_path / "fresh.yaml.web.log"]
     assert written and not outside, outside
+
+
+def test_the_server_listens_on_loopback_unless_told_and_warns_when_it_is_not(tmp_path):
+    from web.config import build, exposure_warning
+    default = build({}, [], [], str(tmp_path))
+    public = build({"listen": "0.0.0.0:8443"}, [], [], str(tmp_path))
+    behind = build({"listen": "[::1]:8025"}, [], [], str(tmp_path))
+
+    assert (default.host, default.port) == ("127.0.0.1", 8025)
+    assert exposure_warning(default) is None and exposure_warning(behind) is None
+    said = exposure_warning(public)
+    assert "0.0.0.0:8443 is not loopback" in said and "reverse proxy" in said
+    assert "web.secure_cookies" in said
