@@ -105,3 +105,13 @@ def test_health_metrics_and_missing_read_the_postgresql_journal(desk):
     assert 'mailtoticket_waiting_messages{queue="settings"} 1.0' in metrics
     assert 'mailtoticket_bus_error_messages{kind="unavailable",queue="settings"} 1.0' in metrics
     assert missing["checked"] >= 2 and missing["missing"] == [] and not missing["problems"]
+
+
+def test_the_dashboard_counts_today_from_the_postgresql_journal(desk):
+    import re
+    page = desk.web.get("/", auth=desk.auth, headers={"Accept": "text/html"})
+
+    assert page.status_code == 200
+    counted = dict(re.findall(r'outcome=(\w+)&amp;since=[\d-]+">(\d+)</a>', page.text))
+    assert counted == {"SUCCESS": "2", "SKIP": "0", "REJECT": "1", "ERROR": "0",
+                       "WAITING": "1"}
