@@ -547,3 +547,22 @@ def test_the_server_listens_on_loopback_unless_told_and_warns_when_it_is_not(tmp
     said = exposure_warning(public)
     assert "0.0.0.0:8443 is not loopback" in said and "reverse proxy" in said
     assert "web.secure_cookies" in said
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/messages/..%2F..%2Fetc%2Fpasswd", 404),
+    ("/messages/settings.Li4vLi4vZXRjL3Bhc3N3ZA", 404),
+    ("/quarantine/settings.20260101-000000-..%2F..%2Fsecret", 404),
+    ("/tickets/a%20b%3Bdrop", 400),
+    ("/tickets/%E2%82%AC", 400),
+    ("/messages?since=2026-02-30", 400),
+    ("/messages?page=0", 400),
+    ("/messages?page=99999999999999999999", 400),
+    ("/messages?queue=nosuchqueue", 404),
+])
+def test_bad_input_on_the_pages_is_an_error_page_never_a_traceback(desk, path, status):
+    answer = desk.web.get(path, auth=desk.admin, headers={"Accept": "text/html"})
+
+    assert answer.status_code == status, answer.text[:300]
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert "Traceback" not in answer.text and "<main" in answer.text
