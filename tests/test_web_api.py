@@ -6,6 +6,7 @@ import sqlite3
 import time
 
 import pytest
+import requests
 
 from refservers.gn6.control import ReferenceServer
 from support import run_mailtoticket
@@ -156,6 +157,15 @@ def test_a_tickets_mails_come_oldest_first(desk):
     ("/api/messages?until=2026-13-45", 400),
     ("/api/messages?outcome=LOST", 400),
     ("/api/messages?queue=../../etc", 400),
+    ("/api/messages?queue=nosuchqueue", 404),
+    ("/api/messages?offset=99999999999999999999999", 400),
+    ("/api/messages?limit=1e3", 400),
+    ("/api/messages?since=2026-02-30", 400),
+    ("/api/missing?days=99999999999999999999", 400),
+    ("/api/tickets/%1E/messages", 400),
+    ("/api/tickets/%E2%82%AC/messages", 400),
+    ("/api/messages/settings.%00%00%00%00", 404),
+    ("/api/quarantine/settings.99999999-999999-ffffffffffffffff", 404),
     ("/api/messages/settings.Li4vLi4vZXRjL3Bhc3N3ZA", 404),
     ("/api/messages/..%2F..%2Fetc%2Fpasswd", 404),
     ("/api/quarantine/settings.20260101-000000-..%2F..%2Fsecret", 404),
@@ -165,10 +175,42 @@ def test_a_tickets_mails_come_oldest_first(desk):
     ("/api/nothing", 404),
 ])
 def test_bad_input_gets_a_clear_4xx_and_never_a_traceback(desk, path, status):
-    answer = desk.web.get(path, auth=desk.reader)
+    answer = desk.web.get(path, auth=desk.admin)
 
     assert answer.status_code == status, answer.text
     assert answer.json()["detail"] and "Traceback" not in answer.text
+
+
+def test_odd_text_searches_find_nothing_rather_than_fail(desk):
+    for query in ("sender=%C3%A9%F0%9F%98%80%00x", "message_id=%FF%FE%C0", "ticket=A-1_b"):
+        answer = desk.web.get("/api/messages?" + query, auth=desk.reader)
+        assert answer.status_code == 200 and answer.json()["total"] == 0, answer.text
+
+
+@pytest.mark.parametrize("method, path", [("delete", "/api/messages"), ("put", "/health"),
+                                          ("post", "/api/messages"), ("get", "/api/missing/1")])
+def test_a_wrong_method_is_a_clear_405_or_404(desk, method, path):
+    answer = requests.request(method, desk.web.url + path, auth=desk.admin, timeout=30)
+
+    assert answer.status_code in (404, 405) and answer.json()["detail"]
+
+
+def test_an_oversized_body_is_refused_before_it_is_read_and_nothing_changes(desk):
+    entry = quarantined(desk, "Stranger 3")
+    huge = b'{"ticket": "' + b"1" * 200000 + b'"}'
+    url = desk.web.url + "/api/quarantine/%s/link" % entry["id"]
+
+    said = requests.post(url, data=huge, auth=desk.admin, timeout=30,
+                         headers={"Content-Type": "application/json"})
+    streamed = requests.post(url, data=iter([huge[i:i + 8192]
+                                              for i in range(0, len(huge), 8192)]),
+                             auth=desk.admin, timeout=30,
+                             headers={"Content-Type": "application/json"})
+    form = requests.post(desk.web.url + "/login", data={"token": "x" * 100000}, timeout=30)
+
+    assert [said.status_code, streamed.status_code, form.status_code] == [413, 413, 413]
+    assert "larger than" in streamed.json()["detail"]
+    assert quarantined(desk, "Stranger 3") is not None
 
 
 # -- the quarantine: the admin's actions ------------------------------------------
@@ -190,6 +232,10 @@ def test_the_admin_sees_the_body_as_text_headers_and_reason(desk):
     assert "<script>alert(1)</script> from 2" in found["body"]
     assert ["From", "stranger2@example.org"] in found["headers"]
     assert found["outcome"] == "REJECT" and found["from"] == "stranger2@example.org"
+    audit = json.loads((desk.folder / "state" / "web-audit.log").read_text()
+                       .splitlines()[-1])
+    assert (audit["who"], audit["action"], audit["target"]) == ("adam", "read_body",
+                                                                 entry["id"])
 
 
 def test_replay_follows_the_replay_rules_and_leaves_the_quarantine(desk):
@@ -312,6 +358,9 @@ def test_missing_tickets_names_the_journal_record_whose_ticket_is_gone(desk):
     assert "<doomed@test.example>" in line and "ticket %s unknown" % codi in line
     assert [m["missing_ticket"] for m in api["missing"]] == [codi]
     assert api["checked"] >= 3 and not api["problems"]
+    audit = json.loads((desk.folder / "state" / "web-audit.log").read_text()
+                       .splitlines()[-1])
+    assert (audit["who"], audit["action"], audit["result"]["missing"]) == ("adam", "missing", 1)
 
 
 def test_health_without_a_service_reports_the_quarantine_as_degraded(desk):
@@ -343,19 +392,40 @@ def test_health_reads_the_service_status_file_per_mailbox(desk):
     assert failing.status_code == 503
     [box] = failing.json()["mailboxes"]
     assert box["status"] == "failing" and box["backlog"] == 4
-    assert 'mailtoticket_backlog{mailbox="suport"} 4.0' in metrics
+    assert 'mailtoticket_backlog_messages{mailbox="suport"} 4.0' in metrics
     assert 'mailtoticket_token_refresh_failures_total{mailbox="suport"} 2.0' in metrics
     assert 'mailtoticket_mailbox_deliveries_total{mailbox="suport",outcome="SUCCESS"} 7.0' \
         in metrics
+    assert_named_as_prometheus_expects(metrics, mailboxes=True)
+
+
+UNITS = ("_messages", "_seconds", "_retries")
+BOOLEANS = {"mailtoticket_mailbox_error"}
+
+
+def assert_named_as_prometheus_expects(text, mailboxes=False):
+    """Prometheus's naming rules: one prefix, a unit at the end of a gauge's
+    or histogram's name, _total only (and always) on a counter."""
+    types = dict(line.split()[2:4] for line in text.splitlines()
+                 if line.startswith("# TYPE "))
+    assert all(name.startswith("mailtoticket_") for name in types), types
+    for name, kind in types.items():
+        if kind == "counter":
+            assert name.endswith("_total"), name
+        elif name not in BOOLEANS and not name.endswith(("_gcount", "_gsum")):
+            assert not name.endswith("_total") and name.endswith(UNITS), (name, kind)
+    assert "mailtoticket_backlog_messages" in types or not mailboxes
+    assert "mailtoticket_oldest_waiting_seconds" in types
 
 
 def test_metrics_count_deliveries_by_queue_and_outcome(desk):
     text = desk.web.get("/metrics", auth=desk.reader).text
 
-    assert 'mailtoticket_deliveries_total{outcome="SUCCESS",queue="settings"}' in text
+    assert 'mailtoticket_journal_messages{outcome="SUCCESS",queue="settings"}' in text
     assert 'mailtoticket_quarantine_messages{queue="settings"}' in text
     assert 'mailtoticket_delivery_seconds_bucket{le="+Inf",queue="settings"}' in text
-    assert "mailtoticket_retries_total" in text
+    assert "mailtoticket_journal_retries{" in text
+    assert_named_as_prometheus_expects(text)
 
 
 def test_health_and_metrics_open_without_login_only_by_setting(desk, tmp_path):
@@ -397,7 +467,7 @@ def test_a_message_waiting_after_an_outage_is_found_counted_and_placed(desk):
 
     assert found["subject"] == "During the outage"
     assert one["where"]["place"] == "mailbox" and "deferred" in [s["name"] for s in one["steps"]]
-    assert 'mailtoticket_bus_errors_total{kind="unavailable",queue="settings"} 1.0' in metrics
+    assert 'mailtoticket_bus_error_messages{kind="unavailable",queue="settings"} 1.0' in metrics
     assert 'mailtoticket_waiting_messages{queue="settings"} 1.0' in metrics
 
 
@@ -428,3 +498,71 @@ def test_a_removed_token_is_refused_at_once(desk):
     assert removed.returncode == 0 and unknown.returncode == 1
     assert "no token named 'temp'" in unknown.stderr
     assert desk.web.get("/api/quarantine", auth=Bearer(token)).status_code == 401
+
+
+def test_health_maps_ok_degraded_failing_to_200_200_503_for_a_load_balancer(desk, tmp_path):
+    """A fresh desk is ok; a message in its quarantine makes it degraded;
+    a journal that cannot be read makes it failing. The server writes
+    nothing but into its state folder meanwhile."""
+    port, state = free_port(), tmp_path / "state"
+    data = {k: v for k, v in desk.data.items() if k not in ("journal", "quarantine_dir")}
+    settings = write_settings(tmp_path / "fresh.yaml", dict(
+        data, state_dir=str(state), log_file=str(state / "mailtoticket.log"),
+        web={"listen": "127.0.0.1:%d" % port, "open": ["health"]}))
+    before = set(tmp_path.rglob("*"))
+    web = WebServer(settings, port)
+    try:
+        seen = [(web.get("/health").status_code,
+                 web.get("/health?format=nagios").text.split(" - ")[0])]
+        raw = mail(subject="Stranger 9", sender="stranger9@example.org")
+        assert deliver(raw, settings) == "REJECT"
+        seen.append((web.get("/health").status_code,
+                     web.get("/health?format=nagios").text.split(" - ")[0]))
+        journal = next(state.rglob("*.sqlite"))
+        journal.rename(journal.with_suffix(".moved"))
+        journal.mkdir()                 # where the journal was, a folder: unreadable
+        failing = web.get("/health")
+        seen.append((failing.status_code,
+                     web.get("/health?format=nagios").text.split(" - ")[0]))
+    finally:
+        web.stop()
+
+    assert seen == [(200, "OK"), (200, "WARNING"), (503, "CRITICAL")]
+    assert failing.json()["status"] == "failing"
+    assert "journal unreadable" in failing.json()["queues"][0]["problems"][0]
+    written = {p for p in set(tmp_path.rglob("*")) - before if not p.is_dir()}
+    outside = [p for p in written if state not in p.parents
+               and p != tmp_path / "fresh.yaml.web.log"]
+    assert written and not outside, outside
+
+
+def test_the_server_listens_on_loopback_unless_told_and_warns_when_it_is_not(tmp_path):
+    from web.config import build, exposure_warning
+    default = build({}, [], [], str(tmp_path))
+    public = build({"listen": "0.0.0.0:8443"}, [], [], str(tmp_path))
+    behind = build({"listen": "[::1]:8025"}, [], [], str(tmp_path))
+
+    assert (default.host, default.port) == ("127.0.0.1", 8025)
+    assert exposure_warning(default) is None and exposure_warning(behind) is None
+    said = exposure_warning(public)
+    assert "0.0.0.0:8443 is not loopback" in said and "reverse proxy" in said
+    assert "web.secure_cookies" in said
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/messages/..%2F..%2Fetc%2Fpasswd", 404),
+    ("/messages/settings.Li4vLi4vZXRjL3Bhc3N3ZA", 404),
+    ("/quarantine/settings.20260101-000000-..%2F..%2Fsecret", 404),
+    ("/tickets/a%20b%3Bdrop", 400),
+    ("/tickets/%E2%82%AC", 400),
+    ("/messages?since=2026-02-30", 400),
+    ("/messages?page=0", 400),
+    ("/messages?page=99999999999999999999", 400),
+    ("/messages?queue=nosuchqueue", 404),
+])
+def test_bad_input_on_the_pages_is_an_error_page_never_a_traceback(desk, path, status):
+    answer = desk.web.get(path, auth=desk.admin, headers={"Accept": "text/html"})
+
+    assert answer.status_code == status, answer.text[:300]
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert "Traceback" not in answer.text and "<main" in answer.text

@@ -36,13 +36,13 @@ def desk(tmp_path_factory):
         web = WebServer(settings, port)
         try:
             yield type("Desk", (), dict(jira=jira, key=key, web=web, auth=Bearer(token),
-                                        settings=settings))
+                                        settings=settings, data=data, folder=folder))
         finally:
             web.stop()
 
 
 def test_a_jira_issues_mails_and_a_link_by_hand_made_once(desk):
-    [entry] = desk.web.get("/api/quarantine", auth=desk.auth).json()["items"]
+    entry = quarantined(desk, "About the VPN")
     before = len(desk.jira.issue(desk.key)["comments"])
 
     linked = desk.web.post("/api/quarantine/%s/link" % entry["id"], auth=desk.auth,
@@ -59,9 +59,57 @@ def test_a_jira_issues_mails_and_a_link_by_hand_made_once(desk):
         "VPN down", "Re: [%s] VPN down" % desk.key, "About the VPN"]
 
 
+def quarantined(desk, subject):
+    found = desk.web.get("/api/quarantine", auth=desk.auth).json()["items"]
+    return next((e for e in found if e["subject"] == subject), None)
+
+
 def test_missing_asks_jira_for_every_issue_and_comment(desk):
     done = run_mailtoticket(b"", desk.settings, "--missing", "1")
 
     out = done.stdout.decode()
     assert done.returncode == 0, out + done.stderr.decode()
     assert out.splitlines()[-1].startswith("OK: 3 write(s) checked")
+
+
+def test_replay_and_discard_on_jira_follow_the_replay_rules(desk):
+    for subject in ("Projector dead", "Spam offer"):
+        assert deliver(mail(subject=subject, sender="newcomer@example.org",
+                            body="About: %s." % subject), desk.settings) == "REJECT"
+    entry, spam = quarantined(desk, "Projector dead"), quarantined(desk, "Spam offer")
+    url = "/api/quarantine/%s/" % entry["id"]
+    still = desk.web.post(url + "replay", auth=desk.auth).json()
+    write_settings(desk.settings, dict(desk.data, mails_addicionals={
+        "newcomer@example.org": "5b10ac8d82e05b22cc7d4ef6"}))   # Pere Garcia
+    try:
+        done = desk.web.post(url + "replay", auth=desk.auth).json()
+    finally:
+        write_settings(desk.settings, desk.data)
+    discarded = desk.web.post("/api/quarantine/%s/discard" % spam["id"], auth=desk.auth)
+
+    assert still["outcome"] == "REJECT" and done["outcome"] == "SUCCESS", done
+    assert desk.jira.issue(done["ticket"])["fields"]["summary"] == "Projector dead"
+    assert quarantined(desk, "Projector dead") is None
+    assert discarded.status_code == 200 and quarantined(desk, "Spam offer") is None
+    assert (desk.folder / "quarantine" / discarded.json()["moved_to"]).exists()
+    audit = (desk.folder / "web-audit.log").read_text()
+    assert '"who": "adam", "action": "replay"' in audit and '"action": "discard"' in audit
+
+
+def test_missing_names_a_jira_comment_that_was_deleted(desk):
+    import sqlite3
+    thread = desk.web.get("/api/tickets/%s/messages" % desk.key, auth=desk.auth).json()
+    reply = next(m for m in thread["items"] if m["subject"].startswith("Re: "))
+    with sqlite3.connect(str(desk.jira.db)) as db:
+        [(issue,)] = db.execute("SELECT id FROM issues WHERE key=?", (desk.key,)).fetchall()
+        db.execute("DELETE FROM comments WHERE issue=? AND body LIKE ?",
+                   (issue, "%Still down.%"))
+
+    done = run_mailtoticket(b"", desk.settings, "--missing", "1")
+    api = desk.web.get("/api/missing", auth=desk.auth, params={"days": 1}).json()
+
+    out = done.stdout.decode()
+    assert done.returncode == 1, out + done.stderr.decode()
+    [line] = [l for l in out.splitlines() if l.startswith("MISSING ")]
+    assert reply["message_id"] in line and desk.key in line
+    assert [m["message_id"] for m in api["missing"]] == [reply["message_id"]]

@@ -140,6 +140,11 @@ def test_the_pages_search_and_replay_in_a_real_browser(browser, desk):
     assert "Unknown 1" not in browser.find_element(By.ID, "quarantine").text
     assert [t for t in desk.gn6.tickets() if t["assumpte"] == "Unknown 1"]
     shot(browser, "06-replayed")
+    import json
+    audit = [json.loads(line) for line in (desk.settings.parent / "state" / "web-audit.log")
+             .read_text().splitlines()]
+    assert [(a["who"], a["action"]) for a in audit] == [("adam", "read_body"),
+                                                        ("adam", "replay")]
 
 
 def test_a_reader_sees_no_admin_buttons_nor_bodies(browser, desk):
@@ -172,16 +177,28 @@ def test_a_page_form_without_its_csrf_token_is_refused(browser, desk):
 
 
 def test_the_pages_fit_a_phone(browser, desk):
+    import requests
+    [message] = requests.get(desk.web.url + "/api/messages", params={"limit": 1}, timeout=30,
+                             headers={"Authorization": "Bearer " + desk.tokens["read"]}
+                             ).json()["items"]
     log_in(browser, desk, "adam", "admin")
     browser.set_window_size(390, 844)
     try:
         for path, name in (("/", "08-phone-dashboard"), ("/quarantine", "09-phone-quarantine"),
-                           ("/messages", "10-phone-search")):
+                           ("/messages", "10-phone-search"),
+                           ("/messages/" + message["id"], "11-phone-message"),
+                           ("/tickets/" + desk.codi, "12-phone-ticket")):
             browser.get(desk.web.url + path)
             wait_for(browser, "main")
             width = browser.execute_script(
                 "return [document.body.scrollWidth, window.innerWidth]")
+            # no cell squeezed to a column a word or two wide (read letter by letter)
+            narrow = browser.execute_script(
+                "return [...document.querySelectorAll('td, table:not(.stack) th')].filter(c => c.offsetParent"
+                " && c.getBoundingClientRect().width < 80).map(c => c.textContent.trim())"
+                ".filter(t => t.length > 3)")
             assert width[0] <= width[1] + 1, (path, width)
+            assert narrow == [], (path, narrow)
             shot(browser, name)
     finally:
         browser.set_window_size(1280, 900)
@@ -206,3 +223,49 @@ def test_the_keyboard_reaches_everything_from_the_skip_link(browser, desk):
     assert first.get_attribute("textContent") == "Skip to content"
     assert ("button", "replay") in tabbed and ("button", "discard") in tabbed
     assert ("button", "link") in tabbed
+
+
+HOSTILE_HTML = ('<p>Hello <b>team</b></p><script>document.title="pwned"</script>'
+                '<img src=x onerror="document.title=\'pwned\'">'
+                '<a href="javascript:document.title=\'pwned\'">click</a>'
+                '<iframe src="https://evil.example/"></iframe><style>body{display:none}</style>')
+
+
+def test_mail_html_is_never_rendered_only_read_as_text(browser, desk):
+    """An HTML-only mail with script, event handlers, a javascript: link,
+    an iframe and a style, and markup in its subject and sender's name:
+    every page shows them as text, the browser runs and loads none."""
+    import requests
+    from email.message import EmailMessage
+    from selenium.webdriver.common.by import By
+    msg = EmailMessage()
+    msg["From"] = '"<b onmouseover=alert(1)>Eve</b>" <eve@example.org>'
+    msg["To"] = "suport@upc.edu"
+    msg["Subject"] = '<img src=x onerror="document.title=1">Invoice'
+    msg["Message-ID"] = "<hostile-html@test.example>"
+    msg.set_content(HOSTILE_HTML, subtype="html")
+    assert deliver(bytes(msg), desk.settings) == "REJECT"
+    found = requests.get(desk.web.url + "/api/messages", timeout=30,
+                         params={"message_id": "<hostile-html@test.example>"},
+                         headers={"Authorization": "Bearer " + desk.tokens["read"]}
+                         ).json()["items"][0]
+    log_in(browser, desk, "adam", "admin")
+    pages = []
+    for path, css in (("/messages?sender=eve@example.org", "#total"),
+                      ("/messages/" + found["id"], "#where"), ("/quarantine", "#qtotal")):
+        browser.get(desk.web.url + path)
+        wait_for(browser, css)
+        pages.append(browser.find_element(By.TAG_NAME, "main"))
+        assert browser.find_elements(By.CSS_SELECTOR, "main img, main script, main iframe, "
+                                     "main style, main [onerror], main [onmouseover], "
+                                     "main a[href^=javascript]") == [], path
+        assert '<img src=x onerror="document.title=1">Invoice' in pages[-1].text, path
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Invoice").click()
+    body = wait_for(browser, "#body")
+
+    assert "Hello team" in body.text and "click" in body.text
+    assert browser.find_elements(By.CSS_SELECTOR, "main img, main script, main iframe, "
+                                 "main a[href^=javascript]") == []
+    assert browser.title != "pwned" and "pwned" not in browser.execute_script(
+        "return document.title")
+    shot(browser, "13-hostile-html")

@@ -73,7 +73,7 @@ def test_the_service_queues_are_all_searched_and_say_where_the_mail_is(service):
     assert xarxa["total"] == 2
     assert [(e["queue"], e["subject"]) for e in kept["items"]] == [("xarxa", "Who am I")]
     assert 'mailtoticket_quarantine_messages{queue="suport"} 0.0' in metrics
-    assert 'mailtoticket_deliveries_total{outcome="SUCCESS",queue="xarxa"} 1.0' in metrics
+    assert 'mailtoticket_journal_messages{outcome="SUCCESS",queue="xarxa"} 1.0' in metrics
     routed = [m for m in found["items"] if m["subject"] == "Switch down"][0]
     one = service.web.get("/api/messages/" + routed["id"], auth=service.auth).json()
     assert one["where"] == {"place": "processed folder", "quarantine_id": None,

@@ -5,7 +5,7 @@ import datetime
 import time
 from typing import Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.security import HTTPBasic, HTTPBearer
 
 from web import actions, health as health_module, metrics, missing as missing_module
@@ -15,6 +15,9 @@ from web.auth import Principal
 bearer = HTTPBearer(auto_error=False, description="an API token (`mailtoticket.py web "
                     "--add-token`)")
 basic = HTTPBasic(auto_error=False, description="the token's name and the token")
+QUEUE = "^%s$" % queries.QUEUE_ID
+OUTCOME = "^(%s)?$" % "|".join(queries.OUTCOMES)
+DATE = r"^(\d{4}-\d{2}-\d{2}([T ][0-9:.]+)?(Z|[+-]\d{2}:?\d{2})?)?$"
 ERRORS = {400: {"model": models.Problem}, 401: {"model": models.Problem},
           403: {"model": models.Problem}, 404: {"model": models.Problem}}
 ACTION_ERRORS = {**ERRORS,
@@ -86,12 +89,13 @@ def router(config):
             ticket: Optional[str] = Query(None, max_length=64,
                                           description="a ticket it opened, commented on or "
                                           "was linked to"),
-            queue: Optional[str] = Query(None, max_length=64, description="a queue's name"),
-            outcome: Optional[str] = Query(None, description="SUCCESS, SKIP, REJECT, "
-                                           "ERROR or WAITING"),
-            since: Optional[str] = Query(None, description="ISO 8601, first attempt at or "
-                                         "after"),
-            until: Optional[str] = Query(None, description="ISO 8601, first attempt before"),
+            queue: Optional[str] = Query(None, pattern=QUEUE, description="a queue's name"),
+            outcome: Optional[str] = Query(None, pattern=OUTCOME, description="SUCCESS, "
+                                           "SKIP, REJECT, ERROR or WAITING"),
+            since: Optional[str] = Query(None, pattern=DATE, description="ISO 8601, first "
+                                         "attempt at or after"),
+            until: Optional[str] = Query(None, pattern=DATE,
+                                         description="ISO 8601, first attempt before"),
             limit: int = limit_query,
             offset: int = Query(0, ge=0, le=1_000_000, description="items to skip"),
             _who: Principal = Depends(reader)):
@@ -117,12 +121,14 @@ def router(config):
     @api.get("/api/tickets/{ticket}/messages", response_model=models.Thread,
              tags=["messages"], responses=ERRORS,
              summary="A ticket's mails, oldest first (read role)")
-    def ticket_messages(ticket: str, _who: Principal = Depends(reader)):
+    def ticket_messages(ticket: str = Path(pattern=queries.TICKET_RE.pattern,
+                                           description="the ticket's code"),
+                        _who: Principal = Depends(reader)):
         return queries.thread(config, ticket)
 
     @api.get("/api/quarantine", response_model=models.QuarantineList, tags=["quarantine"],
              responses=ERRORS, summary="The quarantine, newest first (read role)")
-    def quarantine_list(queue: Optional[str] = Query(None, max_length=64),
+    def quarantine_list(queue: Optional[str] = Query(None, pattern=QUEUE),
                         limit: int = limit_query,
                         offset: int = Query(0, ge=0, le=1_000_000, description="items to skip"),
                         _who: Principal = Depends(reader)):
@@ -132,7 +138,7 @@ def router(config):
              tags=["quarantine"], responses=ERRORS,
              summary="One quarantined message; its body for the admin role only")
     def quarantine_entry(entry: str, who: Principal = Depends(reader)):
-        return queries.quarantine_entry(config, entry, with_body=who.admin)
+        return actions.read_entry(config, entry, who)
 
     def file_action(name, do, summary):
         """POST /api/quarantine/{entry}/<name>: an admin's action on one file."""
@@ -157,11 +163,16 @@ def router(config):
     @api.get("/api/missing", response_model=models.Missing, tags=["checks"],
              responses=ERRORS, summary="Journal records the ticket system does not know "
              "(admin role)")
-    def missing(days: int = Query(7, ge=1, le=366), _who: Principal = Depends(admin)):
-        return missing_module.check(config.queues, days, config=config)
+    def missing(days: int = Query(7, ge=1, le=366), who: Principal = Depends(admin)):
+        found = missing_module.check(config.queues, days, config=config)
+        actions.audit(config, who.name, "missing", "last %d day(s)" % days, {
+            "checked": found["checked"], "missing": len(found["missing"])})
+        return found
 
     @api.get("/health", response_model=models.Health, tags=["checks"],
-             responses={503: {"model": models.Health}},
+             responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+                        503: {"model": models.Health, "content": {"text/plain": {
+                            "schema": {"type": "string"}}}}},
              summary="ok / degraded (200), failing (503); ?format=nagios for one line")
     def health(response: Response, format: str = Query("json", pattern="^(json|nagios)$"),
                _who=Depends(opened("health"))):

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web import actions, queries
 from web.auth import Authenticator
+from web.limits import BodyLimit
 from failures import TemporaryFailure
 from web.tokens import TokenError, TokenFile
 
@@ -37,6 +38,7 @@ def build_app(config):
     app.state.auth = Authenticator(config, TokenFile(config.tokens_file))
     app.include_router(api.router(config))
     pages.install(app, config)
+    app.add_middleware(BodyLimit)
 
     @app.middleware("http")
     async def security_headers(request, call_next):

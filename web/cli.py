@@ -73,6 +73,9 @@ def main(argv):
     from web.app import serve
     print("mailtoticket web: http://%s:%d/ (%d queue(s), tokens in %s)" % (
         config.host, config.port, len(config.queues), config.tokens_file), flush=True)
+    from web.config import exposure_warning
+    if exposure_warning(config):
+        logging.getLogger("mailtoticket.web").warning("%s", exposure_warning(config))
     try:
         serve(config)
     except OSError as e:

@@ -151,6 +151,25 @@ def build(web, queues, mailboxes, state_dir, path=None):
         discard_days=web.get("discard_days", 30), max_page=web.get("max_page", 200))
 
 
+def exposure_warning(config):
+    """What the admin must know when the server listens beyond loopback:
+    tokens, Basic passwords and session cookies cross the network as
+    sent, so a TLS reverse proxy must front it (docs/web.md); None on
+    loopback."""
+    import ipaddress
+    try:
+        loopback = ipaddress.ip_address(config.host).is_loopback
+    except ValueError:
+        loopback = config.host == "localhost"
+    if loopback:
+        return None
+    return ("web.listen %s:%d is not loopback: tokens and cookies cross the network in "
+            "clear unless a TLS reverse proxy fronts this server (docs/web.md, "
+            "'Behind a reverse proxy (TLS)')%s" % (
+                config.host, config.port, "" if config.secure_cookies else
+                "; set web.secure_cookies: true once it is served over HTTPS"))
+
+
 def _listen(text):
     host, sep, port = text.rpartition(":")
     if not sep or not port.isdigit() or not 0 <= int(port) < 65536:

@@ -4,12 +4,18 @@ A custom collector computes every family at scrape time from the journals
 (what each queue did: its retention window, `dies_journal`) and the
 service's status file (what each mailbox sees now), so nothing is kept in
 the server's memory and any number of processes can deliver meanwhile.
+
+What is read from a journal is a gauge, never a counter: the journal
+forgets messages older than its window, so those counts go down, and a
+counter that goes down reads to Prometheus as a restart (rate() and
+increase() would jump by the whole count). The true counters (`_total`)
+are the service's own, from its status file.
 """
 import re
 
 from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import (CounterMetricFamily, GaugeMetricFamily,
-                                    HistogramMetricFamily)
+from prometheus_client.core import (CounterMetricFamily, GaugeHistogramMetricFamily,
+                                    GaugeMetricFamily)
 
 from web import health as health_module
 from web import queries
@@ -52,19 +58,20 @@ class GatewayCollector:
 
     def collect(self):
         config = self.config
-        deliveries = CounterMetricFamily(
-            "mailtoticket_deliveries", "Messages by queue and outcome (journal window; "
-            "WAITING: not finished yet)", labels=["queue", "outcome"])
-        seconds = HistogramMetricFamily(
+        deliveries = GaugeMetricFamily(
+            "mailtoticket_journal_messages", "Messages in the journal's window by queue "
+            "and outcome (WAITING: not finished yet)", labels=["queue", "outcome"])
+        seconds = GaugeHistogramMetricFamily(
             "mailtoticket_delivery_seconds", "From a message's first attempt to its "
-            "outcome", labels=["queue"])
-        errors = CounterMetricFamily(
-            "mailtoticket_bus_errors", "Messages whose last temporary failure (unavailable, "
-            "timeout, answer_lost, local, other) or whose ERROR outcome (refused, deadline, "
-            "internal, other) was of this kind", labels=["queue", "kind"])
-        retries = CounterMetricFamily(
-            "mailtoticket_retries", "Deliveries beyond the first of each message",
-            labels=["queue"])
+            "outcome, over the journal's window", labels=["queue"])
+        errors = GaugeMetricFamily(
+            "mailtoticket_bus_error_messages", "Messages in the journal's window whose last "
+            "temporary failure (unavailable, timeout, answer_lost, local, other) or whose "
+            "ERROR outcome (refused, deadline, internal, other) was of this kind",
+            labels=["queue", "kind"])
+        retries = GaugeMetricFamily(
+            "mailtoticket_journal_retries", "Deliveries beyond the first of each message "
+            "in the journal's window", labels=["queue"])
         quarantine = GaugeMetricFamily(
             "mailtoticket_quarantine_messages", "Messages in the quarantine folder",
             labels=["queue"])
@@ -99,7 +106,7 @@ class GatewayCollector:
             for outcome in queries.OUTCOMES:
                 deliveries.add_metric([queue.name, outcome], counts.get(outcome, 0))
             seconds.add_metric([queue.name], [(str(b), n) for b, n in zip(BUCKETS, buckets)]
-                               + [("+Inf", finished)], total)
+                               + [("+Inf", finished)], gsum_value=total)
             for kind, n in sorted(kinds.items()):
                 errors.add_metric([queue.name, kind], n)
             retries.add_metric([queue.name], again)
@@ -116,7 +123,7 @@ class GatewayCollector:
     def mailbox_families(self, oldest):
         import time
         status = health_module.read_status(self.config) or {}
-        backlog = GaugeMetricFamily("mailtoticket_backlog", "Messages waiting in the "
+        backlog = GaugeMetricFamily("mailtoticket_backlog_messages", "Messages waiting in the "
                                     "mailbox's folder", labels=["mailbox"])
         failures = CounterMetricFamily("mailtoticket_token_refresh_failures",
                                        "OAuth2 token refreshes that failed",

@@ -169,7 +169,7 @@ def install(app, config):
     @app.get("/quarantine/{entry}", include_in_schema=False, response_class=HTMLResponse)
     def quarantine_entry(request: Request, entry: str, who: Principal = Depends(page_user)):
         return render(request, "quarantine_entry.html", who,
-                      e=queries.quarantine_entry(config, entry, with_body=who.admin))
+                      e=actions.read_entry(config, entry, who))
 
     @app.post("/quarantine/{entry}/{action}", include_in_schema=False)
     def quarantine_action(request: Request, entry: str, action: str,

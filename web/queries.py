@@ -119,7 +119,7 @@ def queues_for(config, name=None):
         return config.queues
     queue = config.queue(name)
     if queue is None:
-        raise BadRequest("no queue %r (queues: %s)" % (
+        raise NotFound("no queue %r (queues: %s)" % (
             name, ", ".join(q.name for q in config.queues)))
     return [queue]
 
