@@ -147,6 +147,7 @@ def load(path):
         top["state_dir"] = mailboxes[0].queue.settings.state_path
     config = ServiceConfig(os.path.abspath(path), top, mailboxes, queues)
     config.warnings = warnings
+    config.data = data      # the file as read: the staff web server's (service/staff_web.py)
     return config
 
 
