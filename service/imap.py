@@ -207,3 +207,14 @@ def _close(client):
             client.shutdown()
         except CONNECTION_ERRORS + (AttributeError,):
             pass
+
+
+def session_for(entry, base, state_dir, timeouts):
+    """An unopened Session of a service file's mailbox entry (the mapping
+    as written), for a reader outside the service's loop (web/folders.py):
+    the service's own checks, TLS, password sources and OAuth2 tokens (the
+    same cache, state_dir/tokens/NAME.json). SettingsError names a wrong key."""
+    from service import config, tokens
+    box = config.mailbox_access(base, entry)
+    oauth2 = box.login["oauth2"]
+    return Session(box, timeouts, tokens.source(oauth2, state_dir, box.name) if oauth2 else None)

@@ -94,3 +94,40 @@ def test_the_service_serves_health_and_the_dashboard_and_sigterm_stops_both(
         assert service.stop() == 0
     assert not listening(port), "the staff web server outlived the service"
     assert "Traceback" not in service.log()
+
+
+def test_missing_tickets_and_linking_read_an_oauth2_mailboxs_processed_folder(
+        oauth, box, server, settings_file, tmp_path):
+    folder, w, port = "link-%s" % word(), word(), free_port()
+    processed = "Done-" + w
+    before = codes(server)
+    path = service_file(tmp_path, [m365(box, oauth, tmp_path, settings_file(), folder,
+                                        processed)],
+                        web={"listen": "127.0.0.1:%d" % port})
+    auth = Bearer(add_token(path, "adam", "admin"))
+    box.append_as("suport", processed, mail("Never journalled %s" % w, KNOWN,
+                                            message_id="<lost-%s@test.example>" % w))
+    box.append_as("suport", folder, mail("Switch down %s" % w, KNOWN),
+                  mail("Misrouted %s" % w, KNOWN, body="This belongs to the switch ticket."))
+
+    with Service(path, env=ENV) as service:
+        wait_for(lambda: len(new_tickets(server, before)) == 2 and
+                 len(box.folder_of("suport", processed)) == 3, 60, "two tickets, filed")
+        url = "http://127.0.0.1:%d" % port
+        wait_for(lambda: listening(port), 30, "the staff web server")
+        missing = requests.get(url + "/api/missing", params={"days": 7}, auth=auth,
+                               timeout=60).json()
+        found = requests.get(url + "/api/messages", auth=auth, timeout=10).json()["items"]
+        [misrouted] = [m for m in found if m["subject"] == "Misrouted %s" % w]
+        [switch] = [m["ticket"] for m in found if m["subject"] == "Switch down %s" % w]
+        linked = requests.post(url + "/api/messages/%s/link" % misrouted["id"], auth=auth,
+                               json={"ticket": switch}, timeout=120)
+        assert service.stop() == 0
+
+    assert missing["problems"] == []
+    assert [(m["kind"], m["message_id"]) for m in missing["missing"]] == [
+        ("unjournalled", "<lost-%s@test.example>" % w)]
+    assert linked.status_code == 200, linked.text
+    comments = server.ticket(switch)["comentaris"]
+    assert any("belongs to the switch" in str(c) for c in comments)
+    assert "Traceback" not in service.log()
