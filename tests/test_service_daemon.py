@@ -260,3 +260,34 @@ def test_a_slow_large_download_is_not_cut_by_the_read_timeout(box, server, setti
     made = new_tickets(server, before)
     assert [t["assumpte"] for t in made] == ["Slow link %s" % w]
     assert "line 0012999" in made[0]["descripcio"] or made[0]["annexos"]
+
+
+def test_a_server_without_move_nor_idle_is_polled_and_filed_by_copy_and_expunge(
+        box, server, settings_file, tmp_path):
+    """An IMAP server that offers neither MOVE nor IDLE (the proxy strikes
+    them from its capabilities): new mail is found by polling, and filed
+    by COPY, \\Deleted and UID EXPUNGE of that message only."""
+    folder, w, before = "nomove-%s" % word(), word(), codes(server)
+    done = "Done-" + w
+    proxy = ImapProxy(box.port, command=b"\0never", hide=(b"MOVE", b"IDLE"))
+    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
+                                                 folder=folder, port=proxy.port,
+                                                 processed_folder=done)],
+                        poll_interval=1)
+    box.append_as("suport", folder, mail("Other client's %s" % w, KNOWN))
+    try:
+        with Service(path) as service:
+            wait_for(lambda: box.folder_of("suport", done), 30, "the first pass")
+            box.append_as("suport", folder, mail("Polled %s" % w, KNOWN))
+            wait_for(lambda: len(box.folder_of("suport", done)) == 2, 20, "a poll")
+            polled = status(path)["suport"]
+            assert service.stop() == 0
+    finally:
+        proxy.close()
+    sent = b"".join(proxy.sent)
+
+    assert subjects(server, before) == sorted(["Other client's %s" % w, "Polled %s" % w])
+    assert box.folder_of("suport", folder) == []
+    assert polled["idle"] is False and polled["last_error"] is None
+    assert b" UID COPY " in sent and b" UID EXPUNGE " in sent
+    assert b" MOVE " not in sent and b" IDLE" not in sent
