@@ -219,3 +219,31 @@ def test_once_from_cron_tells_the_admin_once_about_a_mailbox_failing_too_long(
     assert status(path)["gone"]["error_since"] == since
     assert len(sink.messages) == told + 1
     assert b"mailbox gone not fetched" in sink.messages[-1]
+
+
+def test_a_mail_with_many_attachments_neither_stops_fetching_nor_loses_one(
+        box, server, settings_file, tmp_path):
+    """Zammad's "a mail with many attachments stops fetching altogether":
+    here it is one ticket with every file, and the mail after it is
+    fetched in the same pass."""
+    from email.message import EmailMessage
+    folder, w = "many-%s" % word(), word()
+    before = codes(server)
+    many = EmailMessage()
+    many["From"], many["To"] = KNOWN, "suport@upc.edu"
+    many["Subject"], many["Message-ID"] = "Sixty files %s" % w, "<many-%s@test.example>" % w
+    many.set_content("The logs of every switch.")
+    for n in range(60):
+        many.add_attachment(("switch %d log\n" % n).encode() * 200, maintype="text",
+                            subtype="plain", filename="switch-%02d.txt" % n)
+    box.append_as("suport", folder, many.as_bytes(), mail("After them %s" % w, KNOWN))
+    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
+                                                 folder=folder)])
+    once(path)
+
+    made = {t["assumpte"]: t for t in new_tickets(server, before)}
+    assert sorted(made) == ["After them %s" % w, "Sixty files %s" % w]
+    files = sorted(a["nomFitxer"] for a in server.ticket(made["Sixty files %s" % w]["codi"])
+                   ["annexos"])
+    assert files == ["switch-%02d.txt" % n for n in range(60)]
+    assert box.folder_of("suport", folder) == []
