@@ -220,3 +220,15 @@ def test_the_run_deadline_interrupts_a_delivery_thread_as_the_alarm_does_the_mda
     thread.start()
     thread.join(10)
     assert not thread.is_alive() and caught == [True]
+
+
+def test_every_key_the_service_reads_is_documented_and_in_the_example():
+    """docs/service.md documents every key, and service.yaml.example shows
+    each (set or commented): a key added to the code and not to them fails."""
+    from service import tokens
+    from tests.support import REPO
+    docs = (REPO / "docs" / "service.md").read_text()
+    example = (REPO / "service.yaml.example").read_text()
+    keys = [*config.TOP, *config.MAILBOX, *config.LOGIN, *config.ROUTE, *tokens.OAUTH2]
+    assert [k for k in keys if "`%s`" % k not in docs] == []
+    assert [k for k in keys if "%s:" % k not in example] == []
