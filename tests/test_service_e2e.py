@@ -247,3 +247,24 @@ def test_a_mail_with_many_attachments_neither_stops_fetching_nor_loses_one(
                    ["annexos"])
     assert files == ["switch-%02d.txt" % n for n in range(60)]
     assert box.folder_of("suport", folder) == []
+
+
+def test_an_mda_deployments_settings_py_is_a_queue_unchanged(box, server, tmp_path):
+    """The settings.py an MDA deployment pipes mail through (upstream's
+    shape: a module with a `settings` dict) is named as a queue as it is:
+    the script and the service both ticket with it."""
+    from conftest import base_settings
+    from support import header, run_mailtoticket
+    folder, w = "py-%s" % word(), word()
+    before = codes(server)
+    settings = tmp_path / "settings.py"
+    settings.write_text("# an upstream deployment's settings file\nsettings = %r\n"
+                        % base_settings(server, tmp_path))
+    by_mda = run_mailtoticket(mail("Through fetchmail %s" % w, KNOWN), settings)
+    assert by_mda.returncode == 0 and header(by_mda).startswith("SUCCESS"), by_mda.stderr
+    box.append_as("suport", folder, mail("Through the service %s" % w, KNOWN))
+    once(service_file(tmp_path, [mailbox_entry(box, "suport", settings, folder=folder)]))
+
+    assert sorted(t["assumpte"] for t in new_tickets(server, before)) == [
+        "Through fetchmail %s" % w, "Through the service %s" % w]
+    assert box.folder_of("suport", folder) == []
