@@ -291,3 +291,26 @@ def test_a_server_without_move_nor_idle_is_polled_and_filed_by_copy_and_expunge(
     assert polled["idle"] is False and polled["last_error"] is None
     assert b" UID COPY " in sent and b" UID EXPUNGE " in sent
     assert b" MOVE " not in sent and b" IDLE" not in sent
+
+
+def test_systemd_is_told_ready_reloading_and_stopping(box, server, settings_file, tmp_path):
+    """Type=notify: the manager hears READY=1 once the mailboxes run,
+    RELOADING=1 then READY=1 on SIGHUP, STOPPING=1 on SIGTERM."""
+    import os
+    folder, path = one_mailbox(box, tmp_path, settings_file(), "notify")
+    address = str(tmp_path / "notify.sock")
+    heard = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    heard.bind(address)
+    heard.settimeout(30)
+    try:
+        with Service(path, env={"NOTIFY_SOCKET": address}) as service:
+            said = [heard.recv(256)]
+            service.signal(signal.SIGHUP)
+            said += [heard.recv(256), heard.recv(256)]
+            service.signal(signal.SIGTERM)
+            said.append(heard.recv(256))
+            assert service.proc.wait(30) == 0
+    finally:
+        heard.close()
+        os.unlink(address)
+    assert said == [b"READY=1", b"RELOADING=1", b"READY=1", b"STOPPING=1"]

@@ -268,3 +268,19 @@ def test_an_mda_deployments_settings_py_is_a_queue_unchanged(box, server, tmp_pa
     assert sorted(t["assumpte"] for t in new_tickets(server, before)) == [
         "Through fetchmail %s" % w, "Through the service %s" % w]
     assert box.folder_of("suport", folder) == []
+
+
+def test_the_service_demo_tickets_its_two_messages_one_through_idle():
+    """`bash scripts/demo.sh --service` (its Python half, the venv being
+    this one): two tickets, the second one APPENDed while the service
+    waits in IDLE, the folders and the status file shown, exit 0."""
+    from support import REPO
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "demo_service.py")],
+                          capture_output=True, text=True, timeout=180, cwd=str(REPO),
+                          stdin=subprocess.DEVNULL)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-3000:]
+    assert "a second message APPENDed while idle: a ticket" in out
+    assert "The projector in room A2 does not start either" in out
+    assert "folder Processed     2 message(s)" in out
+    assert '"SUCCESS": 2' in out and "service stopped (SIGTERM), exit 0" in out
