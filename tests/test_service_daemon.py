@@ -314,3 +314,27 @@ def test_systemd_is_told_ready_reloading_and_stopping(box, server, settings_file
         heard.close()
         os.unlink(address)
     assert said == [b"READY=1", b"RELOADING=1", b"READY=1", b"STOPPING=1"]
+
+
+def test_a_copy_whose_delete_was_lost_leaves_one_copy_in_the_processed_folder(
+        box, server, settings_file, tmp_path):
+    """osTicket's "copies pile up in the done folder while the inbox is
+    never emptied": without MOVE, the COPY reached the server and the
+    connection died before \\Deleted. The next session files the message
+    without a second copy, and empties the inbox."""
+    folder, w, before = "copy-%s" % word(), word(), codes(server)
+    done = "Done-" + w
+    proxy = ImapProxy(box.port, command=b" UID STORE ", action="hold", hide=(b"MOVE",))
+    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
+                                                 folder=folder, port=proxy.port,
+                                                 processed_folder=done)], timeout=2)
+    box.append_as("suport", folder, mail("Copied once %s" % w, KNOWN))
+    try:
+        with Service(path):
+            assert proxy.reached.wait(20)
+            wait_for(lambda: box.folder_of("suport", folder) == [], 30, "the inbox emptied")
+    finally:
+        proxy.close()
+
+    assert subjects(server, before) == ["Copied once %s" % w]
+    assert box.folder_of("suport", done) == ["Copied once %s" % w]
