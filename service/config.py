@@ -147,6 +147,7 @@ def load(path):
         top["state_dir"] = mailboxes[0].queue.settings.state_path
     config = ServiceConfig(os.path.abspath(path), top, mailboxes, queues)
     config.warnings = warnings
+    config.data = data      # the file as read: the staff web server's (service/staff_web.py)
     return config
 
 
@@ -190,7 +191,39 @@ def _path(base, value, where):
     return value if os.path.isabs(value) else os.path.join(base, value)
 
 
+def mailbox_access(base, item, index=0):
+    """A service file's mailbox entry, its server, TLS, login and folders
+    checked as the service checks them, without its queues: what another
+    reader of the mailbox needs (the staff web server's processed-folder
+    check, web/folders.py). SettingsError names the key at fault."""
+    data, login, where = _connection(base, item, index, [])
+    return Mailbox(data, login, None, [])
+
+
 def _mailbox(base, item, index, queues, warnings):
+    data, login, where = _connection(base, item, index, warnings)
+    queue = _queue(base, data["settings"], where + ".settings", queues)
+    routes = data["routes"] or []
+    if not isinstance(routes, list):
+        raise SettingsError("service file key %s.routes: must be a list" % where)
+    made = []
+    for i, route in enumerate(routes):
+        rwhere = "%s.routes[%d]" % (where, i)
+        route = _complete(route, ROUTE, "service file key " + rwhere)
+        recipients = route["recipient"]
+        if isinstance(recipients, str):
+            recipients = [recipients]
+        if not isinstance(recipients, list) or not recipients or not all(
+                isinstance(r, str) and "@" in r for r in recipients):
+            raise SettingsError("service file key %s.recipient: one address or a list of "
+                                "addresses, not %r" % (rwhere, route["recipient"]))
+        made.append(Route([r.strip().lower() for r in recipients],
+                          _queue(base, route["settings"], rwhere + ".settings", queues)))
+    return Mailbox(data, login, queue, made)
+
+
+def _connection(base, item, index, warnings):
+    """(data, login, where) of a mailbox entry: all but its queues."""
     where = "mailboxes[%d]" % index
     data = _complete(item, MAILBOX, where)
     name = data["name"]
@@ -223,24 +256,7 @@ def _mailbox(base, item, index, queues, warnings):
     if not isinstance(data["idle"], bool):
         raise SettingsError("service file key %s.idle: must be true or false" % where)
     login = _login(base, data["login"], where + ".login")
-    queue = _queue(base, data["settings"], where + ".settings", queues)
-    routes = data["routes"] or []
-    if not isinstance(routes, list):
-        raise SettingsError("service file key %s.routes: must be a list" % where)
-    made = []
-    for i, route in enumerate(routes):
-        rwhere = "%s.routes[%d]" % (where, i)
-        route = _complete(route, ROUTE, "service file key " + rwhere)
-        recipients = route["recipient"]
-        if isinstance(recipients, str):
-            recipients = [recipients]
-        if not isinstance(recipients, list) or not recipients or not all(
-                isinstance(r, str) and "@" in r for r in recipients):
-            raise SettingsError("service file key %s.recipient: one address or a list of "
-                                "addresses, not %r" % (rwhere, route["recipient"]))
-        made.append(Route([r.strip().lower() for r in recipients],
-                          _queue(base, route["settings"], rwhere + ".settings", queues)))
-    return Mailbox(data, login, queue, made)
+    return data, login, where
 
 
 def _login(base, data, where):

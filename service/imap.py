@@ -30,6 +30,12 @@ CONNECTION_ERRORS = (OSError, IMAPClientError, ssl.SSLError, socket.timeout, EOF
 GONE = re.compile(r"\[(EXPUNGEISSUED|NONEXISTENT)\]|no longer exist", re.IGNORECASE)
 
 
+# The keyword a message carries while it is copied to a folder (servers
+# without MOVE): after a lost connection, the next filing looks first.
+COPYING = "$MailtoticketCopying"
+MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]+>)", re.IGNORECASE | re.MULTILINE)
+
+
 class LoginRefused(Exception):
     """The server refused the credentials (a configuration matter)."""
 
@@ -46,6 +52,7 @@ class Session:
         self.connect_timeout, self.timeout = timeouts
         self.token_source = token_source
         self.client = None
+        self.keywords = False       # the folder takes keywords (PERMANENTFLAGS \*)
 
     # -- connection
     def open(self):
@@ -114,7 +121,9 @@ class Session:
 
     def select(self):
         """Select the folder to read; its UIDVALIDITY."""
-        return self.client.select_folder(self.mailbox.folder).get(b"UIDVALIDITY")
+        info = self.client.select_folder(self.mailbox.folder)
+        self.keywords = b"\\*" in (info.get(b"PERMANENTFLAGS") or ())
+        return info.get(b"UIDVALIDITY")
 
     def uids(self):
         return sorted(self.client.search(["UNDELETED"]))
@@ -163,12 +172,45 @@ class Session:
             client.move(uids, folder)
             return
         if folder:
-            client.copy(uids, folder)
+            copy = self._not_copied(uids, folder)
+            if copy and self.keywords:
+                client.add_flags(copy, [COPYING])
+            if copy:
+                client.copy(copy, folder)
         client.delete_messages(uids)
         if client.has_capability("UIDPLUS"):
             client.uid_expunge(uids)
         else:
             client.expunge()
+
+    def _not_copied(self, uids, folder):
+        """Those of `uids` not yet in `folder`. A message marked COPYING
+        was being filed when a connection ended: COPY may have reached the
+        server before its delete did, so `folder` is searched for its
+        Message-ID first (osTicket's copies piling up in the done folder)."""
+        client = self.client
+        flags = client.get_flags(uids) if self.keywords else {}
+        marked = [u for u in uids if COPYING.encode() in flags.get(u, ())]
+        if not marked:
+            return uids
+        heads = client.fetch(marked, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+        ids = {}
+        for uid, data in heads.items():
+            found = MESSAGE_ID.search(data.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]") or b"")
+            if found:
+                ids[uid] = found.group(1).decode("ascii", "replace")
+        there = set()
+        if ids:
+            client.select_folder(folder, readonly=True)
+            try:
+                there = {uid for uid, message_id in ids.items()
+                         if client.search(["HEADER", "Message-ID", message_id])}
+            finally:
+                client.select_folder(self.mailbox.folder)
+        if there:
+            log.info("mailbox %s: %d message(s) already copied to %s before a connection "
+                     "ended: not copied again", self.mailbox.name, len(there), folder)
+        return [u for u in uids if u not in there]
 
     # -- waiting
     def idle(self, seconds, stop):
@@ -207,3 +249,14 @@ def _close(client):
             client.shutdown()
         except CONNECTION_ERRORS + (AttributeError,):
             pass
+
+
+def session_for(entry, base, state_dir, timeouts):
+    """An unopened Session of a service file's mailbox entry (the mapping
+    as written), for a reader outside the service's loop (web/folders.py):
+    the service's own checks, TLS, password sources and OAuth2 tokens (the
+    same cache, state_dir/tokens/NAME.json). SettingsError names a wrong key."""
+    from service import config, tokens
+    box = config.mailbox_access(base, entry)
+    oauth2 = box.login["oauth2"]
+    return Session(box, timeouts, tokens.source(oauth2, state_dir, box.name) if oauth2 else None)

@@ -24,7 +24,7 @@ log = logging.getLogger("mailtoticket.service")
 
 
 class Service:
-    def __init__(self, config, records):
+    def __init__(self, config, records, web=None):
         import backends
         from gateway.run import Run
         from service.status import StatusFile
@@ -41,6 +41,7 @@ class Service:
         self.inflight = Inflight(config.state_dir)
         self.switch = DeadMansSwitch(config)
         self.workers = []
+        self.web = web              # the staff web server, run in a thread (service/staff_web.py)
         self._tokens = {}
         # Set when a delivery thread had to be left behind (service/watchdog.py):
         # the process exits 75 to be restarted without it.
@@ -87,10 +88,14 @@ class Service:
         self.write_status()
         for worker in self.workers:
             worker.start()
+        if self.web is not None:
+            self.web.start()
 
     def stop(self):
         for worker in self.workers:
             worker.stop.set()
+        if self.web is not None:
+            self.web.stop()
         self.wait()
 
     def wait(self):
@@ -141,22 +146,29 @@ def serve(args):
         service.write_status()
         failed = service.restart_needed.is_set() or any(w.failed for w in service.workers)
         return EX_TEMPFAIL if failed else 0
-    from service import signals
-    return signals.run_until_stopped(lambda: Service(config, records),
+    from service import signals, staff_web
+    try:
+        web = staff_web.prepare(config)
+    except SettingsError as e:
+        log.error("%s; the service does not start", e)
+        return 1
+    return signals.run_until_stopped(lambda: Service(config, records, web),
                                      lambda: reload(args.service_file, records))
 
 
 def reload(path, records):
-    """SIGHUP: the new file and queues, or None (the old ones kept, loudly)."""
-    from service import logs
+    """SIGHUP: the new file and queues (and staff web server), or None
+    (the old ones kept, loudly)."""
+    from service import logs, staff_web
     try:
         config = load(path)
+        web = staff_web.prepare(config)
     except SettingsError as e:
         log.error("reload refused, the running configuration is kept: %s", e)
         return None
     logs.setup(config, records)
     log.warning("service file %s reloaded", path)
-    return Service(config, records)
+    return Service(config, records, web)
 
 
 def add_arguments(parser):

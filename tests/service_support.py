@@ -275,9 +275,11 @@ class ImapProxy:
     `throttle=(bytes, seconds)` (and a command never sent) the server's
     answers trickle: a slow link."""
 
-    def __init__(self, port, command=b" MOVE ", action="hold", throttle=None):
+    def __init__(self, port, command=b" MOVE ", action="hold", throttle=None, hide=()):
         import socket
         import threading
+        self.hide = hide            # capabilities struck from the server's answers (b"MOVE")
+        self.sent = []              # what the client sent, as it came
         self.target = port
         self.command, self.action = command, action
         self.throttle = throttle    # (bytes, seconds): the server's answers trickle
@@ -308,6 +310,10 @@ class ImapProxy:
                 data = source.recv(65536)
                 if not data:
                     break
+                if from_client:
+                    self.sent.append(data)
+                elif self.hide and b"CAPABILITY" in data:
+                    data = _strike(data, self.hide)
                 if from_client and self.command in data and not self.reached.is_set():
                     if self.action == "hold":      # never forwarded, never answered
                         self.reached.set()
@@ -339,6 +345,14 @@ class ImapProxy:
 
     def close(self):
         self.sock.close()
+
+
+def _strike(data, names):
+    """The server's answer without the capabilities `names` (a server that lacks them)."""
+    import re
+    pattern = rb" (?:%s)(?=[ \]\r])" % b"|".join(re.escape(n) for n in names)
+    return b"".join(re.sub(pattern, b"", line) if b"CAPABILITY" in line else line
+                    for line in data.splitlines(keepends=True))
 
 
 class OAuth2Server:

@@ -260,3 +260,81 @@ def test_a_slow_large_download_is_not_cut_by_the_read_timeout(box, server, setti
     made = new_tickets(server, before)
     assert [t["assumpte"] for t in made] == ["Slow link %s" % w]
     assert "line 0012999" in made[0]["descripcio"] or made[0]["annexos"]
+
+
+def test_a_server_without_move_nor_idle_is_polled_and_filed_by_copy_and_expunge(
+        box, server, settings_file, tmp_path):
+    """An IMAP server that offers neither MOVE nor IDLE (the proxy strikes
+    them from its capabilities): new mail is found by polling, and filed
+    by COPY, \\Deleted and UID EXPUNGE of that message only."""
+    folder, w, before = "nomove-%s" % word(), word(), codes(server)
+    done = "Done-" + w
+    proxy = ImapProxy(box.port, command=b"\0never", hide=(b"MOVE", b"IDLE"))
+    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
+                                                 folder=folder, port=proxy.port,
+                                                 processed_folder=done)],
+                        poll_interval=1)
+    box.append_as("suport", folder, mail("Other client's %s" % w, KNOWN))
+    try:
+        with Service(path) as service:
+            wait_for(lambda: box.folder_of("suport", done), 30, "the first pass")
+            box.append_as("suport", folder, mail("Polled %s" % w, KNOWN))
+            wait_for(lambda: len(box.folder_of("suport", done)) == 2, 20, "a poll")
+            polled = status(path)["suport"]
+            assert service.stop() == 0
+    finally:
+        proxy.close()
+    sent = b"".join(proxy.sent)
+
+    assert subjects(server, before) == sorted(["Other client's %s" % w, "Polled %s" % w])
+    assert box.folder_of("suport", folder) == []
+    assert polled["idle"] is False and polled["last_error"] is None
+    assert b" UID COPY " in sent and b" UID EXPUNGE " in sent
+    assert b" MOVE " not in sent and b" IDLE" not in sent
+
+
+def test_systemd_is_told_ready_reloading_and_stopping(box, server, settings_file, tmp_path):
+    """Type=notify: the manager hears READY=1 once the mailboxes run,
+    RELOADING=1 then READY=1 on SIGHUP, STOPPING=1 on SIGTERM."""
+    import os
+    folder, path = one_mailbox(box, tmp_path, settings_file(), "notify")
+    address = str(tmp_path / "notify.sock")
+    heard = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    heard.bind(address)
+    heard.settimeout(30)
+    try:
+        with Service(path, env={"NOTIFY_SOCKET": address}) as service:
+            said = [heard.recv(256)]
+            service.signal(signal.SIGHUP)
+            said += [heard.recv(256), heard.recv(256)]
+            service.signal(signal.SIGTERM)
+            said.append(heard.recv(256))
+            assert service.proc.wait(30) == 0
+    finally:
+        heard.close()
+        os.unlink(address)
+    assert said == [b"READY=1", b"RELOADING=1", b"READY=1", b"STOPPING=1"]
+
+
+def test_a_copy_whose_delete_was_lost_leaves_one_copy_in_the_processed_folder(
+        box, server, settings_file, tmp_path):
+    """osTicket's "copies pile up in the done folder while the inbox is
+    never emptied": without MOVE, the COPY reached the server and the
+    connection died before \\Deleted. The next session files the message
+    without a second copy, and empties the inbox."""
+    folder, w, before = "copy-%s" % word(), word(), codes(server)
+    done = "Done-" + w
+    proxy = ImapProxy(box.port, command=b" UID STORE ", action="hold", hide=(b"MOVE",))
+    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
+                                                 folder=folder, port=proxy.port,
+                                                 processed_folder=done)], timeout=2)
+    box.append_as("suport", folder, mail("Copied once %s" % w, KNOWN))
+    try:
+        with Service(path):
+            assert proxy.reached.wait(20)
+            wait_for(lambda: box.folder_of("suport", folder) == [], 30, "the inbox emptied")
+    finally:
+        proxy.close()
+
+    assert subjects(server, before) == ["Copied once %s" % w]
+    assert box.folder_of("suport", done) == ["Copied once %s" % w]

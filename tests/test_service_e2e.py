@@ -219,3 +219,68 @@ def test_once_from_cron_tells_the_admin_once_about_a_mailbox_failing_too_long(
     assert status(path)["gone"]["error_since"] == since
     assert len(sink.messages) == told + 1
     assert b"mailbox gone not fetched" in sink.messages[-1]
+
+
+def test_a_mail_with_many_attachments_neither_stops_fetching_nor_loses_one(
+        box, server, settings_file, tmp_path):
+    """Zammad's "a mail with many attachments stops fetching altogether":
+    here it is one ticket with every file, and the mail after it is
+    fetched in the same pass."""
+    from email.message import EmailMessage
+    folder, w = "many-%s" % word(), word()
+    before = codes(server)
+    many = EmailMessage()
+    many["From"], many["To"] = KNOWN, "suport@upc.edu"
+    many["Subject"], many["Message-ID"] = "Sixty files %s" % w, "<many-%s@test.example>" % w
+    many.set_content("The logs of every switch.")
+    for n in range(60):
+        many.add_attachment(("switch %d log\n" % n).encode() * 200, maintype="text",
+                            subtype="plain", filename="switch-%02d.txt" % n)
+    box.append_as("suport", folder, many.as_bytes(), mail("After them %s" % w, KNOWN))
+    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
+                                                 folder=folder)])
+    once(path)
+
+    made = {t["assumpte"]: t for t in new_tickets(server, before)}
+    assert sorted(made) == ["After them %s" % w, "Sixty files %s" % w]
+    files = sorted(a["nomFitxer"] for a in server.ticket(made["Sixty files %s" % w]["codi"])
+                   ["annexos"])
+    assert files == ["switch-%02d.txt" % n for n in range(60)]
+    assert box.folder_of("suport", folder) == []
+
+
+def test_an_mda_deployments_settings_py_is_a_queue_unchanged(box, server, tmp_path):
+    """The settings.py an MDA deployment pipes mail through (upstream's
+    shape: a module with a `settings` dict) is named as a queue as it is:
+    the script and the service both ticket with it."""
+    from conftest import base_settings
+    from support import header, run_mailtoticket
+    folder, w = "py-%s" % word(), word()
+    before = codes(server)
+    settings = tmp_path / "settings.py"
+    settings.write_text("# an upstream deployment's settings file\nsettings = %r\n"
+                        % base_settings(server, tmp_path))
+    by_mda = run_mailtoticket(mail("Through fetchmail %s" % w, KNOWN), settings)
+    assert by_mda.returncode == 0 and header(by_mda).startswith("SUCCESS"), by_mda.stderr
+    box.append_as("suport", folder, mail("Through the service %s" % w, KNOWN))
+    once(service_file(tmp_path, [mailbox_entry(box, "suport", settings, folder=folder)]))
+
+    assert sorted(t["assumpte"] for t in new_tickets(server, before)) == [
+        "Through fetchmail %s" % w, "Through the service %s" % w]
+    assert box.folder_of("suport", folder) == []
+
+
+def test_the_service_demo_tickets_its_two_messages_one_through_idle():
+    """`bash scripts/demo.sh --service` (its Python half, the venv being
+    this one): two tickets, the second one APPENDed while the service
+    waits in IDLE, the folders and the status file shown, exit 0."""
+    from support import REPO
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "demo_service.py")],
+                          capture_output=True, text=True, timeout=180, cwd=str(REPO),
+                          stdin=subprocess.DEVNULL)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-3000:]
+    assert "a second message APPENDed while idle: a ticket" in out
+    assert "The projector in room A2 does not start either" in out
+    assert "folder Processed     2 message(s)" in out
+    assert '"SUCCESS": 2' in out and "service stopped (SIGTERM), exit 0" in out

@@ -173,3 +173,36 @@ def test_google_consent_then_refresh_then_revoked_grant_told_once(
     assert status(path)["gmail"]["error_since"] == first
     assert status(path)["gmail"]["token_refresh_failures"] >= 1
     assert box.folder_of("gmail", folder) == ["Waiting %s" % w]     # waits, not lost
+
+
+def test_check_logs_in_to_every_mailbox_and_names_each_problem(
+        oauth, box, server, settings_file, tmp_path):
+    """`serve --check`: one line per mailbox, after a failing one too: the
+    token login that works, a secret the authorization server refuses, a
+    server that does not answer; exit 1."""
+    from web_support import free_port
+    good_secret, bad_secret = tmp_path / "app.secret", tmp_path / "wrong.secret"
+    good_secret.write_text(APP["client_secret"] + "\n")
+    bad_secret.write_text("not-the-secret\n")
+    settings = settings_file()
+    wrong = mailbox_entry(box, "wrongsecret", settings)
+    wrong["login"] = app_login(oauth, bad_secret)
+    good = mailbox_entry(box, "m365", settings)
+    good["login"] = app_login(oauth, good_secret)
+    down = mailbox_entry(box, "down", settings, port=free_port())
+    path = service_file(tmp_path, [wrong, down, good])
+
+    result = subprocess.run([sys.executable, str(SCRIPT), "serve", "-c", str(path), "--check"],
+                            capture_output=True, text=True, timeout=120, cwd=str(REPO),
+                            stdin=subprocess.DEVNULL, env=dict(os.environ, **ENV))
+    lines = {line.split(" (")[0]: line for line in result.stdout.splitlines()
+             if line.startswith(("OK mailbox", "PROBLEM mailbox"))}
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert sorted(lines) == ["OK mailbox m365", "PROBLEM mailbox down",
+                             "PROBLEM mailbox wrongsecret"]
+    assert "logged in as suport (OAuth2 client_credentials)" in lines["OK mailbox m365"]
+    assert "invalid_client" in lines["PROBLEM mailbox wrongsecret"]
+    assert "ConnectionRefusedError" in lines["PROBLEM mailbox down"]
+    assert "PROBLEM: 2 problem(s)" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

@@ -43,6 +43,8 @@ class Mailbox:
     processed_folder: str | None = None
     quarantine_folder: str | None = None
     raw: dict = field(default_factory=dict)   # the whole entry (the service's keys)
+    base: str = "."                 # the service file's folder (relative paths in `raw`)
+    state_dir: str | None = None    # the service's (its OAuth2 token caches)
 
 
 @dataclass
@@ -122,9 +124,11 @@ def from_service(data, base=".", path=None):
         # the service's defaults for the folders it files into (service/config.py)
         mailboxes.append(Mailbox(name, own, box.get("processed_folder", "Processed"),
                                  box.get("quarantine_folder", "Quarantine"), box))
-    state = data.get("state_dir") or queues[0].settings.state_path
-    return build(data.get("web") or {}, queues, mailboxes,
-                 os.path.join(base, os.path.expanduser(str(state))), path)
+    state = os.path.join(base, os.path.expanduser(str(
+        data.get("state_dir") or queues[0].settings.state_path)))
+    for box in mailboxes:     # to log in as the service does (web/folders.py)
+        box.base, box.state_dir = base, state
+    return build(data.get("web") or {}, queues, mailboxes, state, path)
 
 
 def build(web, queues, mailboxes, state_dir, path=None):
