@@ -13,7 +13,6 @@ otherwise it encodes `payload()`.
 
 import binascii
 import re
-from dataclasses import dataclass, field
 
 from mail.headers import part_header, part_transfer_encoding
 from mail.limits import name_for_match
@@ -66,20 +65,38 @@ _B64_STRIP = {ord(c): None for c in "\r\n \t"}
 _UNSAFE_NAME_RE = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-@dataclass
 class Attachment:
-    """One file of the message to upload to the ticket."""
+    """One file of the message to upload to the ticket. (A plain class: see
+    gateway/outcome.py Outcome.)"""
 
-    name: str
-    content_type: str
-    content_id: str | None
-    inline: bool
-    size: int
-    _part: object = field(default=None, repr=False, compare=False)
-    _data: bytes | None = field(default=None, repr=False, compare=False)
-    # Why the part could not be read (a defect on the message), or None:
-    # select() lists such a part as not uploaded, with this reason.
-    unreadable: str | None = None
+    SHOWN = ("name", "content_type", "content_id", "inline", "size", "unreadable")
+
+    def __init__(self, name, content_type, content_id, inline, size, _part=None,
+                 _data=None, unreadable=None):
+        self.name = name
+        self.content_type = content_type
+        self.content_id = content_id
+        self.inline = inline
+        self.size = size
+        self._part = _part      # the MIME part, read when uploaded
+        self._data = _data      # or its bytes, already decoded
+        # Why the part could not be read (a defect on the message), or None:
+        # select() lists such a part as not uploaded, with this reason.
+        self.unreadable = unreadable
+
+    def _shown(self):
+        return tuple(getattr(self, name) for name in self.SHOWN)
+
+    def __repr__(self):
+        return "Attachment(%s)" % ", ".join("%s=%r" % pair for pair in zip(self.SHOWN,
+                                                                             self._shown()))
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._shown() == other._shown()
+
+    __hash__ = None
 
     def payload(self) -> bytes:
         """The decoded bytes, exactly as the sender attached them."""

@@ -11,23 +11,41 @@ ever mean the directory answered and knew nobody.
 """
 import logging
 import re
-from dataclasses import dataclass
 
 from mail.limits import MAX_ADDRESS
 
 log = logging.getLogger("mailtoticket.senders")
 
 
-@dataclass
 class Sender:
-    address: str | None     # the canonical address tickets are written for
-    user: str | None        # the resolved cn, None if unknown
-    how: str = ""           # which step resolved it (for logs and --dry-run)
-    # Where GN6's notices go (emailSolicitant): the Reply-To address when
-    # Reply-To is used (a web form sends as a generic account with the person
-    # in Reply-To), else `address`.
-    email: str | None = None
-    outsider: bool = False  # believed to be nobody we know (rules/trust.py)
+    """A plain class (see gateway/outcome.py Outcome: no dataclass on the
+    delivery's path)."""
+
+    FIELDS = ("address", "user", "how", "email", "outsider")
+
+    def __init__(self, address, user, how="", email=None, outsider=False):
+        self.address = address  # the canonical address tickets are written for
+        self.user = user        # the resolved cn, None if unknown
+        self.how = how          # which step resolved it (for logs and --dry-run)
+        # Where GN6's notices go (emailSolicitant): the Reply-To address when
+        # Reply-To is used (a web form sends as a generic account with the
+        # person in Reply-To), else `address`.
+        self.email = email
+        self.outsider = outsider  # believed to be nobody we know (rules/trust.py)
+
+    def _values(self):
+        return tuple(getattr(self, name) for name in self.FIELDS)
+
+    def __repr__(self):
+        return "Sender(%s)" % ", ".join("%s=%r" % pair for pair in zip(self.FIELDS,
+                                                                         self._values()))
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None
 
 
 class Senders:
