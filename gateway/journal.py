@@ -562,8 +562,10 @@ class Entry:
                     # a redelivery of unfinished work (--status shows the count)
                     self.record(ATTEMPTS, self.state.get(ATTEMPTS, 1) + 1)
             else:
+                # A new entry is a note too (written with the first step):
+                # until then this delivery has done nothing to remember.
                 now = journal.now()
-                journal._write((
+                self._notes.append((
                     "INSERT INTO entries (instance, key, message_id, created, updated)"
                     " VALUES (?,?,?,?,?)", (journal.instance, self.key, self.message_id,
                                             now, now)))

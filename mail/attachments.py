@@ -19,6 +19,7 @@ from mail.limits import name_for_match
 from mail.raw.payload import decode_base64_text, part_payload, raw_payload
 from mail.raw.rawmime import split_entity
 from mail.failsafe import noted
+from mail.record import Record
 
 __all__ = ["Attachment", "attachments", "select"]
 
@@ -65,11 +66,12 @@ _B64_STRIP = {ord(c): None for c in "\r\n \t"}
 _UNSAFE_NAME_RE = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-class Attachment:
-    """One file of the message to upload to the ticket. (A plain class: see
-    gateway/outcome.py Outcome.)"""
+class Attachment(Record):
+    """One file of the message to upload to the ticket. (A Record, not a
+    dataclass: see mail/record.py.)"""
 
-    SHOWN = ("name", "content_type", "content_id", "inline", "size", "unreadable")
+    # shown and compared (not the part or its bytes)
+    FIELDS = ("name", "content_type", "content_id", "inline", "size", "unreadable")
 
     def __init__(self, name, content_type, content_id, inline, size, _part=None,
                  _data=None, unreadable=None):
@@ -84,19 +86,6 @@ class Attachment:
         # select() lists such a part as not uploaded, with this reason.
         self.unreadable = unreadable
 
-    def _shown(self):
-        return tuple(getattr(self, name) for name in self.SHOWN)
-
-    def __repr__(self):
-        return "Attachment(%s)" % ", ".join("%s=%r" % pair for pair in zip(self.SHOWN,
-                                                                             self._shown()))
-
-    def __eq__(self, other):
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._shown() == other._shown()
-
-    __hash__ = None
 
     def payload(self) -> bytes:
         """The decoded bytes, exactly as the sender attached them."""

@@ -13,13 +13,13 @@ import logging
 import re
 
 from mail.limits import MAX_ADDRESS
+from mail.record import Record
 
 log = logging.getLogger("mailtoticket.senders")
 
 
-class Sender:
-    """A plain class (see gateway/outcome.py Outcome: no dataclass on the
-    delivery's path)."""
+class Sender(Record):
+    """(A Record, not a dataclass: see mail/record.py.)"""
 
     FIELDS = ("address", "user", "how", "email", "outsider")
 
@@ -33,19 +33,6 @@ class Sender:
         self.email = email
         self.outsider = outsider  # believed to be nobody we know (rules/trust.py)
 
-    def _values(self):
-        return tuple(getattr(self, name) for name in self.FIELDS)
-
-    def __repr__(self):
-        return "Sender(%s)" % ", ".join("%s=%r" % pair for pair in zip(self.FIELDS,
-                                                                         self._values()))
-
-    def __eq__(self, other):
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    __hash__ = None
 
 
 class Senders:
