@@ -210,7 +210,7 @@ def chosen_filter(delivery):
         if filtre.es_aplicable():
             delivery.say("filter %s applies", filtre)
             state = filtre.state()
-            # Bookkeeping: written with the first write's step, before any call
+            # Bookkeeping: committed with the entry's next write (Entry.note)
             delivery.entry.note(FILTRE, {"class": dotted, "state": state})
             filtre.restore(state)
             return filtre
