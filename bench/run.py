@@ -16,6 +16,12 @@ latency      median wall time of one plain-text new-ticket delivery
 big message  a message carrying a 25 MiB attachment: checked byte-exact on
              the server, and the peak RSS of that mailtoticket process alone
              (os.wait4) divided by the size of the message on stdin.
+floor        beside the latency, alternated with it: a process that does
+             only what such a delivery cannot do without (load the settings,
+             build both zeep clients from the cached WSDLs, make the two
+             SOAP calls, exit as a delivery does), over `import zeep`: what
+             is left between it and the latency is the project's own cost
+             (its imports and its work: parsing, journal, log, echo).
 throughput   200 messages delivered one after another (messages/s), beside
              the same figure for `cat` as the MDA (the floor of the pipe),
              the two alternated message by message.
@@ -175,6 +181,13 @@ class Bench:
                 code, head[:120], stderr.decode("utf-8", "replace")[-3000:],
                 self.folder / "mailtoticket.log"))
 
+    def floor(self):
+        """Wall time of the floor process (see the module's docstring)."""
+        start = time.perf_counter()
+        subprocess.run([self.python, "-c", _FLOOR, str(REPO), str(self.settings)],
+                       check=True, cwd=str(self.folder))
+        return time.perf_counter() - start
+
     def import_zeep(self):
         start = time.perf_counter()
         subprocess.run([self.python, "-c", "import zeep"], check=True)
@@ -215,6 +228,25 @@ class Bench:
         code, kib = report.read_text().split()
         report.unlink()
         return int(code), int(kib) * 1024
+
+
+# The floor: the settings, both services' clients (WSDLs from the cache the
+# warm-up filled) and the two calls a plain delivery makes; then the same
+# exit as a delivery (mailtoticket.py exit_now: no interpreter teardown).
+_FLOOR = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from gateway import settings
+from gateway.deadline import Deadline
+from soa.identitat import GestioIdentitat
+from soa.tiquets import GestioTiquets
+values, deadline = settings.load(sys.argv[2]), Deadline(30)
+assert GestioIdentitat(values, deadline).obtenir_dades_persona("jaume.moral")
+GestioTiquets(values, deadline).alta_tiquet(
+    solicitant="jaume.moral", assumpte="floor %d" % os.getpid(), descripcio="floor",
+    equipResolutor=values["equip_resolutor_nous"])
+os._exit(0)
+"""
 
 
 # ru_maxrss of a process counts the memory of the process it was forked
@@ -281,9 +313,10 @@ def measure(args):
 
 
 def latency(bench, runs, say):
-    zeep_times, mtt_times, html_times = [], [], []
+    zeep_times, mtt_times, html_times, floor_times = [], [], [], []
     for _ in range(runs):
         zeep_times.append(bench.import_zeep())
+        floor_times.append(bench.floor())
         mtt_times.append(bench.deliver(plain_message("lat")))
         html_times.append(bench.deliver(html_message("html")))
     zeep_med = statistics.median(zeep_times)
@@ -298,6 +331,9 @@ def latency(bench, runs, say):
     say("  python -c 'import zeep'    median %7.1f ms  (min %.1f, max %.1f)" % (
         zeep_med * 1000, min(zeep_times) * 1000, max(zeep_times) * 1000))
     html_med = statistics.median(html_times)
+    floor_med = statistics.median(floor_times)
+    say("  floor (settings, 2 clients, 2 calls) median %5.1f ms  = %.2f x import zeep"
+        % (floor_med * 1000, floor_med / zeep_med))
     say("  HTML new ticket delivery   median %7.1f ms  (min %.1f, max %.1f)  "
         "= %.2f x import zeep, %.2f x plain text" % (
             html_med * 1000, min(html_times) * 1000, max(html_times) * 1000,

@@ -31,6 +31,7 @@ import json
 import logging
 import random
 import re
+from contextlib import contextmanager
 
 from gateway.errors import TemporaryFailure
 from gateway.steps import ATTEMPTS, FILTRE, has_progress
@@ -215,6 +216,7 @@ class Journal:
         self.path = path
         self.instance = instance
         self.readonly = readonly
+        self._together = None      # the writes of a together() block
         engine = engine_for(path)
         if engine is None:
             raise TemporaryFailure("journal %s: neither a file path nor a postgresql:// URL"
@@ -251,9 +253,32 @@ class Journal:
         return rows[0][0] if rows else 0    # none: an empty journal read-only
 
     def _write(self, *statements):
-        """(sql, args) statements, committed together; nothing when read-only."""
-        if not self.readonly:
+        """(sql, args) statements, committed together; nothing when read-only.
+        Inside together(): kept for that block's one commit."""
+        if self._together is not None:
+            self._together.extend(statements)
+        elif not self.readonly:
             self.engine.run(statements)
+
+    @contextmanager
+    def together(self):
+        """The writes of the block, committed as one transaction when it
+        ends (none if it raises): for what one answer of the ticket system
+        settles (the ticket, its owner, the loop guard's count), each of
+        which would otherwise cost a commit (an fsync) of its own. No call
+        to the ticket system may be made inside: a step that must be
+        durable before a call is written before the block."""
+        if self._together is not None:     # nested: the outer block commits
+            yield
+            return
+        self._together = []
+        try:
+            yield
+            statements = self._together
+        finally:
+            self._together = None
+        if statements:
+            self._write(*statements)
 
     def entry(self, key, message_id, wait, deadline=None):
         return Entry(self, key, message_id, wait, deadline)
@@ -521,6 +546,7 @@ class Entry:
         self.outcome = None
         self.reason = None
         self._lock = None
+        self._notes = []         # bookkeeping not yet written: see note()
 
     def __enter__(self):
         journal = self.journal
@@ -536,8 +562,10 @@ class Entry:
                     # a redelivery of unfinished work (--status shows the count)
                     self.record(ATTEMPTS, self.state.get(ATTEMPTS, 1) + 1)
             else:
+                # A new entry is a note too (written with the first step):
+                # until then this delivery has done nothing to remember.
                 now = journal.now()
-                journal._write((
+                self._notes.append((
                     "INSERT INTO entries (instance, key, message_id, created, updated)"
                     " VALUES (?,?,?,?,?)", (journal.instance, self.key, self.message_id,
                                             now, now)))
@@ -547,9 +575,30 @@ class Entry:
         return self
 
     def __exit__(self, *exc):
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        try:
+            if self._notes:
+                self._write_notes(failing=not exc or exc[0] is not None)
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    def _write_notes(self, failing):
+        """The notes still unwritten, before the lock is let go. When the
+        delivery is already failing (exit 75 follows), a journal that
+        cannot take them is that failure: told at DEBUG."""
+        try:
+            self._write()
+        except TemporaryFailure as e:
+            if not failing:
+                raise
+            log.debug("bookkeeping not written: %s", e)
+
+    def _write(self, *statements):
+        """The entry's statements, committed with the notes kept so far."""
+        statements = self._notes + list(statements)
+        self.journal._write(*statements)
+        self._notes = []
 
     def _acquire(self):
         """Wait (bounded by espera_bloqueig and the run's deadline) for any
@@ -571,7 +620,7 @@ class Entry:
         whole state rewritten at each step was quadratic)."""
         self.state[step] = value
         journal = self.journal
-        journal._write(
+        self._write(
             ("INSERT INTO steps (instance, key, name, value) VALUES (?,?,?,?)"
              " ON CONFLICT (instance, key, name) DO UPDATE SET value = excluded.value",
              (journal.instance, self.key, step, json.dumps(value))),
@@ -596,21 +645,27 @@ class Entry:
                                " AND key=?", (json.dumps(legacy), journal.now(),
                                               journal.instance, self.key)))
             self._legacy.discard(step)
-        journal._write(*statements)
+        self._write(*statements)
 
     def note(self, step, value):
-        """A bookkeeping step in one write (the entry's `updated` is left
-        alone): what the message is, for staff (issue 22)."""
+        """A bookkeeping step (gateway/steps.py: it says nothing about the
+        ticket system): what the message is, for staff (issue 22), the
+        filter chosen, the addressees. Not a commit of its own: it is
+        written with the entry's next write, at the latest when the
+        delivery lets go of the entry, so every step recorded after it is
+        durable only with it. A crash before that loses nothing a
+        redelivery needs: it makes the note again."""
         self.state[step] = value
         journal = self.journal
-        journal._write(("INSERT INTO steps (instance, key, name, value) VALUES (?,?,?,?)"
-                        " ON CONFLICT (instance, key, name) DO UPDATE SET value = excluded.value",
-                        (journal.instance, self.key, step, json.dumps(value))))
+        self._notes.append((
+            "INSERT INTO steps (instance, key, name, value) VALUES (?,?,?,?)"
+            " ON CONFLICT (instance, key, name) DO UPDATE SET value = excluded.value",
+            (journal.instance, self.key, step, json.dumps(value))))
 
     def finish(self, outcome, reason=""):
         self.outcome, self.reason = outcome, reason
         journal = self.journal
-        journal._write(("UPDATE entries SET outcome=?, reason=?, updated=? WHERE instance=?"
+        self._write(("UPDATE entries SET outcome=?, reason=?, updated=? WHERE instance=?"
                         " AND key=?", (outcome, reason, journal.now(), journal.instance,
                                        self.key)))
 

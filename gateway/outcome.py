@@ -3,7 +3,7 @@
 The names are public (mail-server rules filter on the header), see
 docs/settings-reference.md.
 """
-from dataclasses import dataclass
+from mail.record import Record
 
 SUCCESS = "SUCCESS"
 SKIP = "SKIP"
@@ -14,11 +14,15 @@ EX_OK = 0
 EX_TEMPFAIL = 75  # sysexits.h; fetchmail, postfix pipe(8) and procmail retry
 
 
-@dataclass
-class Outcome:
-    header: str | None      # None: temporary failure, no header needed
-    reason: str = ""
-    notice: str | None = None   # admin mails on one topic go once per window
+class Outcome(Record):
+    """(A Record, not a dataclass: see mail/record.py.)"""
+
+    FIELDS = ("header", "reason", "notice")
+
+    def __init__(self, header, reason="", notice=None):
+        self.header = header    # None: temporary failure, no header needed
+        self.reason = reason
+        self.notice = notice    # admin mails on one topic go once per window
 
     @property
     def exit_code(self):

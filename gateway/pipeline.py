@@ -210,7 +210,8 @@ def chosen_filter(delivery):
         if filtre.es_aplicable():
             delivery.say("filter %s applies", filtre)
             state = filtre.state()
-            delivery.entry.record(FILTRE, {"class": dotted, "state": state})
+            # Bookkeeping: committed with the entry's next write (Entry.note)
+            delivery.entry.note(FILTRE, {"class": dotted, "state": state})
             filtre.restore(state)
             return filtre
     return None

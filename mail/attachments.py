@@ -13,13 +13,13 @@ otherwise it encodes `payload()`.
 
 import binascii
 import re
-from dataclasses import dataclass, field
 
 from mail.headers import part_header, part_transfer_encoding
 from mail.limits import name_for_match
 from mail.raw.payload import decode_base64_text, part_payload, raw_payload
 from mail.raw.rawmime import split_entity
 from mail.failsafe import noted
+from mail.record import Record
 
 __all__ = ["Attachment", "attachments", "select"]
 
@@ -66,20 +66,26 @@ _B64_STRIP = {ord(c): None for c in "\r\n \t"}
 _UNSAFE_NAME_RE = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-@dataclass
-class Attachment:
-    """One file of the message to upload to the ticket."""
+class Attachment(Record):
+    """One file of the message to upload to the ticket. (A Record, not a
+    dataclass: see mail/record.py.)"""
 
-    name: str
-    content_type: str
-    content_id: str | None
-    inline: bool
-    size: int
-    _part: object = field(default=None, repr=False, compare=False)
-    _data: bytes | None = field(default=None, repr=False, compare=False)
-    # Why the part could not be read (a defect on the message), or None:
-    # select() lists such a part as not uploaded, with this reason.
-    unreadable: str | None = None
+    # shown and compared (not the part or its bytes)
+    FIELDS = ("name", "content_type", "content_id", "inline", "size", "unreadable")
+
+    def __init__(self, name, content_type, content_id, inline, size, _part=None,
+                 _data=None, unreadable=None):
+        self.name = name
+        self.content_type = content_type
+        self.content_id = content_id
+        self.inline = inline
+        self.size = size
+        self._part = _part      # the MIME part, read when uploaded
+        self._data = _data      # or its bytes, already decoded
+        # Why the part could not be read (a defect on the message), or None:
+        # select() lists such a part as not uploaded, with this reason.
+        self.unreadable = unreadable
+
 
     def payload(self) -> bytes:
         """The decoded bytes, exactly as the sender attached them."""

@@ -22,14 +22,16 @@ BOUNCE_SUBJECT_RE = re.compile(
     r"|mail delivery failed|returned mail|failure notice|delivery has failed"
     r"|non remis|no se puede entregar|no s'ha pogut lliurar|unzustellbar",
     re.I)
-_ID_RE = re.compile(rb"^\s*Message-ID:\s*(<[^<>\s]+>)", re.I | re.M)
-_RECIPIENT_RE = re.compile(rb"^\s*(?:Final|Original)-Recipient:\s*[\w-]+\s*;\s*<?([^\s<>]+@[^\s<>]+)>?",
-                           re.I | re.M)
-_TO_RE = re.compile(rb"^\s*To:\s*(?:[^\n<]*<)?([^\s<>,]+@[^\s<>,]+)", re.I | re.M)
-_DIAGNOSTIC_RE = re.compile(rb"^\s*Diagnostic-Code:\s*(?:[\w-]+\s*;)?\s*(.+(?:\n[ \t]+.+)*)",
-                            re.I | re.M)
-_STATUS_RE = re.compile(rb"^\s*Status:\s*([245]\.\d+\.\d+)", re.I | re.M)
-_SMTP_REPLY_RE = re.compile(rb"^\s*((?:5\d\d|4\d\d)[ -]?(?:\d\.\d+\.\d+)?[^\n]{0,200})", re.M)
+# Read only in a bounce (compiled by re, and cached, at their first use: a
+# plain message never pays for them).
+_ID_RE = (rb"^\s*Message-ID:\s*(<[^<>\s]+>)", re.I | re.M)
+_RECIPIENT_RE = (rb"^\s*(?:Final|Original)-Recipient:\s*[\w-]+\s*;\s*<?([^\s<>]+@[^\s<>]+)>?",
+                 re.I | re.M)
+_TO_RE = (rb"^\s*To:\s*(?:[^\n<]*<)?([^\s<>,]+@[^\s<>,]+)", re.I | re.M)
+_DIAGNOSTIC_RE = (rb"^\s*Diagnostic-Code:\s*(?:[\w-]+\s*;)?\s*(.+(?:\n[ \t]+.+)*)",
+                  re.I | re.M)
+_STATUS_RE = (rb"^\s*Status:\s*([245]\.\d+\.\d+)", re.I | re.M)
+_SMTP_REPLY_RE = (rb"^\s*((?:5\d\d|4\d\d)[ -]?(?:\d\.\d+\.\d+)?[^\n]{0,200})", re.M)
 MAX_REASON = 300
 
 
@@ -65,7 +67,7 @@ def notice_bounce(message, settings):
         head, _, body = message.raw[:SCAN_BYTES].partition(b"\r\n\r\n")
     by_id = re.compile(settings["regex_message_id"])
     codi = None
-    for found in _ID_RE.findall(body):
+    for found in re.compile(*_ID_RE).findall(body):
         match = by_id.match(found.decode("ascii", "replace"))
         if match:
             codi = match.group(1)
@@ -80,13 +82,13 @@ def _text(value):
 
 
 def _recipient(body):
-    match = _RECIPIENT_RE.search(body) or _TO_RE.search(body)
+    match = re.compile(*_RECIPIENT_RE).search(body) or re.compile(*_TO_RE).search(body)
     return _text(match.group(1)).lower() if match else ""
 
 
 def _reason(body):
     for pattern in (_DIAGNOSTIC_RE, _SMTP_REPLY_RE, _STATUS_RE):
-        match = pattern.search(body)
+        match = re.compile(*pattern).search(body)
         if match:
             return _text(match.group(1))[:MAX_REASON]
     return "delivery failed (the bounce gives no reason)"

@@ -11,23 +11,28 @@ ever mean the directory answered and knew nobody.
 """
 import logging
 import re
-from dataclasses import dataclass
 
 from mail.limits import MAX_ADDRESS
+from mail.record import Record
 
 log = logging.getLogger("mailtoticket.senders")
 
 
-@dataclass
-class Sender:
-    address: str | None     # the canonical address tickets are written for
-    user: str | None        # the resolved cn, None if unknown
-    how: str = ""           # which step resolved it (for logs and --dry-run)
-    # Where GN6's notices go (emailSolicitant): the Reply-To address when
-    # Reply-To is used (a web form sends as a generic account with the person
-    # in Reply-To), else `address`.
-    email: str | None = None
-    outsider: bool = False  # believed to be nobody we know (rules/trust.py)
+class Sender(Record):
+    """(A Record, not a dataclass: see mail/record.py.)"""
+
+    FIELDS = ("address", "user", "how", "email", "outsider")
+
+    def __init__(self, address, user, how="", email=None, outsider=False):
+        self.address = address  # the canonical address tickets are written for
+        self.user = user        # the resolved cn, None if unknown
+        self.how = how          # which step resolved it (for logs and --dry-run)
+        # Where GN6's notices go (emailSolicitant): the Reply-To address when
+        # Reply-To is used (a web form sends as a generic account with the
+        # person in Reply-To), else `address`.
+        self.email = email
+        self.outsider = outsider  # believed to be nobody we know (rules/trust.py)
+
 
 
 class Senders:

@@ -14,11 +14,11 @@ from failures import Refused, TemporaryFailure
 
 # What a refusal of our credentials says: the bus's WS-Security Fault, or
 # GN6's answer to a wrong username_gn6/password_gn6/domini. Matched on the
-# text, as neither has a code of its own in the contract.
-CREDENTIALS_TEXT = re.compile(
+# text, as neither has a code of its own in the contract. Compiled (and
+# cached by re) at the first refusal: an answered call never needs it.
+CREDENTIALS_TEXT = (
     r"authenticat|credential|credencial|unauthori[sz]ed|password|contrasenya"
-    r"|security token|invalid (user|domini)|domini\b.*(unknown|desconegut|no existeix)",
-    re.IGNORECASE)
+    r"|security token|invalid (user|domini)|domini\b.*(unknown|desconegut|no existeix)")
 
 
 class BusFailure(TemporaryFailure):
@@ -66,4 +66,4 @@ class CredentialsRefused(BusFailure, _CredentialsRefused):
 
 
 def is_credentials_text(text):
-    return bool(CREDENTIALS_TEXT.search(text or ""))
+    return bool(re.search(CREDENTIALS_TEXT, text or "", re.IGNORECASE))

@@ -69,10 +69,12 @@ class JournalledTickets:
         return self.backend.file_url(annex)
 
     # -- the protocol
-    def step(self, name, action, at_least_once=False, look=None):
+    def step(self, name, action, at_least_once=False, look=None, also=None):
         """Run `action` unless an earlier delivery recorded `name`; record
         its value. at_least_once: see the module's docstring; look(since):
-        what the system has of an earlier unanswered attempt, or None."""
+        what the system has of an earlier unanswered attempt, or None;
+        also(): journal writes the answer settles, committed with the
+        record (journal.together)."""
         entry = self.entry
         done = entry.get(name)
         if done is not None:
@@ -85,7 +87,7 @@ class JournalledTickets:
                 if found is not None:
                     log.warning("%s: an earlier delivery sent it and never got the "
                                 "answer; it is on the ticket: not sent again", name)
-                    entry.record(name, found)
+                    self._settled(name, found, also)
                     return found
             if entry.get(intent):
                 log.warning("%s: an earlier delivery sent it and never got the "
@@ -101,8 +103,14 @@ class JournalledTickets:
                                   or getattr(e, "unavailable", False)):
                 entry.forget(intent)
             raise
-        entry.record(name, True if value is None else value)
+        self._settled(name, True if value is None else value, also)
         return value
+
+    def _settled(self, name, value, also):
+        with self.delivery.journal.together():
+            self.entry.record(name, value)
+            if also is not None:
+                also()
 
     def will_comment(self, codi):
         """The loop guard, before the attachments of a comment go up."""
@@ -130,9 +138,15 @@ class JournalledTickets:
                 if not earlier and not getattr(e, "sent", False):
                     entry.forget(steps.OPEN_SENT)   # it never left, or the answer is no
                 raise
-            entry.record(steps.TICKET, codi)
-            loop_guard.note(self.delivery)
-        self.delivery.journal.claim_ticket(codi, entry.key)
+            # What the answer settles, in one commit: the ticket, whose it
+            # is, the loop guard's count (the intent above was committed
+            # before the call).
+            with self.delivery.journal.together():
+                entry.record(steps.TICKET, codi)
+                loop_guard.note(self.delivery)
+                self.delivery.journal.claim_ticket(codi, entry.key)
+        else:
+            self.delivery.journal.claim_ticket(codi, entry.key)
         self.backend.opened(codi, ticket)
         if self.backend.confirms():
             from gateway.writes import confirmation
@@ -162,12 +176,10 @@ class JournalledTickets:
         on a bounce sends nothing back and cannot loop: counted=False)."""
         if counted:
             self.will_comment(codi)
-        done = self.entry.get(steps.comment(codi)) is not None
         self.step(steps.comment(codi), lambda: self.backend.comment(
             codi, author, text, private, notify), at_least_once=True,
-            look=self._look("comment", codi))
-        if counted and not done:
-            loop_guard.note(self.delivery)
+            look=self._look("comment", codi),
+            also=(lambda: loop_guard.note(self.delivery)) if counted else None)
 
     def attach(self, codi, author, index, name, data):
         """The index-th file of the message (FileData, or bytes); the annex's id."""

@@ -49,4 +49,4 @@ def record_parties(delivery):
             address = canonical(address)
             if address and address not in own and address not in parties:
                 parties.append(address)
-    delivery.entry.record(steps.PARTIES, parties[:200])
+    delivery.entry.note(steps.PARTIES, parties[:200])   # with the next write
