@@ -48,26 +48,36 @@ JIRA_FILTERS = ["filtres.reply_reobrint.FiltreReplyReobrint", "filtres.nou.Filtr
 EXTERN = "5b10ac8d82e05b22cc7d4ef7"
 REPLY_FILE = {"trace.log": b"the same error again\n" * 30}
 
-# (id, back-end, what is delivered, where the service is killed). Where:
-# ("before", "OP#N"): the N-th call of OP arrives and is held, every earlier
-# step answered and journalled; ("after", "OP"): OP is done on the server
-# and its answer held (the ticket system must be asked); ("imap", "hold"):
-# the MOVE never reaches dovecot; ("imap", "swallow"): dovecot moved the
-# message but the answer never comes back.
+# (id, back-end, what is delivered, where the service is killed, what the
+# ticket shows then: (files, comments, additional requesters on GN6 or
+# confirmation mails on Jira)). Where: ("before", "OP#N"): the N-th call of
+# OP arrives and is held, every earlier step answered and journalled;
+# ("after", "OP"): OP is done on the server and its answer held (the
+# ticket system must be asked); ("imap", "hold"): the MOVE never reaches
+# dovecot; ("imap", "swallow"): dovecot moved the message but the answer
+# never comes back. A reply's files go up before its comment (the comment
+# links them), and a Jira confirmation is mailed as soon as the issue is.
 STEPS = [
-    ("gn6-ticket-answer-lost", "gn6", "new", ("after", "AltaTiquet")),
-    ("gn6-after-the-ticket", "gn6", "new", ("before", "AnnexarFitxerTiquet")),
-    ("gn6-after-the-first-upload", "gn6", "new", ("before", "AnnexarFitxerTiquet#2")),
-    ("gn6-after-the-uploads", "gn6", "new", ("before", "ModificarTiquet")),
-    ("gn6-after-the-description", "gn6", "new", ("before", "AfegirSolicitantTiquet")),
-    ("gn6-after-the-requesters-before-the-move", "gn6", "new", ("imap", "hold")),
-    ("gn6-after-the-move", "gn6", "new", ("imap", "swallow")),
-    ("gn6-after-the-comment", "gn6", "reply", ("before", "AnnexarFitxerTiquet")),
-    ("gn6-reply-before-the-move", "gn6", "reply", ("imap", "hold")),
-    ("jira-issue-answer-lost", "jira", "new", ("after", "createIssue")),
-    ("jira-after-the-first-upload", "jira", "new", ("before", "addAttachment#2")),
-    ("jira-after-the-confirmation-before-the-move", "jira", "new", ("imap", "hold")),
-    ("jira-comment-answer-lost", "jira", "reply", ("after", "addComment")),
+    ("gn6-ticket-answer-lost", "gn6", "new", ("after", "AltaTiquet"), (0, 0, 0)),
+    ("gn6-after-the-ticket", "gn6", "new", ("before", "AnnexarFitxerTiquet"), (0, 0, 0)),
+    ("gn6-after-the-first-upload", "gn6", "new", ("before", "AnnexarFitxerTiquet#2"),
+     (1, 0, 0)),
+    ("gn6-after-the-uploads", "gn6", "new", ("before", "ModificarTiquet"), (2, 0, 0)),
+    ("gn6-after-the-description", "gn6", "new", ("before", "AfegirSolicitantTiquet"),
+     (2, 0, 0)),
+    ("gn6-after-the-requesters-before-the-move", "gn6", "new", ("imap", "hold"), (2, 0, 1)),
+    ("gn6-after-the-move", "gn6", "new", ("imap", "swallow"), (2, 0, 1)),
+    ("gn6-reply-before-its-upload", "gn6", "reply", ("before", "AnnexarFitxerTiquet"),
+     (2, 0, 1)),
+    ("gn6-reply-after-its-upload", "gn6", "reply", ("before", "AfegirComentariTiquet"),
+     (3, 0, 1)),
+    ("gn6-after-the-comment-before-the-move", "gn6", "reply", ("imap", "hold"), (3, 1, 1)),
+    ("jira-issue-answer-lost", "jira", "new", ("after", "createIssue"), (0, 0, 0)),
+    ("jira-after-the-confirmation", "jira", "new", ("before", "addAttachment"), (0, 0, 1)),
+    ("jira-after-the-first-upload", "jira", "new", ("before", "addAttachment#2"), (1, 0, 1)),
+    ("jira-after-the-uploads-before-the-move", "jira", "new", ("imap", "hold"), (2, 0, 1)),
+    ("jira-comment-answer-lost", "jira", "reply", ("after", "addComment"), (3, 1, 1)),
+    ("jira-after-the-move", "jira", "reply", ("imap", "swallow"), (3, 1, 1)),
 ]
 
 
@@ -84,6 +94,11 @@ class Gn6Desk:
 
     def tickets(self):
         return new_tickets(self.server, self.before)
+
+    def progress(self, ticket):
+        """(files, comments, additional requesters) on the ticket now."""
+        return (len(ticket["annexos"]), len(ticket["comentaris"]),
+                len(ticket["solicitantsAddicionals"]))
 
     def check(self, ticket, subject, comments, files):
         assert ticket["assumpte"] == subject
@@ -116,6 +131,11 @@ class JiraDesk:
 
     def tickets(self):
         return [i for i in self.server.issues() if i["key"] not in self.before]
+
+    def progress(self, issue):
+        """(files, comments, confirmation mails) of the issue now."""
+        return (len(issue["attachments"]), len(issue.get("comments") or []),
+                len([m for m in self.sink.messages[self.told:] if issue["key"].encode() in m]))
 
     def check(self, issue, subject, comments, files):
         assert issue["fields"]["summary"] == subject
@@ -161,11 +181,12 @@ def restart(path):
     assert result.returncode == 0, result.stderr.decode()[-3000:]
 
 
-@pytest.mark.parametrize("desk, phase, where",
-                         [pytest.param(backend, phase, where, id=name)
-                          for name, backend, phase, where in STEPS], indirect=["desk"])
+@pytest.mark.parametrize("desk, phase, where, at_kill",
+                         [pytest.param(backend, phase, where, at_kill, id=name)
+                          for name, backend, phase, where, at_kill in STEPS],
+                         indirect=["desk"])
 def test_kill_9_at_each_step_then_a_restart_leaves_one_of_everything(
-        box, desk, phase, where, tmp_path):
+        box, desk, phase, where, at_kill, tmp_path):
     folder, w = "kill-%s" % word(), word()
     entry = mailbox_entry(box, "suport", desk.settings, folder=folder)
     path = service_file(tmp_path, [entry])
@@ -180,8 +201,12 @@ def test_kill_9_at_each_step_then_a_restart_leaves_one_of_everything(
         files += list(REPLY_FILE)
 
     kill_at(where, desk, box, tmp_path, entry)
-    if where != ("imap", "swallow"):
-        assert box.folder_of("suport", folder) == sent[-1:]   # not filed before its work
+    [killed] = desk.tickets()
+    assert desk.progress(killed) == at_kill                   # killed where it says
+    if where == ("imap", "swallow"):                          # dovecot did move it
+        assert box.folder_of("suport", folder) == []
+    else:                                                      # not filed before its work
+        assert box.folder_of("suport", folder) == sent[-1:]
     restart(service_file(tmp_path, [entry]))
 
     [ticket] = desk.tickets()
@@ -189,3 +214,4 @@ def test_kill_9_at_each_step_then_a_restart_leaves_one_of_everything(
     assert box.folder_of("suport", folder) == []
     processed = box.folder_of("suport", "Processed")
     assert [processed.count(s) for s in sent] == [1] * len(sent)
+    assert not set(sent) & set(box.folder_of("suport", "Quarantine"))
