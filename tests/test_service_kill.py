@@ -24,7 +24,6 @@ from service_support import (ImapProxy, Service, box, mailbox_entry,  # noqa: F4
 from support import codes, new_tickets
 
 KNOWN = "jaume.moral@upc.edu"
-CC = "anna.puig@gmail.com"
 FILES = {"report.pdf": b"%PDF-1.4 report " * 40, "photo.jpg": b"\xff\xd8 photo " * 60}
 
 
@@ -49,38 +48,42 @@ EXTERN = "5b10ac8d82e05b22cc7d4ef7"
 REPLY_FILE = {"trace.log": b"the same error again\n" * 30}
 
 # (id, back-end, what is delivered, where the service is killed, what the
-# ticket shows then: (files, comments, additional requesters on GN6 or
-# confirmation mails on Jira)). Where: ("before", "OP#N"): the N-th call of
-# OP arrives and is held, every earlier step answered and journalled;
+# ticket shows then: (files, comments, additional requesters from Cc (GN6)
+# or watchers (Jira), confirmation mails)). Where: ("before", "OP#N"): the
+# N-th call of OP arrives and is held, every earlier step answered and
+# journalled;
 # ("after", "OP"): OP is done on the server and its answer held (the
 # ticket system must be asked); ("imap", "hold"): the MOVE never reaches
 # dovecot; ("imap", "swallow"): dovecot moved the message but the answer
 # never comes back. A reply's files go up before its comment (the comment
 # links them), and a Jira confirmation is mailed as soon as the issue is.
 STEPS = [
-    ("gn6-ticket-answer-lost", "gn6", "new", ("after", "AltaTiquet"), (0, 0, 0)),
-    ("gn6-after-the-ticket", "gn6", "new", ("before", "AnnexarFitxerTiquet"), (0, 0, 0)),
+    ("gn6-ticket-answer-lost", "gn6", "new", ("after", "AltaTiquet"), (0, 0, 0, 0)),
+    ("gn6-after-the-ticket", "gn6", "new", ("before", "AnnexarFitxerTiquet"), (0, 0, 0, 0)),
     ("gn6-after-the-first-upload", "gn6", "new", ("before", "AnnexarFitxerTiquet#2"),
-     (1, 0, 0)),
-    ("gn6-after-the-uploads", "gn6", "new", ("before", "ModificarTiquet"), (2, 0, 0)),
-    ("gn6-description-answer-lost", "gn6", "new", ("after", "ModificarTiquet"), (2, 0, 0)),
+     (1, 0, 0, 0)),
+    ("gn6-after-the-uploads", "gn6", "new", ("before", "ModificarTiquet"), (2, 0, 0, 0)),
+    ("gn6-description-answer-lost", "gn6", "new", ("after", "ModificarTiquet"), (2, 0, 0, 0)),
     ("gn6-after-the-description", "gn6", "new", ("before", "AfegirSolicitantTiquet"),
-     (2, 0, 0)),
+     (2, 0, 0, 0)),
     ("gn6-requester-answer-lost", "gn6", "new", ("after", "AfegirSolicitantTiquet"),
-     (2, 0, 1)),
-    ("gn6-after-the-requesters-before-the-move", "gn6", "new", ("imap", "hold"), (2, 0, 1)),
-    ("gn6-after-the-move", "gn6", "new", ("imap", "swallow"), (2, 0, 1)),
+     (2, 0, 1, 0)),
+    ("gn6-after-the-requesters-before-the-move", "gn6", "new", ("imap", "hold"), (2, 0, 1, 0)),
+    ("gn6-after-the-move", "gn6", "new", ("imap", "swallow"), (2, 0, 1, 0)),
     ("gn6-reply-before-its-upload", "gn6", "reply", ("before", "AnnexarFitxerTiquet"),
-     (2, 0, 1)),
+     (2, 0, 1, 0)),
     ("gn6-reply-after-its-upload", "gn6", "reply", ("before", "AfegirComentariTiquet"),
-     (3, 0, 1)),
-    ("gn6-after-the-comment-before-the-move", "gn6", "reply", ("imap", "hold"), (3, 1, 1)),
-    ("jira-issue-answer-lost", "jira", "new", ("after", "createIssue"), (0, 0, 0)),
-    ("jira-after-the-confirmation", "jira", "new", ("before", "addAttachment"), (0, 0, 1)),
-    ("jira-after-the-first-upload", "jira", "new", ("before", "addAttachment#2"), (1, 0, 1)),
-    ("jira-after-the-uploads-before-the-move", "jira", "new", ("imap", "hold"), (2, 0, 1)),
-    ("jira-comment-answer-lost", "jira", "reply", ("after", "addComment"), (3, 1, 1)),
-    ("jira-after-the-move", "jira", "reply", ("imap", "swallow"), (3, 1, 1)),
+     (3, 0, 1, 0)),
+    ("gn6-after-the-comment-before-the-move", "gn6", "reply", ("imap", "hold"), (3, 1, 1, 0)),
+    ("jira-issue-answer-lost", "jira", "new", ("after", "createIssue"), (0, 0, 0, 0)),
+    ("jira-after-the-confirmation", "jira", "new", ("before", "addAttachment"), (0, 0, 0, 1)),
+    ("jira-after-the-first-upload", "jira", "new", ("before", "addAttachment#2"),
+     (1, 0, 0, 1)),
+    ("jira-after-the-uploads", "jira", "new", ("before", "addWatcher"), (2, 0, 0, 1)),
+    ("jira-watcher-answer-lost", "jira", "new", ("after", "addWatcher"), (2, 0, 1, 1)),
+    ("jira-after-the-watcher-before-the-move", "jira", "new", ("imap", "hold"), (2, 0, 1, 1)),
+    ("jira-comment-answer-lost", "jira", "reply", ("after", "addComment"), (3, 1, 1, 1)),
+    ("jira-after-the-move", "jira", "reply", ("imap", "swallow"), (3, 1, 1, 1)),
 ]
 
 
@@ -91,6 +94,7 @@ class Gn6Desk:
         self.server = server
         self.settings = settings_file(afegir_solicitants_addicionals_en_cc=True)
         self.before = codes(server)
+        self.cc = "anna.puig@gmail.com"            # the additional requester anna.puig
 
     def reply_subject(self, ticket, subject):
         return "Re: [Suport %s] %s" % (ticket["codi"], subject)
@@ -99,9 +103,9 @@ class Gn6Desk:
         return new_tickets(self.server, self.before)
 
     def progress(self, ticket):
-        """(files, comments, additional requesters) on the ticket now."""
+        """(files, comments, additional requesters, confirmations) now."""
         return (len(ticket["annexos"]), len(ticket["comentaris"]),
-                len(ticket["solicitantsAddicionals"]))
+                len(ticket["solicitantsAddicionals"]), 0)
 
     def check(self, ticket, subject, comments, files):
         assert ticket["assumpte"] == subject
@@ -118,12 +122,13 @@ class JiraDesk:
         self.server, self.sink = jira, sink
         self.before = {i["key"] for i in jira.issues()}
         self.told = len(sink.messages)
+        self.cc = "pgarcia@upc.edu"                # the watcher pere.garcia
         data = {"backend": "jira", "jira_url": jira.url,
                 "jira_email": "mailtoticket@upc.edu", "jira_api_token": "api-token-secret",
                 "jira_project": "SUP", "jira_reporter": EXTERN, "jira_timeout": 5,
                 "temps_maxim_execucio": 30, "filtres": JIRA_FILTERS,
                 "mail_suport": ["suport@upc.edu"], "servidor_mail": sink.address,
-                "jira_confirmation": True, "jira_confirmation_from": "suport@upc.edu",
+                "afegir_solicitants_addicionals_en_cc": True, "jira_confirmation": True, "jira_confirmation_from": "suport@upc.edu",
                 "log_file": str(folder / "jira.log"), "state_dir": str(folder / "jira-state"),
                 "log_level": "DEBUG"}
         self.settings = folder / "jira-settings.yaml"
@@ -136,16 +141,24 @@ class JiraDesk:
         return [i for i in self.server.issues() if i["key"] not in self.before]
 
     def progress(self, issue):
-        """(files, comments, confirmation mails) of the issue now."""
+        """(files, comments, watchers from Cc, confirmation mails) now."""
         return (len(issue["attachments"]), len(issue.get("comments") or []),
-                len([m for m in self.sink.messages[self.told:] if issue["key"].encode() in m]))
+                watchers(issue).count("pere.garcia"), len(self.confirmations(issue)))
+
+    def confirmations(self, issue):
+        return [m for m in self.sink.messages[self.told:] if issue["key"].encode() in m]
 
     def check(self, issue, subject, comments, files):
         assert issue["fields"]["summary"] == subject
         assert sorted(a["filename"] for a in issue["attachments"]) == sorted(files)
         assert len(issue.get("comments") or []) == comments
-        confirmations = [m for m in self.sink.messages[self.told:] if issue["key"].encode() in m]
-        assert len(confirmations) == 1, len(confirmations)
+        assert watchers(issue).count("pere.garcia") == 1
+        assert len(self.confirmations(issue)) == 1
+
+
+def watchers(issue):
+    return [w.get("name") or w.get("accountId") if isinstance(w, dict) else w
+            for w in issue.get("watchers") or []]
 
 
 @pytest.fixture
@@ -194,7 +207,7 @@ def test_kill_9_at_each_step_then_a_restart_leaves_one_of_everything(
     entry = mailbox_entry(box, "suport", desk.settings, folder=folder)
     path = service_file(tmp_path, [entry])
     subject = "Killed %s" % w
-    box.append_as("suport", folder, message(subject, Cc=CC))
+    box.append_as("suport", folder, message(subject, Cc=desk.cc))
     sent, files = [subject], list(FILES)
     if phase == "reply":
         restart(path)                                  # the ticket, made in one go
