@@ -128,7 +128,8 @@ class JiraDesk:
                 "jira_project": "SUP", "jira_reporter": EXTERN, "jira_timeout": 5,
                 "temps_maxim_execucio": 30, "filtres": JIRA_FILTERS,
                 "mail_suport": ["suport@upc.edu"], "servidor_mail": sink.address,
-                "afegir_solicitants_addicionals_en_cc": True, "jira_confirmation": True, "jira_confirmation_from": "suport@upc.edu",
+                "afegir_solicitants_addicionals_en_cc": True,
+                "jira_confirmation": True, "jira_confirmation_from": "suport@upc.edu",
                 "log_file": str(folder / "jira.log"), "state_dir": str(folder / "jira-state"),
                 "log_level": "DEBUG"}
         self.settings = folder / "jira-settings.yaml"
