@@ -220,6 +220,8 @@ def test_kill_9_at_each_step_then_a_restart_leaves_one_of_everything(
     kill_at(where, desk, box, tmp_path, entry)
     [killed] = desk.tickets()
     assert desk.progress(killed) == at_kill                   # killed where it says
+    inflight = tmp_path / "service-state" / "inflight"      # the crash-loop breaker's count
+    assert len(list(inflight.iterdir())) == (where[0] != "imap")   # killed mid-delivery
     if where == ("imap", "swallow"):                          # dovecot did move it
         assert box.folder_of("suport", folder) == []
     else:                                                      # not filed before its work
@@ -232,3 +234,4 @@ def test_kill_9_at_each_step_then_a_restart_leaves_one_of_everything(
     processed = box.folder_of("suport", "Processed")
     assert [processed.count(s) for s in sent] == [1] * len(sent)
     assert not set(sent) & set(box.folder_of("suport", "Quarantine"))
+    assert not list(inflight.iterdir())                       # no marker left behind
