@@ -5,10 +5,13 @@ and nothing left in the inbox.
 The step is chosen with the reference servers' fault switches
 (refservers/common/faults.py): `hang` before the N-th call of an operation
 holds the service there, with every earlier step answered and journalled,
-and it is killed while it waits. The MOVE is stopped by a relay between
-the service and dovecot (tests/service_support.py's ImapProxy): before it
-reaches dovecot, or after dovecot did it but before the answer came back.
-The restart is `serve --once`: one pass, as systemd's restart would make.
+or after a call, done on the server but its answer held; the service is
+killed while it waits. The MOVE is stopped by a relay between the service
+and dovecot (tests/service_support.py's ImapProxy): before it reaches
+dovecot, or after dovecot did it but before the answer came back. Each
+case first checks the ticket shows what that step left (so it was killed
+where it says), and the restart is `serve --once`: the same first pass a
+restarted daemon makes, run to its end.
 
 One dovecot, one GN6 and one Jira reference server for the whole set;
 each case its own folder and subject.
