@@ -271,7 +271,9 @@ class ImapProxy:
     conversation at a command: `hold` (the command never reaches the
     server: the service waits for its answer, to be killed there) or
     `cut` (the command reaches the server, then the connection is lost
-    before its answer). `reached` is set when it happened. With
+    before its answer) or `swallow` (the command reaches the server, whose
+    answers are dropped from then on: the service waits, the work done,
+    to be killed there). `reached` is set when it happened. With
     `throttle=(bytes, seconds)` (and a command never sent) the server's
     answers trickle: a slow link."""
 
@@ -322,8 +324,10 @@ class ImapProxy:
                         break
                     self.cutting = True            # forwarded; its answer is lost
                 elif not from_client and getattr(self, "cutting", False) \
-                        and not self.reached.is_set():
+                        and (self.action == "swallow" or not self.reached.is_set()):
                     self.reached.set()
+                    if self.action == "swallow":   # done on the server, never heard of
+                        continue
                     break
                 if not from_client and self.throttle:
                     import time

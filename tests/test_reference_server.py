@@ -334,6 +334,19 @@ def test_before_comment_the_request_is_lost_and_nothing_is_done(server, gn6):
     assert server.control()["triggered"] is True
 
 
+def test_before_the_second_comment_the_first_is_done_and_the_second_lost(server, gn6):
+    codi = new_ticket(gn6)
+    server.set_mode("outage", before="AfegirComentariTiquet#2")
+    gn6.AfegirComentariTiquet(*CREDS, codiTiquet=codi, usuari="jaume.moral",
+                              descripcio="first", tipusComentari="COMENT_TIQUET_PUBLIC")
+    assert server.control()["triggered"] is False
+    with pytest.raises(zeep.exceptions.TransportError):
+        gn6.AfegirComentariTiquet(*CREDS, codiTiquet=codi, usuari="jaume.moral",
+                                  descripcio="second", tipusComentari="COMENT_TIQUET_PUBLIC")
+    assert [c["descripcio"] for c in server.ticket(codi)["comentaris"]] == ["first"]
+    assert server.control()["triggered"] is True
+
+
 def test_slow_mode_carries_out_the_call_and_answers_late(server):
     client = soap_client(server.gn6_wsdl_url, operation_timeout=0.5)
     before = len(server.tickets())

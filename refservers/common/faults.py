@@ -9,6 +9,9 @@ them in their own faults.py; the timing rules are the same and live here:
   stays on (the write happened but the client never heard of it);
 - ``before=OP``: normal until a request for OP arrives; that request (not
   carried out) and every later one get the failure;
+- ``OP#N`` (in either) waits for the N-th such operation instead of the
+  first: ``before="AnnexarFitxerTiquet#2"`` lets one upload through and
+  stops the second (a step in the middle of a run of alike writes);
 - ``hang`` holds a request for ``hang_seconds`` or until the mode changes.
 
 The mode lives in memory only: a restarted server starts normal.
@@ -33,6 +36,7 @@ class FaultSwitch:
         self._after = None
         self._before = None
         self._armed = False           # True while waiting for `after` / `before` to happen
+        self._left = 1                # occurrences of `after` / `before` still to come (OP#N)
         self._hang_seconds = DEFAULT_HANG_SECONDS
         self._release = threading.Event()
 
@@ -51,6 +55,15 @@ class FaultSwitch:
                 raise ValueError("hang_seconds must be >= 0")
         with self._lock:
             self._mode = mode
+            self._left = 1
+            for value in (after, before):
+                if value and "#" in value:
+                    name, _, nth = value.rpartition("#")
+                    if not nth.isdigit() or int(nth) < 1:
+                        raise ValueError("OP#N needs a count of 1 or more: %r" % value)
+                    self._left = int(nth)
+            after = after.rpartition("#")[0] if after and "#" in after else after
+            before = before.rpartition("#")[0] if before and "#" in before else before
             self._after = (after or None) if mode != "normal" else None
             self._before = (before or None) if mode != "normal" else None
             self._armed = self._after is not None or self._before is not None
@@ -74,7 +87,8 @@ class FaultSwitch:
         or None."""
         with self._lock:
             if self._armed and self._before is not None and operation == self._before:
-                self._armed = False
+                self._left -= 1
+                self._armed = self._left > 0
             if self._mode == "normal" or self._armed:
                 return None
             return self._mode
@@ -84,8 +98,9 @@ class FaultSwitch:
         failure that replaces its answer, or None."""
         with self._lock:
             if self._armed and self._after is not None and operation == self._after:
-                self._armed = False
-                return self._mode
+                self._left -= 1
+                self._armed = self._left > 0
+                return None if self._armed else self._mode
             return None
 
     def hold(self):

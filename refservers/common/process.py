@@ -174,7 +174,8 @@ class ServerProcess:
     def set_mode(self, mode, after=None, hang_seconds=None, before=None):
         """mode: one of the server's fault modes (its faults.py); after /
         before: an operation name (the mode starts once it is done / as it
-        arrives); hang_seconds: how long hang holds, or slow delays, an answer."""
+        arrives), "OP#N" for its N-th call; hang_seconds: how long hang
+        holds, or slow delays, an answer."""
         payload = {"mode": mode, "after": after, "before": before}
         if hang_seconds is not None:
             payload["hang_seconds"] = hang_seconds
