@@ -104,8 +104,7 @@ class PrivateDovecot:
 
     def __exit__(self, *exc):
         if self.proc is not None and self.proc.poll() is None:
-            subprocess.run([program("doveadm"), "-c", str(self.conf), "stop"],
-                           capture_output=True, timeout=15)
+            self.proc.terminate()   # as `doveadm stop` does, without its two seconds
             try:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:

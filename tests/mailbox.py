@@ -169,9 +169,9 @@ class Mailbox:
     def stop(self, timeout: float = 15) -> None:
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
-            subprocess.run([which("doveadm"), "-c", str(self.conf), "stop"],
-                           stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=timeout)
+            # SIGTERM to the master we hold: dovecot stops as `doveadm stop`
+            # stops it, without doveadm's own two seconds.
+            proc.terminate()
             try:
                 proc.wait(timeout)
             except subprocess.TimeoutExpired:

@@ -128,8 +128,7 @@ class ServiceMailbox(mb.Mailbox):
             subprocess.run([mb.which("doveadm"), "-c", str(self.conf), "kick", user],
                            capture_output=True, timeout=15)
         proc, self._proc = self._proc, None
-        subprocess.run([mb.which("doveadm"), "-c", str(self.conf), "stop"],
-                       capture_output=True, timeout=15)
+        proc.terminate()            # as `doveadm stop` does, without its two seconds
         proc.wait(15)
         self._proc = subprocess.Popen(
             [mb.which("dovecot"), "-F", "-c", str(self.conf)],
