@@ -10,7 +10,7 @@ from test_jira_backend import jira_settings, sink  # noqa: F401 (fixtures)
 RARE = {"mail.formats", "mail.formats.uuencode", "mail.formats.tnef", "mail.formats.smime",
         "mail.formats.special", "tnefparse", "nh3", "lxml.html", "bs4",
         "rules.ldap_directory", "ldap3", "gateway.admin", "quotequail",
-        "mailparser_reply", "yaml"}
+        "mailparser_reply", "yaml", "argparse"}
 
 
 def imported(result):
@@ -44,3 +44,44 @@ def test_a_jira_delivery_loads_no_soap(jira, jira_settings):  # noqa: F811
     assert "backends.jira.settings" in modules
     assert not {m for m in modules if m.split(".")[0] in ("soa", "zeep")
                 or m.startswith("backends.gn6")}
+
+
+def test_the_mda_command_lines_skip_argparse_and_get_what_it_would_give():
+    from gateway import cli
+    for argv in ([], ["-c", "settings.py"], ["-c", "/etc/mailtoticket/settings.py"]):
+        assert vars(cli.parse_args(argv)) == vars(cli._parse_with_argparse(argv))
+    # anything else goes through argparse
+    for argv in (["-c"], ["-c", ""], ["-c", "-x"], ["-csettings.py"], ["--dry-run"],
+                 ["-c", "s.py", "--dry-run"], ["--check"], ["-c", "s.py", "extra"]):
+        assert cli._plain_delivery(argv) is None, argv
+
+
+_OLD_TRACE_HEADER = (   # the expression gateway/journal.py's TRACE_HEADER replaced
+    rb"(received|x-received|delivered-to|x-original-to|return-path|envelope-to"
+    rb"|x-envelope-(from|to)|x-rcpt-to|x-spam-[-\w]*|x-virus-[-\w]*"
+    rb"|x-amavis-[-\w]*|x-quarantine-id|authentication-results|arc-[-\w]*"
+    rb"|x-mailtoticket|status|x-status|x-uid|x-keywords|x-imapbase|lines"
+    rb"|content-length|x-fetchmail-[-\w]*|x-original-arrival-time"
+    rb"|x-ms-exchange-[-\w]*|x-forefront-[-\w]*|x-microsoft-antispam[-\w]*"
+    rb"|x-greylist)$")
+
+
+def test_trace_headers_are_told_as_the_old_expression_told_them():
+    """Journal keys must not change across versions: a redelivery after an
+    upgrade finds its entry."""
+    import random
+    from gateway.journal import TRACE_HEADER
+    old = re.compile(_OLD_TRACE_HEADER, re.IGNORECASE)
+    names = [b"Received", b"RECEIVED", b"received\n", b"received\n\n", b"received ",
+             b"X-Spam-Status", b"x-spam-", b"x-spam", b"X-Spam-Foo.Bar", b"x-spam-\xc3\xa9",
+             b"ARC-Seal", b"arc", b"X-Microsoft-Antispam", b"X-Microsoft-AntispamX_1",
+             b"X-MS-Exchange-Organization-SCL", b"Subject", b"From", b"Message-ID",
+             b"Content-Length", b"Lines", b"Status", b"X-Status2", b"x-envelope-from",
+             b"X-Envelope-", b"Return-Path", b"", b"x-greylist-", b"X-Fetchmail-Warning"]
+    pieces = [b"x-", b"spam", b"-", b"arc", b"received", b"_", b"\n", b".", b"K",
+              b"ms-exchange", b"virus", b"\xe9", b" ", b"status", b"microsoft-antispam"]
+    rng = random.Random(20)
+    names += [b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+              for _ in range(3000)]
+    for name in names:
+        assert bool(TRACE_HEADER.match(name)) == bool(old.match(name)), name
