@@ -38,15 +38,37 @@ from gateway.steps import ATTEMPTS, FILTRE, has_progress
 
 log = logging.getLogger("mailtoticket.journal")
 
-# Headers that differ between deliveries of the same message.
-TRACE_HEADER = re.compile(
-    rb"(received|x-received|delivered-to|x-original-to|return-path|envelope-to"
-    rb"|x-envelope-(from|to)|x-rcpt-to|x-spam-[-\w]*|x-virus-[-\w]*"
-    rb"|x-amavis-[-\w]*|x-quarantine-id|authentication-results|arc-[-\w]*"
-    rb"|x-mailtoticket|status|x-status|x-uid|x-keywords|x-imapbase|lines"
-    rb"|content-length|x-fetchmail-[-\w]*|x-original-arrival-time"
-    rb"|x-ms-exchange-[-\w]*|x-forefront-[-\w]*|x-microsoft-antispam[-\w]*"
-    rb"|x-greylist)$", re.IGNORECASE)
+# Headers that differ between deliveries of the same message: these names
+# (ASCII case ignored), and these prefixes followed by letters, digits, `_`
+# or `-`. A set and a few prefixes rather than a regular expression, which
+# every delivery would compile at start-up (tests/test_lazy_boundaries.py
+# checks it against the expression it replaces).
+_TRACE_NAMES = frozenset((
+    b"received", b"x-received", b"delivered-to", b"x-original-to", b"return-path",
+    b"envelope-to", b"x-envelope-from", b"x-envelope-to", b"x-rcpt-to",
+    b"x-quarantine-id", b"authentication-results", b"x-mailtoticket", b"status",
+    b"x-status", b"x-uid", b"x-keywords", b"x-imapbase", b"lines", b"content-length",
+    b"x-original-arrival-time", b"x-greylist"))
+_TRACE_PREFIXES = (b"x-spam-", b"x-virus-", b"x-amavis-", b"arc-", b"x-fetchmail-",
+                   b"x-ms-exchange-", b"x-forefront-", b"x-microsoft-antispam")
+_NAME_CHARS = b"-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class _TraceHeader:
+    @staticmethod
+    def match(name):
+        """True if the field name (bytes) is a trace header's."""
+        name = name.lower()
+        if name.endswith(b"\n"):       # as the expression's `$` allowed
+            name = name[:-1]
+        if name in _TRACE_NAMES:
+            return True
+        return any(name.startswith(prefix)
+                   and not name[len(prefix):].translate(None, _NAME_CHARS)
+                   for prefix in _TRACE_PREFIXES)
+
+
+TRACE_HEADER = _TraceHeader()
 
 
 def message_key(raw, message_id):
