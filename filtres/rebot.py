@@ -5,9 +5,9 @@ would not name it): see rules/bounces.py for what counts as such a
 bounce. The comment is written as `usuari_extern` if set, else as the
 ticket's requester, and never notified (it is for staff).
 """
-import html
 
 from filtres.filtre import Filtre
+from mail.htmltext import escape
 from rules import bounces
 
 DOTTED = "filtres.rebot.FiltreRebot"
@@ -26,8 +26,8 @@ class FiltreRebot(Filtre):
         self.codi = bounce.codi
         self.author = self.settings["usuari_extern"] or ticket.requester
         self.text = "<p>The notice to %s bounced: %s</p>" % (
-            html.escape(bounce.recipient or ticket.email or "the requester"),
-            html.escape(bounce.reason))
+            escape(bounce.recipient or ticket.email or "the requester"),
+            escape(bounce.reason))
         return bool(self.author)
 
     def state(self):

@@ -11,7 +11,6 @@ address cannot plant a staff-only note. A comment by the ticket's own
 requester is never notified back to them; others' per
 `notificar_comentaris_afegits`.
 """
-import html
 import logging
 import re
 
@@ -19,6 +18,7 @@ from filtres.filtre import Filtre
 from gateway.writes import parties, uploads
 from rules import reply_match, trust
 from rules.reply_match import without_ticket_tag  # noqa: F401 (its name of earlier versions)
+from mail.htmltext import escape
 from mail.limits import subject_for_match
 
 log = logging.getLogger("mailtoticket.reply")
@@ -89,7 +89,7 @@ class FiltreReply(Filtre):
         if delivery.follows_closed != self.codi:
             delivery.follows_closed = self.codi
             delivery.notes.append("<p>This ticket follows closed ticket %s%s.</p>"
-                                  % (html.escape(self.codi), why))
+                                  % (escape(self.codi), why))
         return False
 
     def comment_author(self):

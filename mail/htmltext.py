@@ -21,10 +21,10 @@ def unescape(text):
     return _unescape(text)
 
 
-def escape(text):
-    """html.escape(text, quote=True) without importing html."""
-    return text.replace("&", "&amp;").replace("<", "&lt;") \
-        .replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;")
+def escape(text, quote=True):
+    """html.escape(text, quote) without importing html."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;").replace("'", "&#x27;") if quote else text
 
 
 _TAG_NAME_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]*)")

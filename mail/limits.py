@@ -17,8 +17,9 @@ and the admin is told.
 - The description sent to GN6 is capped; the whole of it goes on the ticket
   as an attached file.
 """
-import html
 import logging
+
+from mail.htmltext import escape
 
 log = logging.getLogger("mailtoticket.limits")
 
@@ -85,7 +86,7 @@ class Bounds:
     def html(self):
         if not self.notes:
             return ""
-        items = "".join("<li>%s</li>" % html.escape(n) for n in self.notes)
+        items = "".join("<li>%s</li>" % escape(n) for n in self.notes)
         return ("<p>mailtoticket left part of this message out (limits against "
                 "hostile mail):</p><ul>%s</ul>" % items)
 

@@ -9,8 +9,9 @@ line out). The date is the message's Date header in local time (now, if it
 has none or an unreadable one), as upstream took it.
 """
 import datetime
-import html
 from email.utils import parsedate_to_datetime
+
+from mail.htmltext import escape
 
 
 def sent_at(message):
@@ -42,7 +43,7 @@ def line(message, template):
         text = template.format(**fields)
     except (KeyError, IndexError, ValueError):
         text = template
-    return html.escape(text, quote=False) + "<br><br>"
+    return escape(text, quote=False) + "<br><br>"
 
 
 def for_ticket(delivery):

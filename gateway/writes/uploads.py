@@ -4,7 +4,7 @@ Inline images are uploaded like any attachment, then every `cid:` in the
 HTML is pointed at the uploaded file's address in the ticket system; the other attachments
 are listed as links, and what was not uploaded is listed with the reason.
 """
-import html
+from mail.htmltext import escape
 
 
 def upload(delivery, codi, usuari):
@@ -49,10 +49,10 @@ def with_attachments(delivery, description, uploaded, skipped):
     parts = [description]
     if listed:
         items = "".join('<li><a href="%s">%s</a></li>' % (
-            html.escape(file_url(codi)), html.escape(a.name)) for a, codi in listed)
+            escape(file_url(codi)), escape(a.name)) for a, codi in listed)
         parts.append("<p>Attachments:</p><ul>%s</ul>" % items)
     if skipped:
-        items = "".join("<li>%s: %s</li>" % (html.escape(a.name), html.escape(reason))
+        items = "".join("<li>%s: %s</li>" % (escape(a.name), escape(reason))
                         for a, reason in skipped)
         parts.append("<p>Attachments not uploaded:</p><ul>%s</ul>" % items)
     return "\n".join(parts)
