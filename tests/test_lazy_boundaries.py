@@ -85,3 +85,34 @@ def test_trace_headers_are_told_as_the_old_expression_told_them():
               for _ in range(3000)]
     for name in names:
         assert bool(TRACE_HEADER.match(name)) == bool(old.match(name)), name
+
+
+# Runs mailtoticket.py as fetchmail does, telling on stderr when the
+# delivery turns the garbage collector off.
+_GC_SPY = """
+import gc, runpy, sys
+_disable = gc.disable
+def disable():
+    sys.stderr.write("GC OFF\\n")
+    _disable()
+gc.disable = disable
+sys.argv = sys.argv[1:]
+sys.path.insert(0, sys.argv[0].rpartition("/")[0])
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def test_a_small_message_is_delivered_without_the_collector_a_big_one_with_it(
+        server, settings_file, tmp_path):
+    import subprocess
+    import sys
+    from support import REPO, SCRIPT
+    from gateway.cli import GC_OFF_UP_TO
+    settings = settings_file(folder=tmp_path)
+    big = ("x" * 76 + "\n") * (GC_OFF_UP_TO // 77 + 10)
+    for body, off in (("A small one.", True), (big, False)):
+        run = subprocess.run([sys.executable, "-c", _GC_SPY, str(SCRIPT), "-c",
+                              str(settings)], input=mail(subject="GC", body=body),
+                             capture_output=True, cwd=str(REPO), timeout=120)
+        assert header(run) == "SUCCESS", run.stderr[-2000:]
+        assert (b"GC OFF" in run.stderr) is off
