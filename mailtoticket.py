@@ -20,7 +20,10 @@ given once the work is durable: the ticket work done and journalled, or the
 message kept in the quarantine. Exit 75 means "try again at the next poll".
 The names are public: docs/settings-reference.md.
 """
-from gateway.cli import exit_now, safe_main
+import gc
+
+gc.disable()    # the imports' collections, wasted: gateway/cli.py turns it on as needed
+from gateway.cli import exit_now, safe_main  # noqa: E402
 
 if __name__ == "__main__":
     exit_now(safe_main())

@@ -25,6 +25,8 @@ def main(argv=None):
     # quarantine, the WSDL cache and the logs made here are owner-only.
     os.umask(0o077)
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["web"], ["serve"]):   # long-running: the collector on
+        gc.enable()
     if argv[:1] == ["web"]:     # the staff web server: docs/web.md (web/cli.py)
         from web.cli import main as web_main
         return web_main(argv[1:])
@@ -42,8 +44,12 @@ def main(argv=None):
         # A delivery is a short-lived process that makes little cyclic
         # garbage, and its collections mostly re-scan what the imports
         # (zeep, lxml, requests) made: ~12 ms of a ~150 ms run. A big
-        # message keeps the collector (its peak memory is a bench goal).
+        # message keeps the collector (its peak memory is a bench goal),
+        # and so does every other command (mailtoticket.py turned it off
+        # for its imports).
         gc.disable()
+    else:
+        gc.enable()
     try:
         from gateway import settings as settings_module
         settings = settings_module.load(args.settings)
