@@ -5,6 +5,7 @@ mailtoticket.py (the name fetchmail, cron and the docs call) only runs
 every start but caches a module's bytecode, and every MDA delivery starts
 a process. The usage is mailtoticket.py's docstring.
 """
+import argparse
 import gc
 import logging
 import os
@@ -141,41 +142,16 @@ docs/gn6-contract.md (the GN6 services)
 """
 
 
-# What argparse gives for `mailtoticket.py -c FILE` and for no option: the
-# forms fetchmail's MDA line uses (fetchmailrc.example) at every delivery.
-# These skip argparse's import and parser (~4 ms of a ~160 ms delivery);
-# any other command line, --help included, goes through argparse.
-# tests/test_lazy_boundaries.py checks these are argparse's own defaults.
-PLAIN_DELIVERY = dict(settings=None, dry_run=False, replay=None, check=False,
-                      status=None, list_quarantine=False, fetchmailrc=None,
-                      missing=None, copy_journal=None)
+class _Parser(argparse.ArgumentParser):
+    """A mistyped option exits 75, not argparse's 2: a mail server bounces
+    the mail to its sender on any code but 0 and 75."""
 
-
-def _plain_delivery(argv):
-    argv = list(argv)
-    if argv and not (len(argv) == 2 and argv[0] == "-c" and argv[1]
-                     and not argv[1].startswith("-")):
-        return None
-    from types import SimpleNamespace
-    return SimpleNamespace(**dict(PLAIN_DELIVERY, settings=argv[1] if argv else None))
+    def error(self, message):
+        log.error("%s (see --help); the message stays in the mailbox", message)
+        sys.exit(EX_TEMPFAIL)
 
 
 def parse_args(argv):
-    plain = _plain_delivery(argv)
-    return plain if plain is not None else _parse_with_argparse(argv)
-
-
-def _parse_with_argparse(argv):
-    import argparse
-
-    class _Parser(argparse.ArgumentParser):
-        """A mistyped option exits 75, not argparse's 2: a mail server bounces
-        the mail to its sender on any code but 0 and 75."""
-
-        def error(self, message):
-            log.error("%s (see --help); the message stays in the mailbox", message)
-            sys.exit(EX_TEMPFAIL)
-
     parser = _Parser(
         description="Turn the mail on stdin into a GN6 ticket or comment.",
         epilog=HELP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)

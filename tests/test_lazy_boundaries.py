@@ -10,7 +10,7 @@ from test_jira_backend import jira_settings, sink  # noqa: F401 (fixtures)
 RARE = {"mail.formats", "mail.formats.uuencode", "mail.formats.tnef", "mail.formats.smime",
         "mail.formats.special", "tnefparse", "nh3", "lxml.html", "bs4",
         "rules.ldap_directory", "ldap3", "gateway.admin", "quotequail",
-        "mailparser_reply", "yaml", "argparse", "html", "html.entities"}
+        "mailparser_reply", "yaml", "html", "html.entities"}
 
 
 def imported(result):
@@ -44,16 +44,6 @@ def test_a_jira_delivery_loads_no_soap(jira, jira_settings):  # noqa: F811
     assert "backends.jira.settings" in modules
     assert not {m for m in modules if m.split(".")[0] in ("soa", "zeep")
                 or m.startswith("backends.gn6")}
-
-
-def test_the_mda_command_lines_skip_argparse_and_get_what_it_would_give():
-    from gateway import cli
-    for argv in ([], ["-c", "settings.py"], ["-c", "/etc/mailtoticket/settings.py"]):
-        assert vars(cli.parse_args(argv)) == vars(cli._parse_with_argparse(argv))
-    # anything else goes through argparse
-    for argv in (["-c"], ["-c", ""], ["-c", "-x"], ["-csettings.py"], ["--dry-run"],
-                 ["-c", "s.py", "--dry-run"], ["--check"], ["-c", "s.py", "extra"]):
-        assert cli._plain_delivery(argv) is None, argv
 
 
 _OLD_TRACE_HEADER = (   # the expression gateway/journal.py's TRACE_HEADER replaced
