@@ -177,3 +177,37 @@ def test_the_staff_queries_read_the_same_on_both_engines(engine, tmp_path, reque
     assert sorted(t[3] for t in journal.entry_times()) == [1, 1, 1, 1]
     assert journal.waiting(settings="/other.py")[0] == 1
     assert journal.deferrals() == [{"error": "BusDown", "reason": "503"}]
+
+
+def test_a_new_sqlite_journal_another_connection_is_writing_is_waited_for_not_refused(
+        tmp_path):
+    # SQLite refuses a switch to WAL that meets a writer at once ("database
+    # is locked"), whatever its busy timeout: the first deliveries on a new
+    # journal, all switching it at once, met that.
+    import threading
+    path = tmp_path / "journal.sqlite"
+    other = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE IF NOT EXISTS other_write (x)")
+    threading.Timer(0.5, lambda: other.execute("COMMIT")).start()
+
+    journal = Journal(str(path), "gn6", keep_days=0)
+
+    assert journal.engine.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert journal.deadline_hit("k", "slow") == (1, 0)
+
+
+def test_several_deliveries_at_once_on_a_new_sqlite_journal_all_go_through(
+        server, settings_file):
+    from support import SCRIPT, mail
+    settings = settings_file()
+    raws = [mail(subject="First at once %d" % i) for i in range(6)]
+    procs = [subprocess.Popen([sys.executable, str(SCRIPT), "-c", str(settings)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, cwd=str(REPO)) for _ in raws]
+    outputs = [p.communicate(raw, timeout=120) for p, raw in zip(procs, raws)]
+
+    assert [p.returncode for p in procs] == [0] * 6, [e[-2000:] for _, e in outputs]
+    assert all(out.startswith(b"X-Mailtoticket: SUCCESS") for out, _ in outputs)
+    titles = [t["assumpte"] for t in server.tickets()]
+    assert all(titles.count("First at once %d" % i) == 1 for i in range(6))
