@@ -19,6 +19,7 @@ class Outcome:
     header: str | None      # None: temporary failure, no header needed
     reason: str = ""
     notice: str | None = None   # admin mails on one topic go once per window
+    elsewhere: bool = False     # temporary: another delivery holds the message
 
     @property
     def exit_code(self):
@@ -31,3 +32,9 @@ class Outcome:
 
 def temporary(reason):
     return Outcome(None, reason)
+
+
+def elsewhere(reason):
+    """Another delivery (another gateway) is working on the message: left
+    to it, not a failure of this one (exit 75 all the same for the MDA)."""
+    return Outcome(None, reason, elsewhere=True)

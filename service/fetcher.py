@@ -38,6 +38,10 @@ log = logging.getLogger("mailtoticket.service")
 
 # Delivered messages filed with one MOVE (a pass's end files the rest).
 FILE_BATCH = 20
+# A message another delivery holds (another service on the same mailbox
+# and journal) is looked at again this soon: by then the holder has filed
+# it, or died and its lease has ended (docs/journal.md).
+ELSEWHERE_RETRY = 5
 # A connection that lasted this long (seconds) had worked: the next
 # failure's backoff starts again at 1 s, not where the last one stopped.
 STEADY = 60
@@ -223,6 +227,12 @@ class MailboxWorker(threading.Thread):
                 self.stop.set()
 
     def filed(self, session, uid, result):
+        if result.elsewhere:      # not a failure: the holder files it, or we do next time
+            self.waiting[uid] = time.time() + ELSEWHERE_RETRY
+            log.info("mailbox %s: message %s is being delivered by another gateway (or "
+                     "mailbox): left to it, looked at again in %s s", self.mailbox.name,
+                     uid, ELSEWHERE_RETRY)
+            return
         self.status.deliveries[result.header or "TEMPORARY"] += 1
         if result.header is None:
             self.waiting[uid] = time.time() + self.config.retry_interval

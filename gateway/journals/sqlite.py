@@ -152,8 +152,8 @@ class SqliteEngine:
             except BlockingIOError:
                 if time.monotonic() >= give_up:
                     held.close()
-                    raise TemporaryFailure(
-                        "another delivery of this message is still running")
+                    from gateway.journal import MessageBusy
+                    raise MessageBusy()
                 time.sleep(0.05)
 
 
