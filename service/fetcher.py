@@ -40,8 +40,11 @@ log = logging.getLogger("mailtoticket.service")
 FILE_BATCH = 20
 # A message another delivery holds (another service on the same mailbox
 # and journal) is looked at again this soon: by then the holder has filed
-# it, or died and its lease has ended (docs/journal.md).
-ELSEWHERE_RETRY = 5
+# it, or died and its lease has ended (docs/journal.md). --once looks again
+# as long as ONCE_RETRIES times (past the lease) before leaving it to the
+# next run.
+ELSEWHERE_RETRY = 2
+ONCE_RETRIES = 40
 # A connection that lasted this long (seconds) had worked: the next
 # failure's backoff starts again at 1 s, not where the last one stopped.
 STEADY = 60
@@ -60,6 +63,8 @@ class MailboxWorker(threading.Thread):
         self.uidvalidity = None      # of the folder, as last selected
         self.failed = False          # --once: this mailbox could not be fetched
         self.abandoned = False       # a delivery thread was left behind (watchdog)
+        self.elsewhere = set()       # uids another delivery held at the last pass
+        self.once_retries = 0
         self.token_source = service.token_source(mailbox)
 
     # -- the thread
@@ -122,11 +127,23 @@ class MailboxWorker(threading.Thread):
         while not self.stop.is_set():
             self.one_pass(session)
             if self.once:
-                return
+                if not self.held_again():
+                    return
+                continue
             if idle:
                 session.idle(self.wait_seconds(self.config.idle_renew), self.stop)
             else:
                 self.stop.wait(self.wait_seconds(self.config.poll_interval))
+
+    def held_again(self):
+        """--once: whether to pass again for the messages another delivery
+        held (another service, or this one's other mailbox), after a
+        moment, rather than leave them to the next run."""
+        if not self.elsewhere or self.once_retries >= ONCE_RETRIES:
+            return False
+        self.once_retries += 1
+        self.stop.wait(self.wait_seconds(ELSEWHERE_RETRY))
+        return not self.stop.is_set()
 
     def wait_seconds(self, longest):
         """Until the next pass: no longer than `longest`, and no longer than
@@ -157,6 +174,7 @@ class MailboxWorker(threading.Thread):
                 del self.waiting[uid]     # gone (filed by someone else, expunged)
         pending = {}
         self.to_file = {}
+        self.elsewhere = set()
         try:
             for uid in uids:
                 if self.stop.is_set():
@@ -229,6 +247,7 @@ class MailboxWorker(threading.Thread):
     def filed(self, session, uid, result):
         if result.elsewhere:      # not a failure: the holder files it, or we do next time
             self.waiting[uid] = time.time() + ELSEWHERE_RETRY
+            self.elsewhere.add(uid)
             log.info("mailbox %s: message %s is being delivered by another gateway (or "
                      "mailbox): left to it, looked at again in %s s", self.mailbox.name,
                      uid, ELSEWHERE_RETRY)
