@@ -23,6 +23,7 @@ the MOVE, the same mail in two mailboxes, a UIDVALIDITY change) finish the
 first instead of repeating it: nothing here counts on UIDs to be unique.
 """
 import logging
+import random
 import threading
 import time
 from concurrent import futures
@@ -48,6 +49,16 @@ ONCE_RETRIES = 40
 # A connection that lasted this long (seconds) had worked: the next
 # failure's backoff starts again at 1 s, not where the last one stopped.
 STEADY = 60
+
+
+def shuffle_rest(uids, start):
+    """Another service reads this folder too, oldest first as this one
+    does: met at one message, the two would meet at every next one (each
+    meeting a fetch and a journal connection for nothing). The rest of the
+    pass is taken in random order instead, so that they share the backlog."""
+    rest = uids[start:]
+    random.shuffle(rest)
+    uids[start:] = rest
 
 
 class MailboxWorker(threading.Thread):
@@ -175,10 +186,15 @@ class MailboxWorker(threading.Thread):
         pending = {}
         self.to_file = {}
         self.elsewhere = set()
+        shared = False            # another gateway was met working on this folder
         try:
-            for uid in uids:
+            for at, uid in enumerate(uids):
                 if self.stop.is_set():
                     break                 # SIGTERM: the messages at hand are finished
+                if self.elsewhere and not shared:
+                    shared = True
+                    shuffle_rest(uids, at)
+                    uid = uids[at]
                 if self.waiting.get(uid, 0) > time.time():
                     continue
                 while len(pending) >= self.config.deliveries_in_flight:
