@@ -119,8 +119,9 @@ class ServiceRun(Run):
 
 def _open_journal(queue):
     """Each queue's journal made (and its schema upgraded) once, before
-    the mailboxes' threads run: SQLite cannot switch a new file to WAL
-    while another thread's connection holds it ("database is locked")."""
+    the mailboxes' threads run, so that a journal in trouble is said at
+    start (a new SQLite file's switch to WAL under concurrent deliveries
+    is the engine's own concern: gateway/journals/sqlite.py)."""
     from failures import TemporaryFailure
     try:
         queue.run.journal().close()
