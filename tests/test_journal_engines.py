@@ -211,3 +211,22 @@ def test_several_deliveries_at_once_on_a_new_sqlite_journal_all_go_through(
     assert all(out.startswith(b"X-Mailtoticket: SUCCESS") for out, _ in outputs)
     titles = [t["assumpte"] for t in server.tickets()]
     assert all(titles.count("First at once %d" % i) == 1 for i in range(6))
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_a_message_another_delivery_holds_is_message_busy_at_once_with_no_wait(
+        engine, tmp_path, request):
+    # the service's case (service/main.py LOCK_WAIT): left to the holder, not waited for
+    from gateway.journal import MessageBusy
+    if engine == "sqlite":
+        location, password = str(tmp_path / "journal.sqlite"), None
+    else:
+        settings = request.getfixturevalue("postgres").journal_settings()
+        location, password = settings["journal"], settings["journal_password_file"]
+    holder, other = (Journal(location, "gn6", password_file=password) for _ in range(2))
+    with holder.entry("k", "<m@x>", wait=5):
+        started = time.monotonic()
+        with pytest.raises(MessageBusy, match="still running"):
+            with other.entry("k", "<m@x>", wait=0):
+                pass
+        assert time.monotonic() - started < 0.5
