@@ -65,7 +65,7 @@ class SqliteEngine:
             try:
                 if db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
                     return
-                with self._creation_lock():
+                with self._creation_lock(give_up):
                     db.execute("PRAGMA journal_mode=WAL")
                 return
             except sqlite3.OperationalError as e:
@@ -74,11 +74,21 @@ class SqliteEngine:
             time.sleep(0.02)
 
     @contextmanager
-    def _creation_lock(self):
+    def _creation_lock(self, give_up):
+        """The switchers' turn (the switch takes milliseconds), waited for
+        until `give_up` at most: a holder that never lets go is never
+        waited for longer than the connection's timeout."""
         folder = self.path + ".locks"
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, "wal.lock"), "a+b") as held:
-            fcntl.flock(held, fcntl.LOCK_EX)    # the switch takes milliseconds
+            while True:
+                try:
+                    fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= give_up:
+                        raise sqlite3.OperationalError("database is locked (switch to WAL)")
+                    time.sleep(0.02)
             yield
 
     def close(self):
