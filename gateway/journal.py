@@ -38,6 +38,16 @@ from gateway.steps import ATTEMPTS, FILTRE, has_progress
 
 log = logging.getLogger("mailtoticket.journal")
 
+class MessageBusy(TemporaryFailure):
+    """Another delivery (this process's, or another gateway's sharing the
+    journal) holds the message's lock past the wait allowed: not this
+    delivery's failure. The MDA exits 75 as for any temporary failure;
+    the service leaves the message to the holder and looks again soon."""
+
+    def __init__(self):
+        super().__init__("another delivery of this message is still running")
+
+
 # Headers that differ between deliveries of the same message: these names
 # (ASCII case ignored), and these prefixes followed by letters, digits, `_`
 # or `-`. A set and a few prefixes rather than a regular expression, which

@@ -17,12 +17,13 @@ EX_TEMPFAIL = 75  # sysexits.h; fetchmail, postfix pipe(8) and procmail retry
 class Outcome(Record):
     """(A Record, not a dataclass: see mail/record.py.)"""
 
-    FIELDS = ("header", "reason", "notice")
+    FIELDS = ("header", "reason", "notice", "elsewhere")
 
-    def __init__(self, header, reason="", notice=None):
+    def __init__(self, header, reason="", notice=None, elsewhere=False):
         self.header = header    # None: temporary failure, no header needed
         self.reason = reason
         self.notice = notice    # admin mails on one topic go once per window
+        self.elsewhere = elsewhere  # temporary: another delivery holds the message
 
     @property
     def exit_code(self):
@@ -35,3 +36,9 @@ class Outcome(Record):
 
 def temporary(reason):
     return Outcome(None, reason)
+
+
+def elsewhere(reason):
+    """Another delivery (another gateway) is working on the message: left
+    to it, not a failure of this one (exit 75 all the same for the MDA)."""
+    return Outcome(None, reason, elsewhere=True)

@@ -18,7 +18,9 @@ import time
 
 from gateway.deadline import Deadline, RunInterrupted
 from gateway.errors import PermanentFailure, Rejected, SettingsError, TemporaryFailure
-from gateway.outcome import ERROR, REJECT, SKIP, SUCCESS, EX_TEMPFAIL, Outcome, temporary
+from gateway.journal import MessageBusy
+from gateway.outcome import (ERROR, REJECT, SKIP, SUCCESS, EX_TEMPFAIL, Outcome, elsewhere,
+                             temporary)
 from failures import ConfigurationFailure, CredentialsRefused, Refused
 
 log = logging.getLogger("mailtoticket")
@@ -39,6 +41,9 @@ def deliver(run, raw):
     except ConfigurationFailure as e:   # the settings name what is not there
         run.configuration_failure(e, raw)
         result = temporary(str(e))
+    except MessageBusy as e:
+        log.info("%s: the message is left to it", e)
+        result = elsewhere(str(e))
     except (TemporaryFailure, RunInterrupted) as e:
         log.warning("temporary failure, the message stays in the mailbox: %s", e)
         result = run.poisoned(raw, e, deadline) or temporary(str(e))
@@ -101,7 +106,7 @@ def _handle(run, raw, deadline, facts, defects):
 
     delivery.journal = run.journal()
     key = message_key(raw, message.message_id)
-    with delivery.journal.entry(key, message.message_id, settings["espera_bloqueig"],
+    with delivery.journal.entry(key, message.message_id, run.lock_wait(),
                                 deadline) as entry:
         delivery.entry = entry
         facts["state"] = entry.state

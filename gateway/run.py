@@ -36,7 +36,7 @@ class Run:
 
     def __init__(self, settings, records, dry_run=False, replay=False, tell=None,
                  backend=None, people=None):
-        for name, value in zip(self.__slots__, (settings, records, dry_run, replay, tell,
+        for name, value in zip(Run.__slots__, (settings, records, dry_run, replay, tell,
                                                 backend, people)):
             object.__setattr__(self, name, value)
 
@@ -45,9 +45,9 @@ class Run:
 
     def clone(self, **changes):
         """This run with some of its modes changed (email.policy's clone)."""
-        values = {name: getattr(self, name) for name in self.__slots__}
+        values = {name: getattr(self, name) for name in Run.__slots__}
         values.update(changes)
-        return Run(**values)
+        return type(self)(**values)
 
     def __repr__(self):
         return "Run(dry_run=%r, replay=%r)" % (self.dry_run, self.replay)
@@ -81,6 +81,11 @@ class Run:
             from gateway import state_access
             state_access.require_writable(settings)
         return Journal.of(settings, readonly=self.dry_run, keep_days=settings["dies_journal"])
+
+    def lock_wait(self):
+        """Seconds a delivery waits for another one of its message (the
+        MDA: espera_bloqueig; the service looks again soon instead)."""
+        return self.settings["espera_bloqueig"]
 
     def handles_again(self, outcome):
         """Whether a message the journal says was handled is handled again:

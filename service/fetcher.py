@@ -23,6 +23,7 @@ the MOVE, the same mail in two mailboxes, a UIDVALIDITY change) finish the
 first instead of repeating it: nothing here counts on UIDs to be unique.
 """
 import logging
+import random
 import threading
 import time
 from concurrent import futures
@@ -38,9 +39,26 @@ log = logging.getLogger("mailtoticket.service")
 
 # Delivered messages filed with one MOVE (a pass's end files the rest).
 FILE_BATCH = 20
+# A message another delivery holds (another service on the same mailbox
+# and journal) is looked at again this soon: by then the holder has filed
+# it, or died and its lease has ended (docs/journal.md). --once looks again
+# as long as ONCE_RETRIES times (past the lease) before leaving it to the
+# next run.
+ELSEWHERE_RETRY = 2
+ONCE_RETRIES = 40
 # A connection that lasted this long (seconds) had worked: the next
 # failure's backoff starts again at 1 s, not where the last one stopped.
 STEADY = 60
+
+
+def shuffle_rest(uids, start):
+    """Another service reads this folder too, oldest first as this one
+    does: met at one message, the two would meet at every next one (each
+    meeting a fetch and a journal connection for nothing). The rest of the
+    pass is taken in random order instead, so that they share the backlog."""
+    rest = uids[start:]
+    random.shuffle(rest)
+    uids[start:] = rest
 
 
 class MailboxWorker(threading.Thread):
@@ -56,6 +74,8 @@ class MailboxWorker(threading.Thread):
         self.uidvalidity = None      # of the folder, as last selected
         self.failed = False          # --once: this mailbox could not be fetched
         self.abandoned = False       # a delivery thread was left behind (watchdog)
+        self.elsewhere = set()       # uids another delivery held at the last pass
+        self.once_retries = 0
         self.token_source = service.token_source(mailbox)
 
     # -- the thread
@@ -118,11 +138,23 @@ class MailboxWorker(threading.Thread):
         while not self.stop.is_set():
             self.one_pass(session)
             if self.once:
-                return
+                if not self.held_again():
+                    return
+                continue
             if idle:
                 session.idle(self.wait_seconds(self.config.idle_renew), self.stop)
             else:
                 self.stop.wait(self.wait_seconds(self.config.poll_interval))
+
+    def held_again(self):
+        """--once: whether to pass again for the messages another delivery
+        held (another service, or this one's other mailbox), after a
+        moment, rather than leave them to the next run."""
+        if not self.elsewhere or self.once_retries >= ONCE_RETRIES:
+            return False
+        self.once_retries += 1
+        self.stop.wait(self.wait_seconds(ELSEWHERE_RETRY))
+        return not self.stop.is_set()
 
     def wait_seconds(self, longest):
         """Until the next pass: no longer than `longest`, and no longer than
@@ -153,10 +185,16 @@ class MailboxWorker(threading.Thread):
                 del self.waiting[uid]     # gone (filed by someone else, expunged)
         pending = {}
         self.to_file = {}
+        self.elsewhere = set()
+        shared = False            # another gateway was met working on this folder
         try:
-            for uid in uids:
+            for at, uid in enumerate(uids):
                 if self.stop.is_set():
                     break                 # SIGTERM: the messages at hand are finished
+                if self.elsewhere and not shared:
+                    shared = True
+                    shuffle_rest(uids, at)
+                    uid = uids[at]
                 if self.waiting.get(uid, 0) > time.time():
                     continue
                 while len(pending) >= self.config.deliveries_in_flight:
@@ -223,6 +261,13 @@ class MailboxWorker(threading.Thread):
                 self.stop.set()
 
     def filed(self, session, uid, result):
+        if result.elsewhere:      # not a failure: the holder files it, or we do next time
+            self.waiting[uid] = time.time() + ELSEWHERE_RETRY
+            self.elsewhere.add(uid)
+            log.info("mailbox %s: message %s is being delivered by another gateway (or "
+                     "mailbox): left to it, looked at again in %s s", self.mailbox.name,
+                     uid, ELSEWHERE_RETRY)
+            return
         self.status.deliveries[result.header or "TEMPORARY"] += 1
         if result.header is None:
             self.waiting[uid] = time.time() + self.config.retry_interval

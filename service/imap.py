@@ -34,6 +34,8 @@ GONE = re.compile(r"\[(EXPUNGEISSUED|NONEXISTENT)\]|no longer exist", re.IGNOREC
 # without MOVE): after a lost connection, the next filing looks first.
 COPYING = "$MailtoticketCopying"
 MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]+>)", re.IGNORECASE | re.MULTILINE)
+# The answer (RFC 5530) to creating a folder that exists.
+ALREADY = re.compile(r"\[ALREADYEXISTS\]", re.IGNORECASE)
 
 
 class LoginRefused(Exception):
@@ -116,7 +118,13 @@ class Session:
         box = self.mailbox
         for folder in (box.folder, box.processed_folder, box.quarantine_folder):
             if folder and not self.client.folder_exists(folder):
-                self.client.create_folder(folder)
+                try:
+                    self.client.create_folder(folder)
+                except self.client.Error as e:
+                    # another client (a second service on this mailbox) made it meanwhile
+                    if not ALREADY.search(str(e)) and not self.client.folder_exists(folder):
+                        raise
+                    continue
                 log.info("mailbox %s: created folder %s", box.name, folder)
 
     def select(self):

@@ -19,6 +19,7 @@ import threading
 
 from gateway.errors import SettingsError
 from gateway.outcome import EX_TEMPFAIL
+from gateway.run import Run
 
 log = logging.getLogger("mailtoticket.service")
 
@@ -26,14 +27,13 @@ log = logging.getLogger("mailtoticket.service")
 class Service:
     def __init__(self, config, records, web=None):
         import backends
-        from gateway.run import Run
         from service.status import StatusFile
         self.config = config
         self.records = records
         for kind in {backends.kind_of(q.settings) for q in config.queues.values()}:
             kind.long_lived()   # clients kept between messages (a new Service: built anew)
         for queue in config.queues.values():
-            queue.run = Run(queue.settings, records)
+            queue.run = ServiceRun(queue.settings, records)
             _open_journal(queue)
         self.status = StatusFile(config.status_path)
         from service.inflight import Inflight
@@ -104,10 +104,29 @@ class Service:
         self.switch.disarm()
 
 
+# How long a delivery waits for another delivery of its message (another
+# service sharing the journal, or this one's other mailbox) before leaving
+# the message to it: none. Its pool thread takes the next message at once,
+# so two services reading one folder in the same order share the work
+# instead of queueing behind each other, and the mailbox looks at the
+# message again soon (service/fetcher.py, ELSEWHERE_RETRY).
+LOCK_WAIT = 0
+
+
+class ServiceRun(Run):
+    """The service's Run: the MDA's, except that a delivery does not wait
+    long for a message another delivery holds."""
+    __slots__ = ()
+
+    def lock_wait(self):
+        return min(LOCK_WAIT, self.settings["espera_bloqueig"])
+
+
 def _open_journal(queue):
     """Each queue's journal made (and its schema upgraded) once, before
-    the mailboxes' threads run: SQLite cannot switch a new file to WAL
-    while another thread's connection holds it ("database is locked")."""
+    the mailboxes' threads run, so that a journal in trouble is said at
+    start (a new SQLite file's switch to WAL under concurrent deliveries
+    is the engine's own concern: gateway/journals/sqlite.py)."""
     from failures import TemporaryFailure
     try:
         queue.run.journal().close()

@@ -29,7 +29,7 @@ import psycopg
 from psycopg import conninfo, errors
 
 from gateway.errors import TemporaryFailure
-from gateway.journal import redacted
+from gateway.journal import MessageBusy, redacted
 
 log = logging.getLogger("mailtoticket.journal")
 
@@ -182,7 +182,7 @@ class PostgresEngine:
         give_up = time.monotonic() + seconds
         with _held_changed:
             if not _held_changed.wait_for(lambda: number not in _held, seconds):
-                raise TemporaryFailure("another delivery of this message is still running")
+                raise MessageBusy()
             _held.add(number)
         try:
             # the usual case, nobody else on it: one round trip
@@ -199,7 +199,7 @@ class PostgresEngine:
         except errors.LockNotAvailable:
             self._forget(number)
             self._bounds()
-            raise TemporaryFailure("another delivery of this message is still running")
+            raise MessageBusy()
         except psycopg.Error as e:
             self._forget(number)
             raise TemporaryFailure("journal %s: %s" % (self.describe, str(e).strip()))

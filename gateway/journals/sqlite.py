@@ -24,6 +24,7 @@ class SqliteEngine:
     def __init__(self, location, readonly=False, password_file=None, timeout=30):
         self.path = self.describe = location
         self.readonly = readonly
+        self.timeout = 30
         try:
             self.db = self._connect()
         except (sqlite3.Error, OSError) as e:
@@ -41,10 +42,54 @@ class SqliteEngine:
             return sqlite3.connect("file:%s?mode=ro" % self.path, uri=True,
                                    isolation_level=None, timeout=30)
         os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=self.timeout)
+        try:
+            self._to_wal(db)
+            db.execute("PRAGMA synchronous=FULL")
+        except BaseException:
+            db.close()
+            raise
         return db
+
+    def _to_wal(self, db):
+        """Switch the file to WAL (once: the mode is kept in the file).
+
+        The first deliveries on a new journal may all switch it at once
+        (several MDA processes, a service's threads), and SQLite answers a
+        switch that meets another connection's "database is locked" at
+        once, without its busy timeout. So the switchers take turns under
+        an flock beside the file, and a switch that still meets a reader
+        is tried again, within the connection's timeout."""
+        give_up = time.monotonic() + self.timeout
+        while True:
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                    return
+                with self._creation_lock(give_up):
+                    db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() >= give_up:
+                    raise
+            time.sleep(0.02)
+
+    @contextmanager
+    def _creation_lock(self, give_up):
+        """The switchers' turn (the switch takes milliseconds), waited for
+        until `give_up` at most: a holder that never lets go is never
+        waited for longer than the connection's timeout."""
+        folder = self.path + ".locks"
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "wal.lock"), "a+b") as held:
+            while True:
+                try:
+                    fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= give_up:
+                        raise sqlite3.OperationalError("database is locked (switch to WAL)")
+                    time.sleep(0.02)
+            yield
 
     def close(self):
         self.db.close()
@@ -117,8 +162,8 @@ class SqliteEngine:
             except BlockingIOError:
                 if time.monotonic() >= give_up:
                     held.close()
-                    raise TemporaryFailure(
-                        "another delivery of this message is still running")
+                    from gateway.journal import MessageBusy
+                    raise MessageBusy()
                 time.sleep(0.05)
 
 
