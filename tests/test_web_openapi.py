@@ -47,6 +47,8 @@ def test_no_delivery_module_imports_the_web_server():
     found = []
     for folder in ("gateway", "mail", "rules", "filtres", "soa", "jirarest"):
         for file in sorted((REPO / folder).rglob("*.py")):
+            if file == REPO / "gateway" / "cli.py":
+                continue    # the command line: its `web` command imports it (next test)
             tree = ast.parse(file.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
