@@ -100,7 +100,8 @@ class Service:
         if self.web is not None:
             self.web.stop()
         self.wait()
-        self.close_journals()
+        if not self.restart_needed.is_set():    # never under a thread left behind
+            self.close_journals()
 
     def close_journals(self):
         """The journal connections the delivery threads kept (a SIGHUP
