@@ -705,3 +705,69 @@ class Entry:
 def redacted(location):
     """A journal location fit for a log line: a URL's password hidden."""
     return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", location)
+
+
+class KeptJournals:
+    """The long-running service's journals: each delivery thread keeps
+    one connection per queue (this object is the queue's) and reuses it for
+    its next deliveries, as soa/service.py keep_clients() keeps its zeep
+    clients. An MDA run never makes one: one process, one delivery, one
+    connection (gateway/run.py Run.journal).
+
+    A connection is given back at the end of each delivery (done()); one
+    that is not fit for the next (broken by a restarted server, inside a
+    transaction, or still holding a message's lock: the engine's
+    reusable()) is closed there, which ends on the server whatever it
+    held, and the next delivery connects anew. close() (a SIGHUP reload, a
+    stop) closes them all."""
+
+    def __init__(self):
+        import threading
+        self._local = threading.local()
+        self._all = []              # every kept journal, for close()
+        self._guard = threading.Lock()
+
+    def get(self, make, keep_days=0):
+        """This thread's journal: the kept one, else make() (kept)."""
+        journal = getattr(self._local, "journal", None)
+        if journal is not None and journal in self._all:   # (not closed by close())
+            # the prune an MDA run does one connection in PRUNE_ONE_IN
+            if keep_days and random.randrange(PRUNE_ONE_IN) == 0:
+                journal.prune(keep_days)
+            return journal
+        journal = make()
+        self._local.journal = journal
+        with self._guard:
+            self._all.append(journal)
+        return journal
+
+    def done(self):
+        """The end of this thread's delivery: its journal kept if fit."""
+        journal = getattr(self._local, "journal", None)
+        if journal is None:
+            return
+        try:
+            fit = journal.engine.reusable()
+        except Exception:   # whatever the engine says, a doubt is a new connection
+            fit = False
+        if not fit:
+            self._local.journal = None
+            self._drop(journal)
+
+    def _drop(self, journal):
+        with self._guard:
+            if journal in self._all:
+                self._all.remove(journal)
+        try:
+            journal.close()
+        except Exception as e:   # an SQLite connection of a thread that ended
+            log.debug("journal %s not closed: %s", journal.engine.describe, e)
+
+    def close(self):
+        with self._guard:
+            kept, self._all = self._all, []
+        for journal in kept:
+            try:
+                journal.close()
+            except Exception as e:
+                log.debug("journal %s not closed: %s", journal.engine.describe, e)

@@ -72,7 +72,10 @@ class Service:
             if starts >= inflight.MAX_STARTS:
                 return inflight.quarantine(queue, raw, key, starts)
             with self.inflight.delivering(key):
-                return deliver(queue.run, raw)
+                try:
+                    return deliver(queue.run, raw)
+                finally:
+                    queue.run.journals.done()   # kept for the next, or closed
 
     def write_status(self):
         try:
@@ -97,6 +100,14 @@ class Service:
         if self.web is not None:
             self.web.stop()
         self.wait()
+        if not self.restart_needed.is_set():    # never under a thread left behind
+            self.close_journals()
+
+    def close_journals(self):
+        """The journal connections the delivery threads kept (a SIGHUP
+        reload's new Service makes its own)."""
+        for queue in self.config.queues.values():
+            queue.run.journals.close()
 
     def wait(self):
         """Join the mailboxes' threads, the dead man's switch re-armed meanwhile."""
@@ -115,8 +126,26 @@ LOCK_WAIT = 0
 
 class ServiceRun(Run):
     """The service's Run: the MDA's, except that a delivery does not wait
-    long for a message another delivery holds."""
-    __slots__ = ()
+    long for a message another delivery holds, and that each delivery
+    thread keeps its journal connection for its next deliveries
+    (gateway/journal.py KeptJournals: the mode object, `journals`)."""
+    __slots__ = ("journals",)
+
+    def __init__(self, *args, journals=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gateway.journal import KeptJournals
+        object.__setattr__(self, "journals", journals or KeptJournals())
+
+    def clone(self, **changes):
+        changes.setdefault("journals", self.journals)
+        values = {name: getattr(self, name) for name in Run.__slots__}
+        values.update(changes)
+        return type(self)(**values)
+
+    def journal(self):
+        if self.dry_run:            # read-only: not kept (not the service's own use)
+            return super().journal()
+        return self.journals.get(super().journal, self.settings["dies_journal"])
 
     def lock_wait(self):
         return min(LOCK_WAIT, self.settings["espera_bloqueig"])
@@ -129,7 +158,7 @@ def _open_journal(queue):
     is the engine's own concern: gateway/journals/sqlite.py)."""
     from failures import TemporaryFailure
     try:
-        queue.run.journal().close()
+        Run.journal(queue.run).close()    # not kept: this thread delivers nothing
     except TemporaryFailure as e:   # each delivery says it again, and waits
         log.warning("queue %s: %s", queue.path, e)
 

@@ -230,3 +230,71 @@ def test_a_message_another_delivery_holds_is_message_busy_at_once_with_no_wait(
             with other.entry("k", "<m@x>", wait=0):
                 pass
         assert time.monotonic() - started < 0.5
+
+
+def test_a_service_thread_keeps_one_postgresql_session_for_its_deliveries(postgres):
+    # the service's KeptJournals (service/main.py ServiceRun): one backend per
+    # delivery thread across deliveries, each message's lock let go at its end
+    import threading
+    from gateway.journal import KeptJournals
+    settings = postgres.journal_settings()
+    app = "kept%d" % time.monotonic_ns()
+    location = settings["journal"] + "&application_name=" + app
+
+    def make():
+        return Journal(location, "gn6", password_file=settings["journal_password_file"])
+
+    def backends():
+        with postgres.connect() as db:
+            return [pid for (pid,) in db.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (app,))]
+
+    kept = KeptJournals()
+    both = threading.Barrier(2)
+
+    def deliver(key):
+        try:
+            with kept.get(make).entry(key, "<%s@x>" % key, wait=0) as entry:
+                entry.finish("SUCCESS")
+        finally:
+            kept.done()
+
+    def worker(n):
+        for i in range(3):
+            deliver("m%d-%d" % (n, i))
+            if i == 0:
+                both.wait(10)   # both threads connected before either goes on
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(backends()) == 2      # two threads, six deliveries
+    other = make()                   # another session takes each message's lock at once
+    for key in ["m%d-%d" % (n, i) for n in range(2) for i in range(3)]:
+        with other.entry(key, "<%s@x>" % key, wait=0) as entry:
+            assert entry.outcome == "SUCCESS"
+
+    # a delivery that ends still holding its lock: the session is closed, not kept
+    held = kept.get(make).entry("stuck", "<stuck@x>", wait=0)
+    held.__enter__()
+    kept.done()
+    with other.entry("stuck", "<stuck@x>", wait=2):
+        pass
+
+    # a session the server dropped (a restart): that delivery fails (75),
+    # the next one connects anew
+    earlier = set(backends())
+    deliver("before")
+    deliver("again")
+    [pid] = set(backends()) - earlier    # this thread's one session
+    with postgres.connect() as db:
+        db.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(TemporaryFailure):
+        deliver("during")
+    deliver("after")
+    assert pid not in backends() and len(backends()) == len(earlier) + 1
+    kept.close()                     # a reload, a stop
+    assert backends() == [other.engine.db.info.backend_pid]
+    other.close()

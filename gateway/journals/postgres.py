@@ -81,6 +81,8 @@ class PostgresEngine:
             raise TemporaryFailure("journal %s unreachable: %s"
                                    % (self.describe, str(e).strip()))
         self.versioned = versioned
+        self._mine = set()       # advisory locks this session holds
+        self._suspect = False    # a lock statement failed: what it holds is unknown
         # a dry run on a database no gateway has used yet reads an empty journal
         self.empty = readonly and not versioned
 
@@ -109,7 +111,22 @@ class PostgresEngine:
         return params
 
     def close(self):
-        self.db.close()
+        """The session ended, and with it every lock it held (here too)."""
+        try:
+            self.db.close()
+        finally:
+            for number in list(self._mine):
+                self._forget(number)
+            self._mine.clear()
+
+    def reusable(self):
+        """Whether the next delivery may use this session (a service's
+        kept journal, gateway/journal.py KeptJournals): alive, outside any
+        transaction, holding no message's lock. Otherwise it is closed,
+        which also ends whatever the server still holds for it."""
+        return (not self.db.closed and not self.db.broken and not self._suspect
+                and not self._mine
+                and self.db.info.transaction_status == psycopg.pq.TransactionStatus.IDLE)
 
     @staticmethod
     def json_text(column, field):
@@ -187,6 +204,7 @@ class PostgresEngine:
         try:
             # the usual case, nobody else on it: one round trip
             if self.db.execute("SELECT pg_try_advisory_lock(%s)", (number,)).fetchone()[0]:
+                self._mine.add(number)
                 return AdvisoryLock(self, number)
             # wait on the server (no polling), as long as we may: the
             # statement's own bound is lifted above the lock's for the wait
@@ -195,12 +213,18 @@ class PostgresEngine:
                             " set_config('statement_timeout', %s, false)",
                             ("%dms" % left, "%dms" % (left + 5000)))
             self.db.execute("SELECT pg_advisory_lock(%s)", (number,))
+            self._mine.add(number)
             self._bounds()
         except errors.LockNotAvailable:
             self._forget(number)
-            self._bounds()
+            try:
+                self._bounds()
+            except psycopg.Error as e:
+                self._suspect = True
+                raise TemporaryFailure("journal %s: %s" % (self.describe, str(e).strip()))
             raise MessageBusy()
         except psycopg.Error as e:
+            self._suspect = True     # the lock may be held: the session is not reused
             self._forget(number)
             raise TemporaryFailure("journal %s: %s" % (self.describe, str(e).strip()))
         return AdvisoryLock(self, number)
@@ -213,8 +237,9 @@ class PostgresEngine:
     def unlock(self, number):
         try:
             self.db.execute("SELECT pg_advisory_unlock(%s)", (number,))
+            self._mine.discard(number)
         except psycopg.Error as e:   # the session is gone, and its lock with it
-            log.debug("advisory unlock: %s", e)
+            log.debug("advisory unlock: %s", e)   # (or not: never reused, _mine)
         finally:
             self._forget(number)
 

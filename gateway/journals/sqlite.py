@@ -94,6 +94,15 @@ class SqliteEngine:
     def close(self):
         self.db.close()
 
+    def reusable(self):
+        """Whether the next delivery may use this connection (a service's
+        kept journal): outside any transaction. The per-message lock is a
+        file of its own, let go at the delivery's end whatever this says."""
+        try:
+            return not self.db.in_transaction
+        except sqlite3.Error:       # closed
+            return False
+
     @staticmethod
     def json_text(column, field):
         """SQL for a field of a JSON text column, as text."""
