@@ -117,8 +117,7 @@ def _handle(run, raw, deadline, facts, defects):
                                  "date": message.header("Date"),
                                  "settings": getattr(settings, "real_path", None)})
         if entry.outcome and not run.handles_again(entry.outcome):
-            log.info("already handled (%s): nothing done again", entry.outcome)
-            return Outcome(entry.outcome, "already handled")
+            return run.already_handled(entry)
         try:
             result = Outcome(REJECT, oversize) if oversize else ticket_work(delivery)
         except TemporaryFailure as e:

@@ -93,6 +93,14 @@ class Run:
         from gateway.outcome import ERROR, REJECT
         return self.replay and outcome in (REJECT, ERROR)
 
+    def already_handled(self, entry):
+        """A message the journal says was handled: its outcome again, and
+        nothing done (fetchmail deletes it, or keeps it, as after the
+        first delivery)."""
+        from gateway.outcome import Outcome
+        log.info("already handled (%s): nothing done again", entry.outcome)
+        return Outcome(entry.outcome, "already handled")
+
     def finish(self, entry, result):
         if self.writes:
             entry.finish(result.header, result.reason)

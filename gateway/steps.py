@@ -20,9 +20,10 @@ PARTIES = "parties"                # To/Cc of a mail that opened a ticket
 MESSAGE = "message"                # {"from", "subject", "date", "settings"}: for staff (web/)
 DEFERRED = "deferred"              # the last temporary failure: {"error", "reason"...} (web/)
 LINKED = "linked"                  # suffix of "linked:<codi>": linked by hand (web/)
+FINISHED_BY = "finished_by"        # {"gateway", "at"}: the service that finished it files it
 
 BOOKKEEPING = frozenset((FILTRE, ATTEMPTS, NOTIFIED, DEFERRAL_REPORTED, MESSAGE,
-                         DEFERRED))
+                         DEFERRED, FINISHED_BY))
 
 # -- writes (and reads that decide one)
 TICKET = "ticket"                  # the ticket this message opened

@@ -37,8 +37,12 @@ from service.watchdog import InFlight
 
 log = logging.getLogger("mailtoticket.service")
 
-# Delivered messages filed with one MOVE (a pass's end files the rest).
+# Delivered messages filed with one MOVE (a pass's end files the rest),
+# and none left unfiled longer than FILE_WITHIN seconds: another service
+# sharing the journal leaves the filing of what this one delivered to it
+# (service/main.py FILING_WINDOW), and looks again meanwhile.
 FILE_BATCH = 20
+FILE_WITHIN = 2
 # A message another delivery holds (another service on the same mailbox
 # and journal) is looked at again this soon: by then the holder has filed
 # it, or died and its lease has ended (docs/journal.md). --once looks again
@@ -185,6 +189,7 @@ class MailboxWorker(threading.Thread):
                 del self.waiting[uid]     # gone (filed by someone else, expunged)
         pending = {}
         self.to_file = {}
+        self.file_due = 0.0
         self.elsewhere = set()
         shared = False            # another gateway was met working on this folder
         try:
@@ -236,8 +241,11 @@ class MailboxWorker(threading.Thread):
     def file_finished(self, session, pending):
         """File what has finished; a delivery past its limit is left behind
         (service/watchdog.py) and this mailbox stops for a restart."""
-        first_limit = min(flight.limit for flight in pending.values())
-        done, _ = futures.wait(pending, timeout=max(0.1, first_limit - time.monotonic()),
+        now = time.monotonic()
+        timeout = min(flight.limit for flight in pending.values()) - now
+        if self.to_file:
+            timeout = min(timeout, self.file_due - now)
+        done, _ = futures.wait(pending, timeout=max(0.1, timeout),
                                return_when=futures.FIRST_COMPLETED)
         for future in done:
             uid = pending.pop(future).uid
@@ -250,6 +258,8 @@ class MailboxWorker(threading.Thread):
                           uid, type(e).__name__, e, exc_info=e)
                 result = temporary("internal error: %s: %s" % (type(e).__name__, e))
             self.filed(session, uid, result)
+        if self.to_file and time.monotonic() >= self.file_due:
+            self.flush(session)
         if done:
             return
         for future, flight in list(pending.items()):
@@ -278,6 +288,8 @@ class MailboxWorker(threading.Thread):
         self.waiting.pop(uid, None)
         target = (self.mailbox.quarantine_folder if result.quarantined
                   else self.mailbox.processed_folder)
+        if not self.to_file:
+            self.file_due = time.monotonic() + FILE_WITHIN
         self.to_file.setdefault(target, []).append(uid)
         log.info("mailbox %s: message %s %s, to be filed in %s", self.mailbox.name, uid,
                  result.header, target or "(deleted)")

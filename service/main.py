@@ -33,7 +33,7 @@ class Service:
         for kind in {backends.kind_of(q.settings) for q in config.queues.values()}:
             kind.long_lived()   # clients kept between messages (a new Service: built anew)
         for queue in config.queues.values():
-            queue.run = ServiceRun(queue.settings, records)
+            queue.run = ServiceRun(queue.settings, records, gateway=gateway_id(config))
             _open_journal(queue)
         self.status = StatusFile(config.status_path)
         from service.inflight import Inflight
@@ -124,20 +124,33 @@ class Service:
 LOCK_WAIT = 0
 
 
+# How long after another service finished a message this one leaves its
+# filing to it: that service files what it delivered within seconds
+# (service/fetcher.py FILE_WITHIN); two MOVEs of one message at once could
+# both copy it (RFC 6851 lets a server do so), so only the one that
+# delivered it files it, unless it has not done so after this long (it
+# died between the journal and the MOVE, or lost its mailbox).
+FILING_WINDOW = 60
+
+
 class ServiceRun(Run):
     """The service's Run: the MDA's, except that a delivery does not wait
-    long for a message another delivery holds, and that each delivery
-    thread keeps its journal connection for its next deliveries
-    (gateway/journal.py KeptJournals: the mode object, `journals`)."""
-    __slots__ = ("journals",)
+    long for a message another delivery holds, that each delivery thread
+    keeps its journal connection for its next deliveries (gateway/journal.py
+    KeptJournals: the mode object, `journals`), and that a message another
+    service finished is left for it to file. `gateway` names this service
+    among those sharing the journal (gateway_id())."""
+    __slots__ = ("journals", "gateway")
 
-    def __init__(self, *args, journals=None, **kwargs):
+    def __init__(self, *args, journals=None, gateway=None, **kwargs):
         super().__init__(*args, **kwargs)
         from gateway.journal import KeptJournals
         object.__setattr__(self, "journals", journals or KeptJournals())
+        object.__setattr__(self, "gateway", gateway)
 
     def clone(self, **changes):
         changes.setdefault("journals", self.journals)
+        changes.setdefault("gateway", self.gateway)
         values = {name: getattr(self, name) for name in Run.__slots__}
         values.update(changes)
         return type(self)(**values)
@@ -149,6 +162,35 @@ class ServiceRun(Run):
 
     def lock_wait(self):
         return min(LOCK_WAIT, self.settings["espera_bloqueig"])
+
+    def finish(self, entry, result):
+        """The outcome, with who reached it (one commit: the note rides with it)."""
+        if self.writes:
+            from gateway.steps import FINISHED_BY
+            entry.note(FINISHED_BY, {"gateway": self.gateway, "at": entry.journal.now()})
+        super().finish(entry, result)
+
+    def already_handled(self, entry):
+        """Finished by another service less than FILING_WINDOW ago: that
+        service files it; this one looks again later (the message is gone
+        by then). Else (this service, an MDA, or a service that has not
+        filed it in time) the outcome again, and this service files it."""
+        from gateway.outcome import elsewhere
+        from gateway.steps import FINISHED_BY
+        by = entry.get(FINISHED_BY) or {}
+        if (by.get("gateway") not in (None, self.gateway)
+                and entry.journal.now() - by.get("at", 0) < FILING_WINDOW):
+            log.info("already handled (%s) by %s: filed by it", entry.outcome, by["gateway"])
+            return elsewhere("delivered by %s, which files it" % by["gateway"])
+        return super().already_handled(entry)
+
+
+def gateway_id(config):
+    """This service among the gateways sharing a journal: its host and its
+    state folder (two services on one host have two state folders; a
+    restarted service is the same gateway, and files what it delivered)."""
+    import socket
+    return "%s:%s" % (socket.gethostname(), os.path.realpath(config.state_dir))
 
 
 def _open_journal(queue):

@@ -122,6 +122,35 @@ def test_a_message_already_handled_writes_nothing_again(make_run):
     assert make_run.fake.writes == before
 
 
+def test_a_message_another_service_just_finished_is_left_for_it_to_file(make_run):
+    # Two services sharing the journal: the one that delivered a message files
+    # it (two MOVEs of one message at once may both copy it); the other looks
+    # again later, and files it itself once that one has had its time.
+    from gateway.journal import Journal
+    from service.main import FILING_WINDOW, ServiceRun
+    settings = make_run().settings
+    a, b = (ServiceRun(settings, RunRecords(), backend=make_run.fake,
+                       people=FakeDirectory(), gateway=name)
+            for name in ("host-a:/var/lib/a", "host-b:/var/lib/b"))
+    mda = make_run()
+    raw = mail("Shared")
+    assert deliver(a, raw).header == "SUCCESS"
+
+    held = deliver(b, raw)
+    assert held.header is None and held.elsewhere and "host-a" in held.reason
+    assert deliver(mda, raw).reason == "already handled"    # an MDA is never held
+    again = deliver(a, raw)                        # the finisher files it at once
+    assert again.header == "SUCCESS" and again.reason == "already handled"
+    assert make_run.fake.count("open") == 1
+
+    journal = Journal(settings.journal_path, settings.instance)
+    journal.write("UPDATE steps SET value = ? WHERE name = 'finished_by'",
+                  '{"gateway": "host-a:/var/lib/a", "at": %f}'
+                  % (journal.now() - FILING_WINDOW - 1))
+    late = deliver(b, raw)                         # a has not filed it in time
+    assert late.header == "SUCCESS" and late.reason == "already handled"
+
+
 def test_a_refused_write_is_an_error_kept_in_the_quarantine(make_run, tmp_path):
     run = make_run()
     make_run.fake.refuse = {"open"}
