@@ -40,8 +40,11 @@ log = logging.getLogger("mailtoticket.service")
 # Delivered messages filed with one MOVE (a pass's end files the rest),
 # and none left unfiled longer than FILE_WITHIN seconds: another service
 # sharing the journal leaves the filing of what this one delivered to it
-# (service/main.py FILING_WINDOW), and looks again meanwhile.
+# (service/main.py FILING_WINDOW), and looks again meanwhile; once another
+# service was met on the folder, SHARED_BATCH at most, so that what it
+# finds delivered and not yet filed stays little.
 FILE_BATCH = 20
+SHARED_BATCH = 4
 FILE_WITHIN = 2
 # A message another delivery holds (another service on the same mailbox
 # and journal) is looked at again this soon: by then the holder has filed
@@ -55,14 +58,26 @@ ONCE_RETRIES = 40
 STEADY = 60
 
 
-def shuffle_rest(uids, start):
+def jump_rest(uids, start):
     """Another service reads this folder too, oldest first as this one
     does: met at one message, the two would meet at every next one (each
-    meeting a fetch and a journal connection for nothing). The rest of the
-    pass is taken in random order instead, so that they share the backlog."""
+    meeting a fetch and a journal look-up for nothing). At each meeting
+    this one goes on from a random place in the rest of the pass (walking
+    on from there, and round to what it skipped): any number of services
+    spread over the backlog, and meet again only where one reaches
+    another's trail."""
     rest = uids[start:]
-    random.shuffle(rest)
-    uids[start:] = rest
+    if rest:
+        k = random.randrange(len(rest))
+        uids[start:] = rest[k:] + rest[:k]
+
+
+def drop_gone(session, uids, start):
+    """A message vanished before it was read: another service filed it, and
+    likely the ones beside it. The rest of the pass keeps only what the
+    folder still holds (one SEARCH instead of a FETCH for each)."""
+    present = set(session.uids())
+    uids[start:] = [uid for uid in uids[start:] if uid in present]
 
 
 class MailboxWorker(threading.Thread):
@@ -79,6 +94,7 @@ class MailboxWorker(threading.Thread):
         self.failed = False          # --once: this mailbox could not be fetched
         self.abandoned = False       # a delivery thread was left behind (watchdog)
         self.elsewhere = set()       # uids another delivery held at the last pass
+        self.shared = False          # another service was met on this folder
         self.once_retries = 0
         self.token_source = service.token_source(mailbox)
 
@@ -191,20 +207,24 @@ class MailboxWorker(threading.Thread):
         self.to_file = {}
         self.file_due = 0.0
         self.elsewhere = set()
-        shared = False            # another gateway was met working on this folder
+        met = 0                   # messages another gateway was met working on
         try:
-            for at, uid in enumerate(uids):
+            at = 0
+            while at < len(uids):
                 if self.stop.is_set():
                     break                 # SIGTERM: the messages at hand are finished
-                if self.elsewhere and not shared:
-                    shared = True
-                    shuffle_rest(uids, at)
-                    uid = uids[at]
+                if len(self.elsewhere) > met:
+                    met = len(self.elsewhere)
+                    self.shared = True
+                    jump_rest(uids, at)
+                uid = uids[at]
+                at += 1
                 if self.waiting.get(uid, 0) > time.time():
                     continue
                 while len(pending) >= self.config.deliveries_in_flight:
                     self.file_finished(session, pending)
-                self.begin(session, uid, pending)
+                if not self.begin(session, uid, pending):
+                    drop_gone(session, uids, at)
             while pending:
                 self.file_finished(session, pending)
             self.flush(session)
@@ -232,11 +252,12 @@ class MailboxWorker(threading.Thread):
         if raw is None:
             log.info("mailbox %s: message %s vanished before it was read (another client)",
                      self.mailbox.name, uid)
-            return
+            return False
         queue, why = routing.queue_for(self.mailbox, raw)
         log.debug("mailbox %s: message %s to queue %s (%s)", self.mailbox.name, uid,
                   queue.path, why)
         pending[self.pool.submit(self.service.deliver, queue, raw)] = InFlight(uid, raw, queue)
+        return True
 
     def file_finished(self, session, pending):
         """File what has finished; a delivery past its limit is left behind
@@ -293,7 +314,8 @@ class MailboxWorker(threading.Thread):
         self.to_file.setdefault(target, []).append(uid)
         log.info("mailbox %s: message %s %s, to be filed in %s", self.mailbox.name, uid,
                  result.header, target or "(deleted)")
-        if sum(map(len, self.to_file.values())) >= FILE_BATCH:
+        if sum(map(len, self.to_file.values())) >= (SHARED_BATCH if self.shared
+                                                     else FILE_BATCH):
             self.flush(session)
 
     def flush(self, session):

@@ -298,3 +298,33 @@ def test_a_service_thread_keeps_one_postgresql_session_for_its_deliveries(postgr
     kept.close()                     # a reload, a stop
     assert backends() == [other.engine.db.info.backend_pid]
     other.close()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_a_step_written_with_others_is_kept_whole_or_not_at_all_whatever_its_text(
+        engine, tmp_path, request):
+    # Several statements are one commit (PostgreSQL: bound by the client and
+    # sent as one query): quotes, backslashes, semicolons and non-ASCII text
+    # come back as written, and a failing statement takes the others with it.
+    if engine == "sqlite":
+        location, password = str(tmp_path / "journal.sqlite"), None
+    else:
+        keys = request.getfixturevalue("postgres").journal_settings()
+        location, password = keys["journal"], keys["journal_password_file"]
+    journal = Journal(location, "gn6", keep_days=0, password_file=password)
+    awkward = {"subject": "O'Brien \\ \"quoted\"; DROP TABLE entries; -- ? %s %% é ☃",
+               "n": 1.5, "none": None}
+    with journal.entry("k", "<m'1@x>", wait=1) as entry:
+        entry.note("message", awkward)
+        entry.record("ticket", "T'1")
+    assert journal.state_of("k")["message"] == awkward
+    assert journal.entry_row("k") is not None
+
+    with pytest.raises(TemporaryFailure):
+        journal._write(("INSERT INTO tickets (instance, codi, key) VALUES (?,?,?)",
+                        ("gn6", "T2", "k")),
+                       ("INSERT INTO no_such_table VALUES (?)", (1,)))
+    assert journal.owner_of("T2") is None
+    with journal.entry("k2", "<m2@x>", wait=1) as entry:   # the session goes on
+        entry.finish("SUCCESS")
+    assert journal.entry_row("k2")[1] == "SUCCESS"

