@@ -26,6 +26,14 @@ INSERT INTO tickets VALUES ('gn6', '1234', '<old@x> d');
 """
 
 
+def journal_location(engine, tmp_path, request):
+    """(location, password file) of a fresh journal on the engine."""
+    if engine == "sqlite":
+        return str(tmp_path / "journal.sqlite"), None
+    keys = request.getfixturevalue("postgres").journal_settings()
+    return keys["journal"], keys["journal_password_file"]
+
+
 def test_a_journal_from_before_schema_versions_is_upgraded_in_place(tmp_path):
     path = tmp_path / "journal.sqlite"
     sqlite3.connect(str(path)).executescript(UNVERSIONED)
@@ -146,11 +154,7 @@ def test_a_delivery_waits_for_the_lock_longer_than_one_statement_may_last(postgr
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_the_staff_queries_read_the_same_on_both_engines(engine, tmp_path, request):
-    if engine == "sqlite":
-        location, password = str(tmp_path / "journal.sqlite"), None
-    else:
-        keys = request.getfixturevalue("postgres").journal_settings()
-        location, password = keys["journal"], keys["journal_password_file"]
+    location, password = journal_location(engine, tmp_path, request)
     journal = Journal(location, "gn6", keep_days=0, password_file=password)
     for n, (sender, outcome) in enumerate([("Anna@x.org", "SUCCESS"), ("joan@x.org", None),
                                            ("anna@x.org", "REJECT")]):
@@ -218,11 +222,7 @@ def test_a_message_another_delivery_holds_is_message_busy_at_once_with_no_wait(
         engine, tmp_path, request):
     # the service's case (service/main.py LOCK_WAIT): left to the holder, not waited for
     from gateway.journal import MessageBusy
-    if engine == "sqlite":
-        location, password = str(tmp_path / "journal.sqlite"), None
-    else:
-        settings = request.getfixturevalue("postgres").journal_settings()
-        location, password = settings["journal"], settings["journal_password_file"]
+    location, password = journal_location(engine, tmp_path, request)
     holder, other = (Journal(location, "gn6", password_file=password) for _ in range(2))
     with holder.entry("k", "<m@x>", wait=5):
         started = time.monotonic()
@@ -306,11 +306,7 @@ def test_a_step_written_with_others_is_kept_whole_or_not_at_all_whatever_its_tex
     # Several statements are one commit (PostgreSQL: bound by the client and
     # sent as one query): quotes, backslashes, semicolons and non-ASCII text
     # come back as written, and a failing statement takes the others with it.
-    if engine == "sqlite":
-        location, password = str(tmp_path / "journal.sqlite"), None
-    else:
-        keys = request.getfixturevalue("postgres").journal_settings()
-        location, password = keys["journal"], keys["journal_password_file"]
+    location, password = journal_location(engine, tmp_path, request)
     journal = Journal(location, "gn6", keep_days=0, password_file=password)
     awkward = {"subject": "O'Brien \\ \"quoted\"; DROP TABLE entries; -- ? %s %% é ☃",
                "n": 1.5, "none": None}
