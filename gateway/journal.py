@@ -748,7 +748,9 @@ class KeptJournals:
             return
         try:
             fit = journal.engine.reusable()
-        except Exception:   # whatever the engine says, a doubt is a new connection
+        except Exception as e:  # an engine's doubt, even a bug in it: a new connection
+            log.warning("journal %s: not kept for the next delivery: %s: %s",
+                        journal.engine.describe, type(e).__name__, e)
             fit = False
         if not fit:
             self._local.journal = None
