@@ -227,13 +227,14 @@ def run_once(path: Path, timeout=120, env=None):
 
 
 class Service:
-    """`mailtoticket.py serve -c FILE` running in the background."""
+    """`mailtoticket.py serve -c FILE` running in the background; `prefix`
+    runs it through a command (`ip netns exec NS`: on another "host")."""
 
-    def __init__(self, path: Path, env=None):
+    def __init__(self, path: Path, env=None, prefix=()):
         self.path = Path(path)
         self.stderr = self.path.parent / "service.stderr"
         self.proc = subprocess.Popen(
-            [sys.executable, str(SCRIPT), "serve", "-c", str(path)],
+            [*prefix, sys.executable, str(SCRIPT), "serve", "-c", str(path)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(self.stderr, "ab"), cwd=str(REPO),
             env=dict(os.environ, **(env or {})))
