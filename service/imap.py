@@ -130,6 +130,7 @@ class Session:
     def select(self):
         """Select the folder to read; its UIDVALIDITY."""
         info = self.client.select_folder(self.mailbox.folder)
+        self.announced()            # the SELECT's count: this pass reads them all
         self.keywords = b"\\*" in (info.get(b"PERMANENTFLAGS") or ())
         return info.get(b"UIDVALIDITY")
 
@@ -221,11 +222,22 @@ class Session:
         return [u for u in uids if u not in there]
 
     # -- waiting
+    def announced(self):
+        """Whether the server announced new messages (EXISTS) since the
+        last look: mail that came during a pass is told with the answer to
+        one of its commands (a SEARCH does not yet include it), and never
+        again in the IDLE that follows. (imaplib keeps those responses:
+        IMAPClient 4.1 has no public way to them.)"""
+        return bool(self.client._imap.untagged_responses.pop("EXISTS", None))
+
     def idle(self, seconds, stop):
         """IDLE for at most `seconds` (renewed by the caller before servers
         drop it), in short steps so that `stop` (an Event) is seen soon.
-        True when the server said something (new mail, an expunge)."""
+        True when the server said something (new mail, an expunge), or
+        had said before it that new mail came: then at once."""
         client = self.client
+        if self.announced():
+            return True
         client.idle()
         try:
             left = seconds

@@ -85,6 +85,25 @@ def test_idle_makes_a_ticket_within_seconds_and_survives_a_dovecot_restart(
         ["Before start %s" % w, "While idle %s" % w, "After restart %s" % w])
 
 
+def test_a_message_arriving_during_a_pass_is_delivered_at_once_not_at_the_next_idle(
+        box, server, settings_file, tmp_path):
+    # the server tells of new mail with the answer to a command of the pass
+    # (the MOVE, the SEARCH), not again in the IDLE after it: dovecot's
+    # "still here" two minutes later, or the IDLE's renewal, was the next look
+    folder, w = "during-%s" % word(), word()
+    before = codes(server)
+    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
+                                                 folder=folder)], poll_interval=600)
+    with Service(path) as service:
+        wait_for(lambda: status(path).get("suport", {}).get("idle"), 20, "IDLE")
+        server.set_mode("slow", hang_seconds=2)
+        box.append_as("suport", folder, mail("First %s" % w, KNOWN))
+        wait_for(lambda: "creating ticket" in service.log(), 20, "the first delivery")
+        box.append_as("suport", folder, mail("During the pass %s" % w, KNOWN))
+        wait_for(lambda: box.folder_of("suport", folder) == [], 30, "both delivered")
+    assert subjects(server, before) == sorted(["First %s" % w, "During the pass %s" % w])
+
+
 def test_a_silent_server_neither_blocks_nor_stalls_the_other_mailbox_and_admin_told_once(
         box, server, settings_file, sink, tmp_path):
     silent = SilentServer()
