@@ -3,9 +3,10 @@ within the lease (issue 23, docs/journal.md "the lease").
 
 Two "hosts": service A runs in a network namespace of its own, joined to
 this one by a veth pair on a private /30, and reaches dovecot, PostgreSQL
-and the GN6 reference server through it; service B runs here, on
-loopback. The servers are this module's own, listening on loopback and on
-the veth's address. A opens the ticket of a message and never hears the
+and the GN6 reference server through it; service B runs here and reaches
+them at the same address (a local one here, which the cut leaves alone),
+with the same settings. The servers are this module's own, listening on
+loopback and on the veth's address. A opens the ticket of a message and never hears the
 answer (the server holds it); then A's link goes down: no packet, no RST,
 nothing tells the servers, as when a cable or a switch fails. The
 message's lock lives in A's database session, which only the server's TCP
@@ -15,6 +16,7 @@ the lease (LEASE_SECONDS) by finding A's ticket on the server, never
 making a second. A's link comes back: A reconnects and carries on.
 """
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -44,10 +46,9 @@ class OtherHost:
         self.name = "mtt-cut-%d" % pid
         self.outer, self.inner = "mtt%da" % pid, "mtt%db" % pid
         at = pid % 16384
-        net = "10.234.%d.%d" % (at // 64, at % 64 * 4)
-        self.network = net + "/30"
-        self.address = net[:net.rfind(".") + 1] + str(at % 64 * 4 + 1)
-        self.guest = net[:net.rfind(".") + 1] + str(at % 64 * 4 + 2)
+        base, first = "10.234.%d." % (at // 64), at % 64 * 4
+        self.network = "%s%d/30" % (base, first)
+        self.address, self.guest = base + str(first + 1), base + str(first + 2)
         self.prefix = ("ip", "netns", "exec", self.name)
 
     @staticmethod
@@ -57,6 +58,7 @@ class OtherHost:
             raise OSError("ip %s: %s" % (" ".join(args), done.stderr.strip()))
 
     def make(self):
+        self.remove_stale()
         self.ip("netns", "add", self.name)
         self.ip("link", "add", self.outer, "type", "veth", "peer", "name", self.inner)
         self.ip("link", "set", self.inner, "netns", self.name)
@@ -71,6 +73,16 @@ class OtherHost:
 
     def restore(self):
         self.ip("-n", self.name, "link", "set", self.inner, "up")
+
+    @classmethod
+    def remove_stale(cls):
+        """The namespaces of runs that died without cleaning up (their
+        veth ends go with them)."""
+        listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True,
+                                timeout=30).stdout
+        for pid in re.findall(r"^mtt-cut-(\d+)\b", listed, re.MULTILINE):
+            if not os.path.exists("/proc/%s" % pid):
+                cls.ip("netns", "del", "mtt-cut-%s" % pid)
 
     def remove(self):
         for args in (("link", "del", self.outer), ("netns", "del", self.name)):
@@ -195,7 +207,7 @@ def test_a_service_cut_off_mid_delivery_leaves_the_message_to_the_other_within_t
         restored = time.monotonic()
         b.stop()
         box.append_as("suport", folder, mail(after, KNOWN))
-        wait_for(lambda: after in box.folder_of("suport", processed), 120,
+        wait_for(lambda: after in box.folder_of("suport", processed), 90,
                  "a delivering on its own, its link back")
         back = time.monotonic() - restored
         wait_for(lambda: status(path_a).get("suport", {}).get("backlog") == 0, 30,
