@@ -435,9 +435,10 @@ def one_mailbox(box, tmp_path, settings, prefix, **top):
                                                          folder=folder)], **top)
 
 
-def serving(**options):
-    """A module's dovecot (ServiceMailbox(**options)), started and stopped."""
-    mailbox = ServiceMailbox(**options)
+def serving(kind=None, **options):
+    """A module's dovecot (ServiceMailbox(**options), or a subclass
+    `kind`), started and stopped."""
+    mailbox = (kind or ServiceMailbox)(**options)
     mailbox.start()
     try:
         yield mailbox

@@ -28,7 +28,7 @@ from conftest import base_settings
 from gateway.journals.postgres import LEASE_SECONDS
 from refservers.gn6.control import ReferenceServer
 from service_support import (Service, ServiceMailbox, make_ca, mailbox_entry, mb, service_file,
-                             status, wait_for, word)
+                             serving, status, wait_for, word)
 from support import codes, mail, new_tickets
 
 KNOWN = "jaume.moral@upc.edu"
@@ -127,12 +127,7 @@ class ReachableMailbox(ServiceMailbox):
 
 @pytest.fixture(scope="module")
 def box(host):
-    mailbox = ReachableMailbox(host.address)
-    mailbox.start()
-    try:
-        yield mailbox
-    finally:
-        mailbox.stop()
+    yield from serving(ReachableMailbox, also=host.address)
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +208,10 @@ def test_a_service_cut_off_mid_delivery_leaves_the_message_to_the_other_within_t
         wait_for(lambda: status(path_a).get("suport", {}).get("backlog") == 0, 30,
                  "a's pass")
         a_ran_on = a.proc.poll() is None
+    except BaseException:
+        for name, service in (("a", a), ("b", b)):      # shown with the failure
+            print("--- %s's log\n%s" % (name, service.log()[-6000:] if service else "-"))
+        raise
     finally:
         server.set_mode("normal")
         host.restore()
