@@ -104,6 +104,32 @@ def test_a_message_arriving_during_a_pass_is_delivered_at_once_not_at_the_next_i
     assert subjects(server, before) == sorted(["First %s" % w, "During the pass %s" % w])
 
 
+def test_a_server_repeating_exists_with_every_answer_still_has_the_service_wait_in_idle(
+        box, server, settings_file, tmp_path):
+    # mail told during a pass is looked for at once (above); a server that
+    # tells EXISTS with every answer must not have the service pass over
+    # the folder without end instead of waiting
+    folder, w, before = "chatty-%s" % word(), word(), codes(server)
+    proxy = ImapProxy(box.port, command=b"\0never", chatter=True)
+    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
+                                                 folder=folder, port=proxy.port)],
+                        poll_interval=600)
+    box.append_as("suport", folder, mail("First %s" % w, KNOWN))
+
+    def idles():
+        return b"".join(proxy.sent).count(b" IDLE\r\n")
+    try:
+        with Service(path):
+            wait_for(lambda: box.folder_of("suport", folder) == [], 30, "the first pass")
+            wait_for(idles, 10, "the service waiting in IDLE")
+            box.append_as("suport", folder, mail("Second %s" % w, KNOWN))
+            wait_for(lambda: box.folder_of("suport", folder) == [], 30, "the IDLE's pass")
+            wait_for(lambda: idles() >= 2, 10, "the service waiting in IDLE again")
+    finally:
+        proxy.close()
+    assert subjects(server, before) == sorted(["First %s" % w, "Second %s" % w])
+
+
 def test_a_silent_server_neither_blocks_nor_stalls_the_other_mailbox_and_admin_told_once(
         box, server, settings_file, sink, tmp_path):
     silent = SilentServer()
