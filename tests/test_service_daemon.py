@@ -1,6 +1,8 @@
 """The running service (`mailtoticket.py serve`, a subprocess) against a real
-dovecot: IDLE delivery within seconds, a dovecot restart it survives, a
-silent server that neither blocks it nor stalls the other mailbox, the
+dovecot: IDLE delivery within seconds (mail that came during a pass too,
+and a server repeating EXISTS still waited on), a dovecot restart it
+survives, a silent server that neither blocks it nor stalls the other
+mailbox, the
 admin told once about a mailbox failing too long, SIGTERM and SIGHUP, and
 kill -9 between the ticket and the MOVE.
 
