@@ -2,9 +2,8 @@
 dovecot: IDLE delivery within seconds (mail that came during a pass too,
 and a server repeating EXISTS still waited on), a dovecot restart it
 survives, a silent server that neither blocks it nor stalls the other
-mailbox, the
-admin told once about a mailbox failing too long, SIGTERM and SIGHUP, and
-kill -9 between the ticket and the MOVE.
+mailbox, the admin told once about a mailbox failing too long, SIGTERM and
+SIGHUP, and kill -9 between the ticket and the MOVE.
 
 Every wait is on what a user would see (a ticket on the reference server,
 a message in a folder, the status file), bounded, never a fixed sleep.
