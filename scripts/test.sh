@@ -2,7 +2,7 @@
 # The whole test suite, on a fresh machine: system packages for the
 # end-to-end mailbox tests (fetchmail, dovecot, sieve, procmail), the LDAP
 # tests (slapd), openssl (the service's test CA), logrotate (tests/test_logrotate.py), the shared-journal tests
-# (postgresql, faketime), a venv made with the system python3 when there is one
+# (postgresql, faketime), iproute2 (tests/test_network_cut.py's network namespace), a venv made with the system python3 when there is one
 # (scripts/venv.sh), pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,7 @@ need=()
 for pair in fetchmail:fetchmail dovecot:dovecot-imapd sieve-test:dovecot-sieve procmail:procmail \
         slapd:slapd ldapsearch:ldap-utils logrotate:logrotate flock:util-linux crontab:cron \
         adduser:adduser runuser:util-linux chromium:chromium chromedriver:chromium-driver faketime:faketime \
-        openssl:openssl; do
+        openssl:openssl ip:iproute2; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 # the PostgreSQL journal's tests start a cluster of their own (tests/postgres_server.py)

@@ -26,6 +26,9 @@ log = logging.getLogger("mailtoticket.service")
 CONNECTION_ERRORS = (OSError, IMAPClientError, ssl.SSLError, socket.timeout, EOFError)
 
 
+# How many searches news() makes at most before an IDLE.
+NEWS_LOOKS = 3
+
 # The answers (RFC 5530) for a message that another client expunged.
 GONE = re.compile(r"\[(EXPUNGEISSUED|NONEXISTENT)\]|no longer exist", re.IGNORECASE)
 
@@ -55,6 +58,8 @@ class Session:
         self.token_source = token_source
         self.client = None
         self.keywords = False       # the folder takes keywords (PERMANENTFLAGS \*)
+        self.passed = set()         # the UIDs the pass took (its first search)
+        self.seen = []              # the UIDs of the last search
 
     # -- connection
     def open(self):
@@ -130,11 +135,16 @@ class Session:
     def select(self):
         """Select the folder to read; its UIDVALIDITY."""
         info = self.client.select_folder(self.mailbox.folder)
+        self.announced()            # the SELECT's count: the pass's first search reads them
+        self.passed = None
         self.keywords = b"\\*" in (info.get(b"PERMANENTFLAGS") or ())
         return info.get(b"UIDVALIDITY")
 
     def uids(self):
-        return sorted(self.client.search(["UNDELETED"]))
+        found = self.seen = sorted(self.client.search(["UNDELETED"]))
+        if self.passed is None:
+            self.passed = set(found)
+        return found
 
     def fetch(self, uid):
         """The message's bytes (None: it vanished, another client expunged it)."""
@@ -221,11 +231,37 @@ class Session:
         return [u for u in uids if u not in there]
 
     # -- waiting
+    def announced(self):
+        """Whether the server announced new messages (EXISTS) since the
+        last look. (imaplib keeps those responses: IMAPClient 4.1 has no
+        public way to them.)"""
+        return bool(self.client._imap.untagged_responses.pop("EXISTS", None))
+
+    def news(self):
+        """Whether mail came during the pass that it did not take: found
+        by its last search, or told (EXISTS) with the answer to one of its
+        commands, which a search did not include yet and the IDLE after it
+        never tells again. A server that repeats EXISTS with its answers
+        (allowed) is searched again NEWS_LOOKS times at most."""
+        if self.passed is None:
+            return False
+        if not self.passed.issuperset(self.seen):
+            return True
+        for _ in range(NEWS_LOOKS):
+            if not self.announced():
+                return False
+            if not self.passed.issuperset(self.uids()):
+                return True
+        return False
+
     def idle(self, seconds, stop):
         """IDLE for at most `seconds` (renewed by the caller before servers
         drop it), in short steps so that `stop` (an Event) is seen soon.
-        True when the server said something (new mail, an expunge)."""
+        True when the server said something (new mail, an expunge), or
+        at once when mail came during the pass (news())."""
         client = self.client
+        if self.news():
+            return True
         client.idle()
         try:
             left = seconds

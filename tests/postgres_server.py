@@ -41,10 +41,13 @@ def free_port():
 
 
 class PostgresServer:
-    def __init__(self, durable=False, runas="nobody"):
+    def __init__(self, durable=False, runas="nobody", listen=("127.0.0.1",), admit=()):
         """durable=False: fsync off (tests); True: as a production server
-        flushes (the benchmarks)."""
+        flushes (the benchmarks). listen: the addresses it listens on;
+        admit: networks (CIDR) whose password logins it takes besides
+        loopback's (a gateway in another network namespace)."""
         self.durable = durable
+        self.listen, self.admit = listen, admit
         self.runas = pwd.getpwnam(runas) if os.geteuid() == 0 else None
         self.folder = Path(tempfile.mkdtemp(prefix="mtt-pg-"))
         self.data = self.folder / "data"
@@ -69,13 +72,16 @@ class PostgresServer:
                         "--pwfile", str(self.password_file), "--auth=scram-sha-256",
                         "--no-sync", "-E", "UTF8", "--locale=C"],
                        check=True, capture_output=True, timeout=60, **self._as_owner())
+        with open(self.data / "pg_hba.conf", "a") as hba:
+            hba.writelines("host all all %s scram-sha-256\n" % net for net in self.admit)
         self.start()
         with self.connect("postgres") as db:
             db.execute("CREATE DATABASE %s" % DATABASE)
 
     def start(self):
         command = [str(BIN / "postgres"), "-D", str(self.data), "-p", str(self.port),
-                   "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+                   "-c", "listen_addresses=%s" % ",".join(self.listen),
+                   "-c", "unix_socket_directories=",
                    "-c", "max_connections=100", "-c", "shared_buffers=16MB"]
         if not self.durable:
             command += ["-c", "fsync=off", "-c", "full_page_writes=off"]
@@ -125,8 +131,8 @@ class PostgresServer:
         import psycopg
         return psycopg.connect(**self.params(database), autocommit=True)
 
-    def url(self, schema=None):
-        url = "postgresql://%s@127.0.0.1:%d/%s" % (USER, self.port, DATABASE)
+    def url(self, schema=None, host="127.0.0.1"):
+        url = "postgresql://%s@%s:%d/%s" % (USER, host, self.port, DATABASE)
         if schema:
             url += "?options=-csearch_path%%3D%s" % schema
         return url
@@ -138,9 +144,10 @@ class PostgresServer:
             db.execute("CREATE SCHEMA %s" % name)
         return name
 
-    def journal_settings(self, schema=None):
-        """Settings keys for a journal in a fresh schema (or `schema`)."""
-        return {"journal": self.url(schema or self.new_schema()),
+    def journal_settings(self, schema=None, host="127.0.0.1"):
+        """Settings keys for a journal in a fresh schema (or `schema`),
+        reached at `host` (one of the addresses it listens on)."""
+        return {"journal": self.url(schema or self.new_schema(), host),
                 "journal_password_file": str(self.password_file)}
 
     def rows(self, schema, sql, *args):

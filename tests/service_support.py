@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -227,13 +228,14 @@ def run_once(path: Path, timeout=120, env=None):
 
 
 class Service:
-    """`mailtoticket.py serve -c FILE` running in the background."""
+    """`mailtoticket.py serve -c FILE` running in the background; `prefix`
+    runs it through a command (`ip netns exec NS`: on another "host")."""
 
-    def __init__(self, path: Path, env=None):
+    def __init__(self, path: Path, env=None, prefix=()):
         self.path = Path(path)
         self.stderr = self.path.parent / "service.stderr"
         self.proc = subprocess.Popen(
-            [sys.executable, str(SCRIPT), "serve", "-c", str(path)],
+            [*prefix, sys.executable, str(SCRIPT), "serve", "-c", str(path)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(self.stderr, "ab"), cwd=str(REPO),
             env=dict(os.environ, **(env or {})))
@@ -274,12 +276,15 @@ class ImapProxy:
     answers are dropped from then on: the service waits, the work done,
     to be killed there). `reached` is set when it happened. With
     `throttle=(bytes, seconds)` (and a command never sent) the server's
-    answers trickle: a slow link."""
+    answers trickle: a slow link. With `chatter` the server repeats an
+    EXISTS before every tagged answer (RFC 3501 allows it at any time)."""
 
-    def __init__(self, port, command=b" MOVE ", action="hold", throttle=None, hide=()):
+    def __init__(self, port, command=b" MOVE ", action="hold", throttle=None, hide=(),
+                 chatter=False):
         import socket
         import threading
         self.hide = hide            # capabilities struck from the server's answers (b"MOVE")
+        self.chatter = chatter      # "* 99 EXISTS" before every tagged answer (allowed)
         self.sent = []              # what the client sent, as it came
         self.target = port
         self.command, self.action = command, action
@@ -315,6 +320,8 @@ class ImapProxy:
                     self.sent.append(data)
                 elif self.hide and b"CAPABILITY" in data:
                     data = _strike(data, self.hide)
+                if self.chatter and not from_client:
+                    data = TAGGED.sub(b"* 99 EXISTS\r\n", data)
                 if from_client and self.command in data and not self.reached.is_set():
                     if self.action == "hold":      # never forwarded, never answered
                         self.reached.set()
@@ -348,6 +355,10 @@ class ImapProxy:
 
     def close(self):
         self.sock.close()
+
+
+# The start of a tagged answer (imaplib's tags: four letters and a number).
+TAGGED = re.compile(rb"(?m)^(?=[A-Z]{4}\d+ (?:OK|NO|BAD) )")
 
 
 def _strike(data, names):
@@ -434,9 +445,10 @@ def one_mailbox(box, tmp_path, settings, prefix, **top):
                                                          folder=folder)], **top)
 
 
-def serving(**options):
-    """A module's dovecot (ServiceMailbox(**options)), started and stopped."""
-    mailbox = ServiceMailbox(**options)
+def serving(kind=None, **options):
+    """A module's dovecot (ServiceMailbox(**options), or a subclass
+    `kind`), started and stopped."""
+    mailbox = (kind or ServiceMailbox)(**options)
     mailbox.start()
     try:
         yield mailbox

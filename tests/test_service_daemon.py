@@ -1,8 +1,9 @@
 """The running service (`mailtoticket.py serve`, a subprocess) against a real
-dovecot: IDLE delivery within seconds, a dovecot restart it survives, a
-silent server that neither blocks it nor stalls the other mailbox, the
-admin told once about a mailbox failing too long, SIGTERM and SIGHUP, and
-kill -9 between the ticket and the MOVE.
+dovecot: IDLE delivery within seconds (mail that came during a pass too,
+and a server repeating EXISTS still waited on), a dovecot restart it
+survives, a silent server that neither blocks it nor stalls the other
+mailbox, the admin told once about a mailbox failing too long, SIGTERM and
+SIGHUP, and kill -9 between the ticket and the MOVE.
 
 Every wait is on what a user would see (a ticket on the reference server,
 a message in a folder, the status file), bounded, never a fixed sleep.
@@ -83,6 +84,51 @@ def test_idle_makes_a_ticket_within_seconds_and_survives_a_dovecot_restart(
         assert service.proc.poll() is None
     assert subjects(server, before) == sorted(
         ["Before start %s" % w, "While idle %s" % w, "After restart %s" % w])
+
+
+def test_a_message_arriving_during_a_pass_is_delivered_at_once_not_at_the_next_idle(
+        box, server, settings_file, tmp_path):
+    # the server tells of new mail with the answer to a command of the pass
+    # (the MOVE, the SEARCH), not again in the IDLE after it: dovecot's
+    # "still here" two minutes later, or the IDLE's renewal, was the next look
+    folder, w = "during-%s" % word(), word()
+    before = codes(server)
+    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
+                                                 folder=folder)], poll_interval=600)
+    with Service(path) as service:
+        wait_for(lambda: status(path).get("suport", {}).get("idle"), 20, "IDLE")
+        server.set_mode("slow", hang_seconds=2)
+        box.append_as("suport", folder, mail("First %s" % w, KNOWN))
+        wait_for(lambda: "creating ticket" in service.log(), 20, "the first delivery")
+        box.append_as("suport", folder, mail("During the pass %s" % w, KNOWN))
+        wait_for(lambda: box.folder_of("suport", folder) == [], 30, "both delivered")
+    assert subjects(server, before) == sorted(["First %s" % w, "During the pass %s" % w])
+
+
+def test_a_server_repeating_exists_with_every_answer_still_has_the_service_wait_in_idle(
+        box, server, settings_file, tmp_path):
+    # mail told during a pass is looked for at once (above); a server that
+    # tells EXISTS with every answer must not have the service pass over
+    # the folder without end instead of waiting
+    folder, w, before = "chatty-%s" % word(), word(), codes(server)
+    proxy = ImapProxy(box.port, command=b"\0never", chatter=True)
+    path = service_file(tmp_path, [mailbox_entry(box, "suport", settings_file(),
+                                                 folder=folder, port=proxy.port)],
+                        poll_interval=600)
+    box.append_as("suport", folder, mail("First %s" % w, KNOWN))
+
+    def idles():
+        return b"".join(proxy.sent).count(b" IDLE\r\n")
+    try:
+        with Service(path):
+            wait_for(lambda: box.folder_of("suport", folder) == [], 30, "the first pass")
+            wait_for(idles, 10, "the service waiting in IDLE")
+            box.append_as("suport", folder, mail("Second %s" % w, KNOWN))
+            wait_for(lambda: box.folder_of("suport", folder) == [], 30, "the IDLE's pass")
+            wait_for(lambda: idles() >= 2, 10, "the service waiting in IDLE again")
+    finally:
+        proxy.close()
+    assert subjects(server, before) == sorted(["First %s" % w, "Second %s" % w])
 
 
 def test_a_silent_server_neither_blocks_nor_stalls_the_other_mailbox_and_admin_told_once(

@@ -107,7 +107,12 @@ class PostgresEngine:
         params.setdefault("keepalives_idle", LEASE_SECONDS // 2)
         params.setdefault("keepalives_interval", LEASE_SECONDS // 6)
         params.setdefault("keepalives_count", 3)
-        params.setdefault("tcp_user_timeout", LEASE_SECONDS * 1000)
+        # a statement whose packets the server never acknowledges (this
+        # host's network cut) fails as a slow one does, well within the
+        # run and long before the server ends the lease: a service's
+        # delivery thread, which the run's deadline cannot interrupt while
+        # it waits in libpq, returns before its watchdog gives up on it
+        params.setdefault("tcp_user_timeout", STATEMENT_SECONDS * 1000)
         params["autocommit"] = True
         return params
 

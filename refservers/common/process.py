@@ -38,7 +38,8 @@ class ServerProcess:
     """Start ``python -m MODULE`` as a subprocess on a free port and drive it.
 
     fixture: None (the server's bundled fixture), a path to a YAML/JSON
-    file, or a dict (written as JSON next to the database). db: the SQLite
+    file, or a dict (written as JSON next to the database). host: the
+    address it listens on (its harness and `url` use loopback). db: the SQLite
     file; None makes one in a private temporary directory, removed when the
     context manager exits. stop() then start() again restarts the server on
     the same database (state survives; the fixture is not loaded again).
@@ -50,8 +51,9 @@ class ServerProcess:
     DB_NAME = "reference.sqlite3"
     Error = ServerProcessError
 
-    def __init__(self, fixture=None, db=None, python=sys.executable):
+    def __init__(self, fixture=None, db=None, python=sys.executable, host="127.0.0.1"):
         self.python = python
+        self.host = host     # "0.0.0.0": reachable from another network namespace too
         if db is None:
             self._owned_dir = tempfile.mkdtemp(prefix=self.DB_PREFIX)
             self.db = Path(self._owned_dir) / self.DB_NAME
@@ -74,7 +76,7 @@ class ServerProcess:
 
     def command(self):
         """The server's command line; subclasses add their own options."""
-        cmd = [self.python, "-m", self.MODULE, "--host", "127.0.0.1", "--port", "0",
+        cmd = [self.python, "-m", self.MODULE, "--host", self.host, "--port", "0",
                "--db", str(self.db), "--port-file", str(self.port_file)]
         if self.fixture is not None:
             cmd += ["--fixture", str(self.fixture)]

@@ -39,8 +39,9 @@ class ReferenceServer(ServerProcess):
     DB_PREFIX, DB_NAME = "gn6-reference-", "gn6.sqlite3"
     Error = ReferenceServerError
 
-    def __init__(self, fixture=None, db=None, python=sys.executable, wsdl_style=None):
-        super().__init__(fixture=fixture, db=db, python=python)
+    def __init__(self, fixture=None, db=None, python=sys.executable, wsdl_style=None,
+                 host="127.0.0.1"):
+        super().__init__(fixture=fixture, db=db, python=python, host=host)
         self.wsdl_style = wsdl_style   # refservers/gn6/styles.py; None: bundled
 
     def command(self):
