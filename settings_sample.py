@@ -260,6 +260,13 @@ settings = {
     # A file holding the PostgreSQL journal's password (first line), owned
     # by the service user, mode 0600.
     "journal_password_file": None,
+    # The name the journal knows this ticket system by. None: url_gn6 and
+    # domini (Jira: jira_url and jira_project), word for word. Gateways
+    # sharing a PostgreSQL journal must agree on it: set the same name on
+    # each when they reach the ticket system by different URLs (an IP
+    # address, another proxy), or each would ticket the same message. A
+    # running desk that sets it afterwards starts a new history.
+    "journal_instance": None,
     # A message still waiting (exit 75) this many hours after its first
     # attempt is reported to the admin, once (0: never).
     "avis_ajornament_hores": 24,

@@ -99,7 +99,13 @@ class Settings(dict):
 
     @property
     def instance(self):
-        """Identifies the ticket system: journal entries are kept per instance."""
+        """Identifies the ticket system: journal entries are kept per
+        instance. `journal_instance` when set (gateways sharing a journal
+        that reach the ticket system by different URLs), else the
+        back-end's own name for it."""
+        named = self.get("journal_instance")
+        if named:
+            return str(named)
         import backends
         return backends.kind_of(self).instance(self)
 

@@ -151,6 +151,23 @@ def test_a_message_another_service_just_finished_is_left_for_it_to_file(make_run
     assert late.header == "SUCCESS" and late.reason == "already handled"
 
 
+def test_gateways_reaching_the_ticket_system_by_two_urls_share_its_journal_by_one_name(
+        make_run):
+    # Two hosts sharing a journal, one reaching GN6 by name and one by its
+    # address: named alike with journal_instance, the second finds the work done.
+    raw = mail("Two URLs")
+    by_name = make_run(url_gn6="https://gn6.upc.edu/GestioTiquets?wsdl",
+                       journal_instance="gn6-upc")
+    assert deliver(by_name, raw).header == "SUCCESS"
+    by_address = make_run(url_gn6="https://147.83.2.135/GestioTiquets?wsdl",
+                          journal_instance="gn6-upc")
+
+    assert deliver(by_address, raw).reason == "already handled"
+    assert make_run.fake.count("open") == 1
+    unnamed = make_run(url_gn6="https://147.83.2.135/GestioTiquets?wsdl")
+    assert unnamed.settings.instance != by_name.settings.instance   # why the key exists
+
+
 def test_a_refused_write_is_an_error_kept_in_the_quarantine(make_run, tmp_path):
     run = make_run()
     make_run.fake.refuse = {"open"}
