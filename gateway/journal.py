@@ -760,16 +760,17 @@ class KeptJournals:
         with self._guard:
             if journal in self._all:
                 self._all.remove(journal)
-        try:
-            journal.close()
-        except Exception as e:   # an SQLite connection of a thread that ended
-            log.debug("journal %s not closed: %s", journal.engine.describe, e)
+        self._close(journal)
 
     def close(self):
         with self._guard:
             kept, self._all = self._all, []
         for journal in kept:
-            try:
-                journal.close()
-            except Exception as e:
-                log.debug("journal %s not closed: %s", journal.engine.describe, e)
+            self._close(journal)
+
+    @staticmethod
+    def _close(journal):
+        try:
+            journal.close()
+        except Exception as e:   # e.g. an SQLite connection of a thread that ended
+            log.debug("journal %s not closed: %s", journal.engine.describe, e)

@@ -44,8 +44,10 @@ class Run:
         raise AttributeError("a Run is frozen: make another with clone()")
 
     def clone(self, **changes):
-        """This run with some of its modes changed (email.policy's clone)."""
-        values = {name: getattr(self, name) for name in Run.__slots__}
+        """This run with some of its modes changed (email.policy's clone);
+        a subclass's own slots are carried over too."""
+        names = [name for cls in type(self).__mro__ for name in getattr(cls, "__slots__", ())]
+        values = {name: getattr(self, name) for name in names}
         values.update(changes)
         return type(self)(**values)
 

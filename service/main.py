@@ -148,13 +148,6 @@ class ServiceRun(Run):
         object.__setattr__(self, "journals", journals or KeptJournals())
         object.__setattr__(self, "gateway", gateway)
 
-    def clone(self, **changes):
-        changes.setdefault("journals", self.journals)
-        changes.setdefault("gateway", self.gateway)
-        values = {name: getattr(self, name) for name in Run.__slots__}
-        values.update(changes)
-        return type(self)(**values)
-
     def journal(self):
         if self.dry_run:            # read-only: not kept (not the service's own use)
             return super().journal()

@@ -133,6 +133,8 @@ def test_a_message_another_service_just_finished_is_left_for_it_to_file(make_run
                        people=FakeDirectory(), gateway=name)
             for name in ("host-a:/var/lib/a", "host-b:/var/lib/b"))
     mda = make_run()
+    replaying = a.clone(replay=True)     # a replay in the service is still this service
+    assert (replaying.gateway, replaying.journals) == (a.gateway, a.journals)
     raw = mail("Shared")
     assert deliver(a, raw).header == "SUCCESS"
 
